@@ -1,0 +1,43 @@
+// looplab: one executable, one subcommand per job (generate, predict, sweep, run, runs, demo...).
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "engine/core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace looplab::cli;
+  CLI::App app{"looplab: measure and predict what looped transformers cost to run"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "looplab 0.1.0");
+  const std::vector<Registered> commands = {
+      register_presets(app),
+      register_plan(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    for (const auto& c : commands)
+      if (c.app->parsed()) return c.run();
+  } catch (const looplab::InputError& e) {
+    std::fprintf(stderr, "looplab: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "looplab: failed: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}
