@@ -13,6 +13,8 @@
 
 namespace looplab::cli {
 
+namespace {
+
 Registered register_presets(CLI::App& root) {
   auto* sub = root.add_subcommand("presets", "list the model presets in data/models");
   auto json_out = std::make_shared<bool>(false);
@@ -38,7 +40,6 @@ Registered register_presets(CLI::App& root) {
           }};
 }
 
-namespace {
 struct PlanArgs {
   ModelOptions model;
   std::string phase = "decode";
@@ -46,7 +47,6 @@ struct PlanArgs {
   std::int64_t context = 128;
   bool json = false;
 };
-}  // namespace
 
 Registered register_plan(CLI::App& root) {
   auto* sub = root.add_subcommand("plan", "print the ordered ops of one prefill or decode step");
@@ -95,4 +95,8 @@ Registered register_plan(CLI::App& root) {
           }};
 }
 
+const Registrar kPresets(register_presets);
+const Registrar kPlan(register_plan);
+
+}  // namespace
 }  // namespace looplab::cli

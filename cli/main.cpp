@@ -7,15 +7,20 @@
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
 
+namespace looplab::cli {
+std::vector<RegisterFn>& registry() {
+  static std::vector<RegisterFn> fns;
+  return fns;
+}
+}  // namespace looplab::cli
+
 int main(int argc, char** argv) {
   using namespace looplab::cli;
   CLI::App app{"looplab: measure and predict what looped transformers cost to run"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "looplab 0.1.0");
-  const std::vector<Registered> commands = {
-      register_presets(app),
-      register_plan(app),
-  };
+  std::vector<Registered> commands;
+  for (RegisterFn fn : registry()) commands.push_back(fn(app));
 
   try {
     app.parse(argc, argv);
