@@ -1,0 +1,225 @@
+// Plain value structs the store writes and returns: one per table row (docs/profiler.md has the
+// schema). No SQLite, engine or Qt types here, so the GUI and future back ends can use them as is.
+// Times are integer nanoseconds from the run's clock origin unless the name says otherwise.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace looplab::store {
+
+using RunId = std::int64_t;
+
+enum class RunStatus : unsigned char {
+  running,      // begun, not finished: still going, or its process died (killed, crashed)
+  complete,     // every row written; the only status whose runs count as measurements
+  interrupted,  // stopped by the user (Ctrl-C); rows so far are kept
+  failed,       // stopped by an error (message in RunInfo::error)
+};
+std::string_view to_string(RunStatus s);
+RunStatus parse_run_status(std::string_view s);  // unknown text reads as failed
+
+// Summary figures written when a run finishes (NULL/empty until then).
+struct RunStats {
+  std::optional<double> prefill_median_s;
+  std::optional<double> decode_median_s;  // one decode step, median over repeats and steps
+  std::optional<double> decode_p10_s;
+  std::optional<double> decode_p90_s;
+  std::optional<double> predicted_prefill_s;
+  std::optional<double> predicted_decode_s;  // mean predicted decode step
+  friend bool operator==(const RunStats&, const RunStats&) = default;
+};
+
+// One row of `runs`: everything needed to reproduce, re-predict or merge the run elsewhere.
+struct RunInfo {
+  RunId id = 0;               // assigned by the store
+  std::string created_at;     // ISO 8601 UTC, assigned by the store
+  std::string finished_at;    // empty until finished
+  RunStatus status = RunStatus::running;
+  bool complete = false;      // true only with status complete
+  std::string label;          // "run", "demo", or the user's label
+  std::string model;          // model config name
+  std::string variant;        // vanilla | looped | clp | clp_share | plt
+  std::int64_t loops = 1;
+  std::string config_json;    // the full ModelConfig as JSON
+  std::int64_t batch = 1;
+  std::int64_t prompt_len = 0;     // prefill tokens per sequence
+  std::int64_t decode_steps = 0;   // measured decode steps per repeat
+  std::int64_t warmup = 0;         // warm-up repeats run and not stored
+  std::int64_t repeats = 1;
+  std::string backend;        // cpu | cuda
+  std::string tracer;         // host | cupti
+  std::string hardware;       // hardware spec name used for the prediction ("host", "h200-sxm")
+  std::string hardware_json;  // that spec as used
+  std::string device_name;    // CPU model or GPU name
+  std::string driver_version; // CUDA driver version, empty on CPU
+  std::string cuda_version;   // CUDA runtime version, empty on CPU
+  std::string engine_commit;  // git commit of the engine that ran (suffix -dirty if modified)
+  std::string host;           // host name
+  std::int64_t pid = 0;
+  std::int64_t seed = 0;      // weight init seed
+  std::int64_t threads = 0;   // CPU threads the engine used
+  std::int64_t dropped_records = 0;  // CUPTI records lost (0 with the host tracer)
+  std::string error;          // why a run is failed or interrupted
+  RunStats stats;
+  friend bool operator==(const RunInfo&, const RunInfo&) = default;
+};
+
+// One executed step (prefill or decode) of one repeat.
+struct StepRow {
+  std::int64_t repeat_index = 0;
+  std::int64_t step_index = 0;  // 0 = prefill, 1.. = decode steps
+  std::string phase;            // prefill | decode
+  std::int64_t batch = 1;
+  std::int64_t context_len = 0; // prompt length (prefill) or keys visible to the new token
+  std::int64_t start_ns = 0, end_ns = 0;
+  friend bool operator==(const StepRow&, const StepRow&) = default;
+};
+
+// One executed plan op: host span, plus the kernel time attributed to it on a GPU.
+struct OpRow {
+  std::int64_t repeat_index = 0;
+  std::int64_t step_index = 0;
+  std::int64_t op_index = 0;    // index in StepPlan::ops
+  std::string name;             // "layer3.loop2.attn_global"
+  std::string kind;             // OpKind name ("attn_global")
+  std::int64_t layer = -1, loop_lo = 1, loop_hi = 1, pass = 0;
+  std::int64_t rows = 0, n = 0, k = 0, kv_len = 0;  // OpDesc shape (M, N, K, keys)
+  std::int64_t start_ns = 0, end_ns = 0;            // host span
+  std::optional<std::int64_t> device_ns;            // summed kernel time (GPU runs)
+  std::int64_t kernels = 0;                         // kernels attributed to the op
+  std::int64_t host_ns() const { return end_ns - start_ns; }
+  // What "measured" means for this op: device time on a GPU, the host span on a CPU.
+  std::int64_t measured_ns() const { return device_ns ? *device_ns : host_ns(); }
+  friend bool operator==(const OpRow&, const OpRow&) = default;
+};
+
+// The simulator's prediction for one op of one step (the same for every repeat).
+struct PredictionRow {
+  std::int64_t step_index = 0;
+  std::int64_t op_index = 0;
+  std::string name;
+  std::string kind;
+  double time_s = 0;
+  double flops = 0;
+  double bytes = 0;
+  std::string bound;  // what limits the op: "compute", "memory", "launch", ...
+  friend bool operator==(const PredictionRow&, const PredictionRow&) = default;
+};
+
+// CUPTI_ACTIVITY_KIND_KERNEL (Nsight Systems column names) plus its plan-op attribution.
+struct KernelRow {
+  std::int64_t start = 0, end = 0;  // ns
+  std::int64_t device_id = 0, context_id = 0, stream_id = 0;
+  std::int64_t correlation_id = 0;
+  std::string name;                 // demangled when possible
+  std::string short_name;
+  std::string mangled_name;
+  std::int64_t grid_x = 0, grid_y = 0, grid_z = 0, block_x = 0, block_y = 0, block_z = 0;
+  std::int64_t registers_per_thread = 0;
+  std::int64_t static_shared_memory = 0, dynamic_shared_memory = 0;  // bytes
+  std::int64_t local_memory_per_thread = 0, local_memory_total = 0;  // bytes
+  std::int64_t grid_id = 0;
+  std::int64_t launch_type = 0;
+  std::int64_t graph_node_id = 0, graph_id = 0;
+  std::int64_t cache_config = 0;
+  std::int64_t shared_memory_executed = 0;  // bytes
+  // Attribution (NULL when the kernel ran outside any plan op).
+  std::optional<std::int64_t> repeat_index, step_index, op_index;
+  friend bool operator==(const KernelRow&, const KernelRow&) = default;
+};
+
+// CUPTI_ACTIVITY_KIND_RUNTIME: one CUDA runtime or driver API call.
+struct ApiCallRow {
+  std::int64_t start = 0, end = 0;
+  std::int64_t event_class = 0;   // 1 = runtime, 2 = driver (ours; nsys uses its own enum)
+  std::int64_t global_tid = 0;    // pid * 0x1000000 + tid, as Nsight Systems serializes it
+  std::int64_t correlation_id = 0;
+  std::string name;               // "cudaLaunchKernel" or "cbid 211" when unknown
+  std::int64_t return_value = 0;
+  std::optional<std::int64_t> repeat_index;  // the repeat whose window recorded it
+  friend bool operator==(const ApiCallRow&, const ApiCallRow&) = default;
+};
+
+// CUPTI_ACTIVITY_KIND_MEMCPY / _MEMSET.
+struct MemcpyRow {
+  std::int64_t start = 0, end = 0, device_id = 0, context_id = 0, stream_id = 0, correlation_id = 0;
+  std::int64_t bytes = 0, copy_kind = 0, src_kind = 0, dst_kind = 0;
+  std::optional<std::int64_t> repeat_index;
+  friend bool operator==(const MemcpyRow&, const MemcpyRow&) = default;
+};
+struct MemsetRow {
+  std::int64_t start = 0, end = 0, device_id = 0, context_id = 0, stream_id = 0, correlation_id = 0;
+  std::int64_t bytes = 0, value = 0, mem_kind = 0;
+  std::optional<std::int64_t> repeat_index;
+  friend bool operator==(const MemsetRow&, const MemsetRow&) = default;
+};
+// CUPTI_ACTIVITY_KIND_SYNCHRONIZATION.
+struct SyncRow {
+  std::int64_t start = 0, end = 0, context_id = 0, stream_id = 0, correlation_id = 0;
+  std::int64_t sync_type = 0, event_id = 0;
+  std::optional<std::int64_t> repeat_index;
+  friend bool operator==(const SyncRow&, const SyncRow&) = default;
+};
+// NVTX_EVENTS: ranges (eventType 59 push/pop, 60 start/end) and marks (34).
+struct NvtxRow {
+  std::int64_t start = 0;
+  std::optional<std::int64_t> end;
+  std::int64_t event_type = 59;
+  std::int64_t range_id = 0;
+  std::string text;
+  std::string domain;
+  std::int64_t global_tid = 0;
+  std::optional<std::int64_t> repeat_index;
+  friend bool operator==(const NvtxRow&, const NvtxRow&) = default;
+};
+// PROFILER_OVERHEAD: time CUPTI spent on its own bookkeeping.
+struct OverheadRow {
+  std::int64_t start = 0, end = 0;
+  std::string name;  // overhead kind ("CUPTI buffer flush", ...)
+  std::int64_t global_tid = 0;
+  std::optional<std::int64_t> repeat_index;
+  friend bool operator==(const OverheadRow&, const OverheadRow&) = default;
+};
+
+// All rows of one batch written together (one transaction) or read back for one run.
+struct RunRows {
+  std::vector<StepRow> steps;
+  std::vector<OpRow> ops;
+  std::vector<PredictionRow> predictions;
+  std::vector<KernelRow> kernels;
+  std::vector<ApiCallRow> api_calls;
+  std::vector<MemcpyRow> memcpys;
+  std::vector<MemsetRow> memsets;
+  std::vector<SyncRow> syncs;
+  std::vector<NvtxRow> nvtx;
+  std::vector<OverheadRow> overheads;
+  bool empty() const {
+    return steps.empty() && ops.empty() && predictions.empty() && kernels.empty() && api_calls.empty() &&
+           memcpys.empty() && memsets.empty() && syncs.empty() && nvtx.empty() && overheads.empty();
+  }
+};
+
+// `hardware`: a spec as used by a prediction or a calibration.
+struct HardwareRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::string spec_json;
+  std::string created_at;
+  friend bool operator==(const HardwareRow&, const HardwareRow&) = default;
+};
+
+// `calibrations`: fitted simulator parameters for one hardware spec.
+struct CalibrationRow {
+  std::int64_t id = 0;
+  std::string hardware;      // hardware spec name
+  std::string created_at;
+  std::string method;        // how it was fitted ("calibrate-host", "fit from runs 3,4")
+  std::string params_json;   // the fitted parameters
+  std::optional<RunId> source_run;
+  friend bool operator==(const CalibrationRow&, const CalibrationRow&) = default;
+};
+
+}  // namespace looplab::store

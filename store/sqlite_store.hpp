@@ -1,0 +1,41 @@
+// The SQLite implementation of Store: one connection, WAL, a busy timeout, and every write in
+// one BEGIN IMMEDIATE transaction. Several processes may write the same file at once.
+#pragma once
+#include <string>
+
+#include "store/sqlite_handle.hpp"
+#include "store/store.hpp"
+
+namespace looplab::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Takes an open database whose schema ensure_schema() has checked.
+  explicit SqliteStore(Database db);
+
+  RunId begin_run(RunInfo& info) override;
+  void append(RunId run, const RunRows& rows) override;
+  void finish_run(RunId run, RunStatus status, const RunStats& stats, std::int64_t dropped_records,
+                  const std::string& error) override;
+  std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) override;
+
+  std::vector<RunSummary> list_runs() override;
+  std::optional<RunInfo> get_run(RunId run) override;
+  RunRows read_rows(RunId run) override;
+  void for_each_step(RunId run, const std::function<void(const StepRow&)>& fn) override;
+  void for_each_op(RunId run, const std::function<void(const OpRow&)>& fn) override;
+  void for_each_prediction(RunId run, const std::function<void(const PredictionRow&)>& fn) override;
+  void for_each_kernel(RunId run, const std::function<void(const KernelRow&)>& fn) override;
+  void for_each_api_call(RunId run, const std::function<void(const ApiCallRow&)>& fn) override;
+  std::vector<HardwareRow> hardware() override;
+  std::vector<CalibrationRow> calibrations() override;
+
+  Database& database() { return db_; }
+
+ private:
+  std::int64_t hardware_id(const std::string& name, const std::string& spec_json);
+  void append_rows(RunId run, const RunRows& rows);
+  Database db_;
+};
+
+}  // namespace looplab::store

@@ -1,0 +1,72 @@
+// The results store interface: runs, their measurements and predictions, hardware specs and
+// calibrations. SQLite is the embedded default (sqlite_store.hpp); the interface keeps callers
+// free of it so a server back end can follow. Every write is one transaction.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace looplab::store {
+
+// What a runs browser shows per run without reading its rows.
+struct RunSummary {
+  RunInfo info;                // every column of `runs` (config JSON included)
+  std::int64_t op_rows = 0;    // op measurements stored
+  std::int64_t kernel_rows = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- writing ----
+  // Records a new run, status running and not complete, and returns its id. Fills id and
+  // created_at from the store.
+  virtual RunId begin_run(RunInfo& info) = 0;
+  // Appends rows to a run, all or nothing.
+  virtual void append(RunId run, const RunRows& rows) = 0;
+  // Marks the run finished with its status (complete only when every row is in), summary
+  // figures, dropped-record count and error text.
+  virtual void finish_run(RunId run, RunStatus status, const RunStats& stats, std::int64_t dropped_records,
+                          const std::string& error) = 0;
+  virtual std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) = 0;
+
+  // ---- reading ----
+  // Newest first.
+  virtual std::vector<RunSummary> list_runs() = 0;
+  virtual std::optional<RunInfo> get_run(RunId run) = 0;
+  // Every row of the run, ordered by (repeat, step, op) / time.
+  virtual RunRows read_rows(RunId run) = 0;
+  // Streams rows one at a time in (repeat, step, op) order, for exports of any size.
+  virtual void for_each_step(RunId run, const std::function<void(const StepRow&)>& fn) = 0;
+  virtual void for_each_op(RunId run, const std::function<void(const OpRow&)>& fn) = 0;
+  virtual void for_each_prediction(RunId run, const std::function<void(const PredictionRow&)>& fn) = 0;
+  virtual void for_each_kernel(RunId run, const std::function<void(const KernelRow&)>& fn) = 0;
+  virtual void for_each_api_call(RunId run, const std::function<void(const ApiCallRow&)>& fn) = 0;
+  virtual std::vector<HardwareRow> hardware() = 0;
+  virtual std::vector<CalibrationRow> calibrations() = 0;
+};
+
+enum class OpenMode : unsigned char {
+  read_only,   // the file must exist and be a looplab store
+  read_write,  // created with the current schema when missing; migrated when older
+};
+
+struct StoreOptions {
+  int busy_timeout_ms = 30000;              // how long a writer waits for another's lock
+  std::optional<std::int64_t> max_pages;    // cap the file at this many pages (fault tests)
+};
+
+// Opens (and in read_write mode creates or migrates) a store. Problems with the file itself
+// throw InputError on field "db" with a message saying what is wrong: a directory, a missing
+// file (read_only), a read-only file (read_write), not a SQLite file, corrupt, not a looplab
+// store, or written by a newer looplab.
+std::unique_ptr<Store> open_store(const std::filesystem::path& path, OpenMode mode,
+                                  const StoreOptions& options = {});
+
+}  // namespace looplab::store
