@@ -31,20 +31,31 @@ GraphExec& GraphExec::operator=(GraphExec&& o) noexcept {
 }
 void GraphExec::launch(cudaStream_t stream) const { LOOPLAB_CUDA_CHECK(cudaGraphLaunch(e_, stream)); }
 
-Graph capture_graph(cudaStream_t stream, const std::function<void()>& record) {
+StreamCapture::StreamCapture(cudaStream_t stream) {
   LOOPLAB_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-  try {
-    record();
-  } catch (...) {
-    cudaGraph_t partial = nullptr;
-    (void)cudaStreamEndCapture(stream, &partial);  // leaves the stream usable again
-    if (partial != nullptr) (void)cudaGraphDestroy(partial);
-    (void)cudaGetLastError();
-    throw;
-  }
+  stream_ = stream;
+}
+
+StreamCapture::~StreamCapture() {
+  if (stream_ == nullptr) return;
+  cudaGraph_t partial = nullptr;
+  (void)cudaStreamEndCapture(stream_, &partial);  // leaves the stream usable again
+  if (partial != nullptr) (void)cudaGraphDestroy(partial);
+  (void)cudaGetLastError();  // an invalidated capture leaves an error behind; it is ours, not the caller's
+}
+
+Graph StreamCapture::finish() {
   cudaGraph_t g = nullptr;
-  LOOPLAB_CUDA_CHECK(cudaStreamEndCapture(stream, &g));
+  cudaStream_t s = stream_;
+  stream_ = nullptr;
+  LOOPLAB_CUDA_CHECK(cudaStreamEndCapture(s, &g));
   return Graph(g);
+}
+
+Graph capture_graph(cudaStream_t stream, const std::function<void()>& record) {
+  StreamCapture capture(stream);
+  record();
+  return capture.finish();
 }
 
 }  // namespace looplab::gpu

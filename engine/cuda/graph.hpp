@@ -39,6 +39,22 @@ class GraphExec {
   cudaGraphExec_t e_ = nullptr;
 };
 
+// An open stream capture: begun on construction, turned into a Graph by finish(); destroying an
+// unfinished capture ends and discards it, so an exception mid-capture leaves the stream usable.
+class StreamCapture {
+ public:
+  explicit StreamCapture(cudaStream_t stream);  // thread-local capture mode
+  ~StreamCapture();
+  StreamCapture(StreamCapture&& o) noexcept : stream_(o.stream_) { o.stream_ = nullptr; }
+  StreamCapture& operator=(StreamCapture&&) = delete;
+  StreamCapture(const StreamCapture&) = delete;
+  StreamCapture& operator=(const StreamCapture&) = delete;
+  Graph finish();
+
+ private:
+  cudaStream_t stream_ = nullptr;  // null once finished or moved from
+};
+
 // Captures everything `record` enqueues on `stream` (thread-local capture mode, so other threads'
 // CUDA calls are not disturbed). If `record` throws, the capture is ended and discarded first.
 Graph capture_graph(cudaStream_t stream, const std::function<void()>& record);
