@@ -9,6 +9,11 @@
 #include "engine/cpu/rmsnorm.hpp"
 
 namespace looplab {
+namespace {
+// Below about this many multiply-adds an op runs on one thread: the tiny test models would spend
+// more on thread barriers than on work, badly so on a loaded machine.
+constexpr std::int64_t kMinThreadedWork = 1 << 15;
+}  // namespace
 
 void CpuBackend::op_rope_kv_append(const OpDesc& op) {
   const Layer& L = layers_[static_cast<std::size_t>(op.layer)];
@@ -21,7 +26,7 @@ void CpuBackend::op_rope_kv_append(const OpDesc& op) {
       store[static_cast<std::size_t>(l)] = &store_for_loop(l);
   const std::int64_t last_pos = position_ + prompt_len_ - 1;
 
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (op.rows * ld_qkv_ >= kMinThreadedWork)
   for (std::int64_t r = r0; r < r0 + op.rows; ++r) {
     const std::int64_t pos = pos_of(r);
     float* q = qkv_.data() + r * ld_qkv_;
@@ -66,7 +71,7 @@ void CpuBackend::op_attn_global(const OpDesc& op) {
   if (phase_ == Phase::prefill) {
     // Causal: row b*P+p sees keys [0, p] of its cache (one loop per prefill pass).
     const std::int64_t P = prompt_len_, units = batch_ * hkv * P;
-#pragma omp parallel
+#pragma omp parallel if (units * P * group * dh >= kMinThreadedWork)
     {
       std::vector<float> scratch;
       std::vector<const float*> qs(static_cast<std::size_t>(group));
@@ -89,7 +94,7 @@ void CpuBackend::op_attn_global(const OpDesc& op) {
   // cache the L loops of a sequence form one unit, so its K/V are read once for all of them.
   const std::int64_t loop_sets = shared ? 1 : nloops, per_unit = (shared ? nloops : 1) * group;
   const std::int64_t units = loop_sets * batch_ * hkv;
-#pragma omp parallel
+#pragma omp parallel if (units * per_unit * (position_ + 1) * dh >= kMinThreadedWork)
   {
     std::vector<float> scratch;
     std::vector<const float*> qs(static_cast<std::size_t>(per_unit));
@@ -129,7 +134,7 @@ void CpuBackend::op_attn_local_gate(const OpDesc& op) {
   const std::int64_t per_seq = prefill ? prompt_len_ : 1;
   const std::int64_t units = nloops * batch_ * hkv * per_seq;
   const GateOverride force = gate_override_;
-#pragma omp parallel
+#pragma omp parallel if (units * group * std::min(w, position_ + per_seq) * dh >= kMinThreadedWork)
   {
     std::vector<float> scratch, local(static_cast<std::size_t>(group * dh));
     std::vector<const float*> qs(static_cast<std::size_t>(group));

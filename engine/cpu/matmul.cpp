@@ -17,7 +17,10 @@ void matmul_nt(const MatmulArgs& a) {
   const std::int64_t ldx = a.ldx ? a.ldx : a.k, ldw = a.ldw ? a.ldw : a.k, ldy = a.ldy ? a.ldy : a.n;
   const std::int64_t k = a.k, m = a.m;
   const std::int64_t blocks = (a.n + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static)
+  // Threads pay off from a few hundred KB of weights or about a million multiply-adds; below
+  // that (the tiny test models) their start-up and barrier cost more than the work.
+  const bool threaded = a.n * k >= (1 << 16) || m * a.n * k >= (1 << 20);
+#pragma omp parallel for schedule(static) if (threaded)
   for (std::int64_t blk = 0; blk < blocks; ++blk) {
     const std::int64_t n0 = blk * kBlock;
     if (n0 + kBlock <= a.n) {
