@@ -1,0 +1,211 @@
+// The calibration fit. Each kind is fitted alone; a variable is fitted only when records
+// determine it (a kind never compute-bound keeps compute efficiency 1 and says so).
+#include "simulator/calibrate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "engine/core/error.hpp"
+
+namespace looplab {
+
+void append_step_samples(const StepPlan& plan, const CostParams& params, std::span<const double> measured_s,
+                         std::int64_t step, std::vector<OpSample>& out) {
+  if (measured_s.size() != plan.ops.size())
+    throw InputError("op_time_s", "has " + std::to_string(measured_s.size()) + " entries, the plan has " +
+                                      std::to_string(plan.ops.size()) + " ops");
+  for (std::size_t i = 0; i < plan.ops.size(); ++i) {
+    if (!(measured_s[i] > 0) || !std::isfinite(measured_s[i]))
+      throw InputError("op_time_s", "entry " + std::to_string(i) + " must be a positive time in seconds");
+    const OpCost c = cost_op(plan.ops[i], params);
+    out.push_back({plan.ops[i].kind, c.flops, c.bytes(), c.flops / params.peak_flops,
+                   c.bytes() / params.bw_bytes_per_s, measured_s[i], step});
+  }
+}
+
+FitBasis fit_basis(const HardwareSpec& hw, Ceiling ceiling, LaunchMode launch) {
+  return {hw.launch_overhead(launch).value(ceiling)};
+}
+
+double sample_time_s(const OpSample& s, const KindFactors& f, const FitBasis& b) {
+  const double compute = s.roof_compute_s / f.compute_efficiency;
+  const double memory = s.roof_memory_s / f.memory_efficiency;
+  return std::max(compute, memory) + (f.overhead_fitted ? f.overhead_s : b.launch_s);
+}
+
+namespace {
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// Variables of one kind's model: x_m = 1/memory efficiency, x_c = 1/compute efficiency, o.
+enum Var : std::uint8_t { kXm = 0, kXc = 1, kO = 2 };
+
+// Weighted least squares over the free variables (others fixed at x). Fails when the system is
+// singular, or when a free efficiency is not determined by the records: its relative standard
+// error above 10% (e.g. a memory term far below the noise of a launch-bound op).
+bool solve_subset(const std::vector<std::array<double, 3>>& cols, const std::vector<double>& t,
+                  const std::array<bool, 3>& free, std::array<double, 3>& x) {
+  std::array<int, 3> idx{};
+  int n = 0;
+  for (int v = 0; v < 3; ++v)
+    if (free[v]) idx[n++] = v;
+  if (n == 0) return false;
+  // Normal equations [A | I] reduced to [I | A^-1] (Gauss-Jordan), rhs alongside.
+  double A[3][6] = {}, rhs[3] = {};
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double w = 1.0 / t[i];  // relative error: divide each equation by the measured time
+    double r = t[i];
+    for (int v = 0; v < 3; ++v)
+      if (!free[v]) r -= cols[i][v] * x[v];
+    for (int a = 0; a < n; ++a) {
+      const double ca = cols[i][idx[a]] * w;
+      rhs[a] += ca * r * w;
+      for (int b = 0; b < n; ++b) A[a][b] += ca * cols[i][idx[b]] * w;
+    }
+  }
+  for (int a = 0; a < n; ++a) A[a][n + a] = 1.0;
+  double scale = 0;
+  for (int a = 0; a < n; ++a) scale = std::max(scale, std::abs(A[a][a]));
+  if (scale == 0) return false;
+  for (int col = 0; col < n; ++col) {
+    int piv = col;
+    for (int r = col + 1; r < n; ++r)
+      if (std::abs(A[r][col]) > std::abs(A[piv][col])) piv = r;
+    if (std::abs(A[piv][col]) < 1e-12 * scale) return false;
+    std::swap(A[piv], A[col]);
+    std::swap(rhs[piv], rhs[col]);
+    const double p = A[col][col];
+    for (int c = 0; c < 2 * n; ++c) A[col][c] /= p;
+    rhs[col] /= p;
+    for (int r = 0; r < n; ++r) {
+      if (r == col) continue;
+      const double f = A[r][col];
+      for (int c = 0; c < 2 * n; ++c) A[r][c] -= f * A[col][c];
+      rhs[r] -= f * rhs[col];
+    }
+  }
+  std::array<double, 3> y = x;
+  for (int a = 0; a < n; ++a) y[idx[a]] = rhs[a];
+  // Residual variance of the relative errors, then each efficiency's standard error.
+  const auto dof = static_cast<double>(t.size()) - n;
+  if (dof > 0) {
+    double ss = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      double pred = 0;
+      for (int v = 0; v < 3; ++v) pred += cols[i][v] * y[v];
+      ss += (pred - t[i]) * (pred - t[i]) / (t[i] * t[i]);
+    }
+    const double s2 = ss / dof;
+    for (int a = 0; a < n; ++a) {
+      if (idx[a] == kO) continue;
+      const double se = std::sqrt(std::max(0.0, s2 * A[a][n + a]));
+      if (!(se <= 0.1 * std::abs(y[idx[a]]))) return false;
+    }
+  }
+  x = y;
+  return true;
+}
+
+KindFactors fit_kind(const std::vector<OpSample>& s, const FitBasis& b) {
+  KindFactors f;
+  f.samples = static_cast<std::int64_t>(s.size());
+  std::array<double, 3> x = {1.0, 1.0, b.launch_s};
+  std::vector<char> mem(s.size(), 2);  // 2: unassigned
+  std::vector<std::array<double, 3>> cols(s.size());
+  std::vector<double> t(s.size());
+  std::array<bool, 3> used{};
+  for (int iter = 0; iter < 100; ++iter) {
+    bool changed = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const double m = s[i].roof_memory_s, c = s[i].roof_compute_s;
+      const char is_mem = m * x[kXm] >= c * x[kXc] ? 1 : 0;
+      changed |= is_mem != mem[i];
+      mem[i] = is_mem;
+      cols[i] = {is_mem ? m : 0.0, is_mem ? 0.0 : c, 1.0};
+      t[i] = s[i].measured_s;
+    }
+    if (!changed) break;
+    std::array<bool, 3> has{};
+    for (const auto& col : cols)
+      for (int v = 0; v < 3; ++v) has[v] = has[v] || col[v] != 0;
+    // Candidate sets of free variables, most complete first; the first that solves with
+    // positive efficiencies and a non-negative overhead wins. Without it, the overhead is 0.
+    const std::array<std::array<bool, 3>, 7> candidates = {{{true, true, true}, {true, false, true},
+                                                            {false, true, true}, {true, true, false},
+                                                            {false, false, true}, {true, false, false},
+                                                            {false, true, false}}};
+    bool solved = false;
+    for (auto cand : candidates) {
+      for (int v = 0; v < 3; ++v) cand[v] = cand[v] && has[v];
+      if (!cand[0] && !cand[1] && !cand[2]) continue;
+      std::array<double, 3> y = x;
+      if (!cand[kO] && (cand[kXm] || cand[kXc])) y[kO] = 0;  // overhead pinned at its bound
+      if (!solve_subset(cols, t, cand, y)) continue;
+      if ((cand[kXm] && !(y[kXm] > 0)) || (cand[kXc] && !(y[kXc] > 0)) || (cand[kO] && y[kO] < 0)) continue;
+      x = y;
+      used = cand;
+      solved = true;
+      break;
+    }
+    if (!solved) break;
+  }
+  f.memory_fitted = used[kXm];
+  f.compute_fitted = used[kXc];
+  f.overhead_fitted = used[kXm] || used[kXc] || used[kO];
+  if (f.memory_fitted) f.memory_efficiency = 1.0 / x[kXm];
+  if (f.compute_fitted) f.compute_efficiency = 1.0 / x[kXc];
+  if (f.overhead_fitted) f.overhead_s = x[kO];
+  return f;
+}
+
+}  // namespace
+
+ErrorSummary evaluate(std::span<const OpSample> samples, const std::array<KindFactors, kOpKindCount>& kinds,
+                      const FitBasis& b) {
+  ErrorSummary e;
+  std::vector<double> op_err;
+  op_err.reserve(samples.size());
+  std::map<std::int64_t, std::pair<double, double>> steps;  // step -> (predicted, measured)
+  for (const OpSample& s : samples) {
+    const double p = sample_time_s(s, kinds[static_cast<std::size_t>(s.kind)], b);
+    op_err.push_back(std::abs(p - s.measured_s) / s.measured_s);
+    auto& st = steps[s.step];
+    st.first += p;
+    st.second += s.measured_s;
+  }
+  std::vector<double> step_err;
+  for (const auto& [id, pm] : steps) step_err.push_back(std::abs(pm.first - pm.second) / pm.second);
+  e.ops = static_cast<std::int64_t>(op_err.size());
+  e.steps = static_cast<std::int64_t>(step_err.size());
+  e.op_median = quantile(op_err, 0.5);
+  e.op_p90 = quantile(op_err, 0.9);
+  e.step_median = quantile(step_err, 0.5);
+  e.step_p90 = quantile(step_err, 0.9);
+  return e;
+}
+
+Calibration fit_calibration(std::span<const OpSample> samples, const FitBasis& basis,
+                            const CalibrationProvenance& provenance, Ceiling ceiling, LaunchMode launch) {
+  if (samples.empty()) throw InputError("records", "no op records to fit");
+  Calibration cal;
+  cal.provenance = provenance;
+  cal.ceiling = ceiling;
+  cal.launch = launch;
+  std::array<std::vector<OpSample>, kOpKindCount> by_kind;
+  for (const OpSample& s : samples) by_kind[static_cast<std::size_t>(s.kind)].push_back(s);
+  for (std::size_t k = 0; k < by_kind.size(); ++k)
+    if (!by_kind[k].empty()) cal.kinds[k] = fit_kind(by_kind[k], basis);
+  cal.before = evaluate(samples, std::array<KindFactors, kOpKindCount>{}, basis);
+  cal.after = evaluate(samples, cal.kinds, basis);
+  return cal;
+}
+
+}  // namespace looplab

@@ -1,0 +1,18 @@
+// Sweep results as CSV (one row per point, `pareto` flag column) or JSON, and a text summary of
+// the Pareto fronts.
+#pragma once
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "simulator/sweep.hpp"
+
+namespace looplab {
+
+void write_sweep_csv(std::ostream& out, const SweepResult& r);
+nlohmann::json sweep_to_json(const ResolvedSweep& s, const SweepResult& r);
+// Per workload: how many points, how many on the front, and the front's points (at most
+// `max_listed` per workload).
+void write_pareto_summary(std::ostream& out, const SweepResult& r, std::size_t max_listed = 8);
+
+}  // namespace looplab

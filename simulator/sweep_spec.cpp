@@ -1,0 +1,110 @@
+// Sweep spec parsing: every axis a non-empty array of the right type, no unknown keys.
+#include "simulator/sweep_spec.hpp"
+
+#include <filesystem>
+
+#include "engine/core/error.hpp"
+#include "simulator/json_fields.hpp"
+
+namespace looplab {
+
+using nlohmann::json;
+
+namespace {
+
+const json& axis(const json& j, const char* key, const std::string& where) {
+  const json& a = jsonf::array(jsonf::require(j, key, key, where), key, where);
+  if (a.empty()) throw InputError(key, "is an empty axis: give at least one value (in " + where + ")");
+  return a;
+}
+
+std::vector<std::int64_t> int_axis(const json& j, const char* key, std::int64_t min, const std::string& where) {
+  std::vector<std::int64_t> out;
+  const json& a = axis(j, key, where);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string f = std::string(key) + "[" + std::to_string(i) + "]";
+    const std::int64_t v = jsonf::integer(a[i], f, where);
+    if (v < min) throw InputError(f, std::to_string(v) + " must be >= " + std::to_string(min) + " (in " + where + ")");
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<std::string> string_axis(const json& j, const char* key, const std::string& where) {
+  std::vector<std::string> out;
+  const json& a = axis(j, key, where);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    out.push_back(jsonf::string(a[i], std::string(key) + "[" + std::to_string(i) + "]", where));
+  return out;
+}
+
+}  // namespace
+
+SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
+  jsonf::object(j, "spec", where);
+  jsonf::only_keys(j, {"name", "description", "models", "variants", "loops", "windows", "batches", "contexts",
+                       "hardware", "prompt", "generate", "launch", "ceiling", "calibration"},
+                   "", where);
+  SweepSpec s;
+  if (auto it = j.find("name"); it != j.end()) s.name = jsonf::string(*it, "name", where);
+  if (auto it = j.find("description"); it != j.end()) (void)jsonf::string(*it, "description", where);
+  s.models = string_axis(j, "models", where);
+  const json& variants = axis(j, "variants", where);
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const std::string f = "variants[" + std::to_string(i) + "]";
+    const std::string v = jsonf::string(variants[i], f, where);
+    auto parsed = parse_variant(v);
+    if (!parsed) throw InputError(f, "'" + v + "' is not one of vanilla, looped, clp, clp_share, plt (in " + where + ")");
+    s.variants.push_back(*parsed);
+  }
+  if (j.contains("loops")) s.loops = int_axis(j, "loops", 1, where);
+  if (j.contains("windows")) s.windows = int_axis(j, "windows", 1, where);
+  s.batches = int_axis(j, "batches", 1, where);
+  s.contexts = int_axis(j, "contexts", 1, where);
+  s.hardware = string_axis(j, "hardware", where);
+  if (auto it = j.find("prompt"); it != j.end()) {
+    s.prompt = jsonf::integer(*it, "prompt", where);
+    if (s.prompt < 0) throw InputError("prompt", "must be >= 0 (in " + where + ")");
+  }
+  if (auto it = j.find("generate"); it != j.end()) {
+    s.generate = jsonf::integer(*it, "generate", where);
+    if (s.generate < 0) throw InputError("generate", "must be >= 0 (in " + where + ")");
+  }
+  if (auto it = j.find("launch"); it != j.end()) {
+    const std::string v = jsonf::string(*it, "launch", where);
+    auto m = parse_launch_mode(v);
+    if (!m) throw InputError("launch", "'" + v + "' is not one of graph, stream (in " + where + ")");
+    s.cost.launch = *m;
+  }
+  if (auto it = j.find("ceiling"); it != j.end()) {
+    const std::string v = jsonf::string(*it, "ceiling", where);
+    auto c = parse_ceiling(v);
+    if (!c) throw InputError("ceiling", "'" + v + "' is not one of measured, datasheet (in " + where + ")");
+    s.cost.ceiling = *c;
+  }
+  if (auto it = j.find("calibration"); it != j.end()) s.calibration = jsonf::string(*it, "calibration", where);
+  return s;
+}
+
+SweepSpec load_sweep_spec(const std::string& file) {
+  SweepSpec s = sweep_spec_from_json(jsonf::parse_file(file, "spec"), std::filesystem::path(file).filename().string());
+  // A relative calibration path is relative to the spec file.
+  if (s.calibration && std::filesystem::path(*s.calibration).is_relative())
+    s.calibration = (std::filesystem::path(file).parent_path() / *s.calibration).string();
+  return s;
+}
+
+json sweep_spec_to_json(const SweepSpec& s) {
+  json variants = json::array();
+  for (Variant v : s.variants) variants.push_back(std::string(to_string(v)));
+  json j = {{"name", s.name},         {"models", s.models},     {"variants", variants},
+            {"batches", s.batches},   {"contexts", s.contexts}, {"hardware", s.hardware},
+            {"prompt", s.prompt},     {"generate", s.generate}, {"launch", std::string(to_string(s.cost.launch))},
+            {"ceiling", std::string(to_string(s.cost.ceiling))}};
+  if (!s.loops.empty()) j["loops"] = s.loops;
+  if (!s.windows.empty()) j["windows"] = s.windows;
+  if (s.calibration) j["calibration"] = *s.calibration;
+  return j;
+}
+
+}  // namespace looplab

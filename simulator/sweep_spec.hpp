@@ -1,0 +1,35 @@
+// Sweep specs: a grid over models, variants, loops, windows, batches, contexts and hardware,
+// read from JSON. A typo or an empty axis is an InputError naming the key.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/variant.hpp"
+#include "simulator/op_cost.hpp"
+
+namespace looplab {
+
+struct SweepSpec {
+  std::string name;
+  std::vector<std::string> models;     // presets or JSON files
+  std::vector<Variant> variants;
+  std::vector<std::int64_t> loops;     // empty: each model preset's own
+  std::vector<std::int64_t> windows;   // empty: each model preset's own
+  std::vector<std::int64_t> batches;
+  std::vector<std::int64_t> contexts;  // decode context; the prompt too unless `prompt` is set
+  std::vector<std::string> hardware;   // spec names or JSON files
+  std::int64_t prompt = 0;             // fixed prefill length; 0: the point's context
+  std::int64_t generate = 128;         // tokens per generation (0: skip)
+  CostOptions cost;
+  std::optional<std::string> calibration;  // file; applied to points on the hardware it was fitted on
+};
+
+SweepSpec sweep_spec_from_json(const nlohmann::json& j, const std::string& where);
+SweepSpec load_sweep_spec(const std::string& file);
+nlohmann::json sweep_spec_to_json(const SweepSpec& s);
+
+}  // namespace looplab

@@ -1,0 +1,95 @@
+// Hardware specs: every shipped spec loads with a source on every number; bad specs name the key.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "engine/core/error.hpp"
+#include "simulator/hardware.hpp"
+
+using namespace looplab;
+using nlohmann::json;
+
+namespace {
+
+std::string field_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.field();
+  }
+  return "<no error>";
+}
+
+json minimal_gpu() {
+  auto v = [](double x) { return json{{"datasheet", {{"value", x}, {"source", "test"}}}}; };
+  return {{"kind", "gpu"},          {"memory_bytes", v(1e9)}, {"mem_bw_bytes_per_s", v(1e12)},
+          {"peak_flops", {{"bf16", v(1e14)}, {"f32", v(1e13)}}},
+          {"sm_count", v(10)},      {"l2_bytes", v(1e6)},
+          {"launch_overhead_s", {{"stream", v(2e-6)}, {"graph", v(1e-6)}}}};
+}
+
+}  // namespace
+
+TEST(Hardware, ShippedSpecsLoadWithSources) {
+  const std::vector<std::string> want = {"a100-80gb", "h100-sxm", "h200", "h800", "l40s", "rtx-4090"};
+  for (const std::string& name : want) {
+    SCOPED_TRACE(name);
+    const HardwareSpec h = load_hardware(name);
+    EXPECT_EQ(h.name, name);
+    EXPECT_EQ(h.kind, HardwareKind::gpu);
+    for (const SpecNumber* n : {&h.memory_bytes, &h.mem_bw_bytes_per_s, &h.peak_flops_bf16, &h.peak_flops_f32,
+                                &h.sm_count, &h.l2_bytes, &h.launch_stream_s, &h.launch_graph_s}) {
+      ASSERT_TRUE(n->present());
+      EXPECT_FALSE(n->pick(Ceiling::datasheet).source.empty());
+      EXPECT_FALSE(n->pick(Ceiling::measured).source.empty());
+    }
+    // Datasheet GPU bandwidths between 0.5 and 5 TB/s, bf16 peaks between 100 and 1000 TFLOP/s.
+    EXPECT_GT(h.mem_bw_bytes_per_s.value(Ceiling::datasheet), 0.5e12);
+    EXPECT_LT(h.mem_bw_bytes_per_s.value(Ceiling::datasheet), 5e12);
+    EXPECT_GT(h.peak_flops_bf16.value(Ceiling::datasheet), 100e12);
+    EXPECT_LT(h.peak_flops_bf16.value(Ceiling::datasheet), 1000e12);
+  }
+}
+
+TEST(Hardware, H200HasMeasuredCeilingsBesideTheDatasheet) {
+  const HardwareSpec h = load_hardware("h200");
+  EXPECT_EQ(h.mem_bw_bytes_per_s.value(Ceiling::datasheet), 4.8e12);
+  EXPECT_EQ(h.mem_bw_bytes_per_s.value(Ceiling::measured), 4.3e12);
+  EXPECT_EQ(h.peak_flops_bf16.value(Ceiling::datasheet), 989e12);
+  EXPECT_EQ(h.peak_flops_bf16.value(Ceiling::measured), 790e12);
+  EXPECT_EQ(h.peak_flops_f32.value(Ceiling::measured), 67e12);  // falls back to the datasheet
+  EXPECT_EQ(h.launch_graph_s.value(Ceiling::datasheet), 1.3e-6);  // falls back to the measurement
+  EXPECT_EQ(h.sm_count.value(Ceiling::measured), 132);
+}
+
+TEST(Hardware, JsonRoundTrip) {
+  const HardwareSpec h = load_hardware("l40s");
+  const HardwareSpec back = hardware_from_json(hardware_to_json(h), "l40s", "round trip");
+  EXPECT_EQ(hardware_to_json(back).dump(), hardware_to_json(h).dump());
+}
+
+TEST(Hardware, BadSpecsNameTheKey) {
+  EXPECT_EQ(field_of([] { load_hardware("h300"); }), "hardware");
+  EXPECT_EQ(field_of([] { load_hardware("host-that-does-not-exist.json"); }), "hardware");
+  EXPECT_NO_THROW(hardware_from_json(minimal_gpu(), "x", "test"));
+  json j = minimal_gpu();
+  j["mem_bw_bytes_per_s"]["datasheet"].erase("source");
+  EXPECT_EQ(field_of([&] { hardware_from_json(j, "x", "test"); }), "mem_bw_bytes_per_s.datasheet.source");
+  j = minimal_gpu();
+  j["mem_bw_bytes_per_s"]["datasheet"]["source"] = "";
+  EXPECT_EQ(field_of([&] { hardware_from_json(j, "x", "test"); }), "mem_bw_bytes_per_s.datasheet.source");
+  j = minimal_gpu();
+  j["l2_byte"] = j["l2_bytes"];
+  EXPECT_EQ(field_of([&] { hardware_from_json(j, "x", "test"); }), "l2_byte");
+  j = minimal_gpu();
+  j["peak_flops"].erase("bf16");  // a GPU needs its tensor-core peak
+  EXPECT_EQ(field_of([&] { hardware_from_json(j, "x", "test"); }), "peak_flops.bf16");
+  j["kind"] = "host";  // the host computes in fp32 only
+  EXPECT_NO_THROW(hardware_from_json(j, "x", "test"));
+  j = minimal_gpu();
+  j["sm_count"]["datasheet"]["value"] = 0;
+  EXPECT_EQ(field_of([&] { hardware_from_json(j, "x", "test"); }), "sm_count.datasheet.value");
+  j = minimal_gpu();
+  j["launch_overhead_s"]["graph"] = json::object();
+  EXPECT_EQ(field_of([&] { hardware_from_json(j, "x", "test"); }), "launch_overhead_s.graph");
+}
