@@ -1,0 +1,44 @@
+// Kernel -> plan-op attribution. Each plan op is pushed as a CUPTI external correlation id
+// encoding (step, op index); CUPTI reports one ExternalCorrelation record per API call made
+// under it, carrying that call's correlationId, which the kernel, memcpy and memset records
+// share. So the join is: device record -> correlationId -> external id -> (step, op).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "profiler/activity.hpp"
+
+namespace looplab::profiler {
+
+// CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0, repeated here so this file needs no CUPTI header.
+inline constexpr std::uint32_t kLooplabCorrelationKind = 3;
+
+// step in the high 32 bits, op index in the low 32 bits.
+constexpr std::uint64_t encode_external_id(std::int64_t step, std::uint32_t op_index) {
+  return (static_cast<std::uint64_t>(step) << 32) | op_index;
+}
+constexpr OpRef decode_external_id(std::uint64_t id) {
+  return {static_cast<std::int64_t>(id >> 32), static_cast<std::uint32_t>(id & 0xffffffffu)};
+}
+
+struct AttributionStats {
+  std::size_t kernels = 0, kernels_attributed = 0;
+  std::size_t copies_attributed = 0;  // memcpy + memset records
+};
+// Sets `op` on every kernel, memcpy and memset whose correlationId has an external correlation
+// of kLooplabCorrelationKind; others stay unattributed (work outside any plan op).
+AttributionStats attribute(DeviceActivity& activity);
+
+// Device time of each host op span: for capture.ops[i], the summed duration and count of the
+// kernels attributed to (ops[i].step, ops[i].op_index).
+struct OpDeviceTime {
+  std::int64_t device_ns = 0;
+  std::int64_t kernels = 0;
+};
+std::vector<OpDeviceTime> device_time_per_op(const Capture& capture);
+
+// Pairs start and end marker records by id into ranges (instant marks become zero-length
+// ranges); a start without its end is dropped. Ordered by start time.
+std::vector<NvtxRange> pair_markers(const std::vector<MarkerActivity>& markers);
+
+}  // namespace looplab::profiler

@@ -1,0 +1,204 @@
+// CuptiTracer: subscription, the buffer pool behind CUPTI's request/complete callbacks, and the
+// window that flushes, copies out and attributes the records. Modelled on kineto's
+// CuptiActivityApi: buffers owned by us, records copied out as soon as a buffer completes, and
+// no CUPTI failure ever propagates into the measured program.
+#include "profiler/cupti/cupti_tracer.hpp"
+
+#include <cupti.h>
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "engine/cuda/cupti_check.hpp"
+#include "profiler/attribution.hpp"
+#include "profiler/cupti/cupti_parse.hpp"
+
+namespace looplab::profiler {
+
+namespace {
+
+constexpr std::size_t kBufferBytes = 8u << 20;  // 8 MiB, CUPTI's recommended order of magnitude
+constexpr std::size_t kPoolBuffers = 8;          // ready before each window
+constexpr std::size_t kAlign = 8;                // CUPTI requires 8-byte aligned buffers
+
+const CUpti_ActivityKind kKinds[] = {
+    CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,          CUPTI_ACTIVITY_KIND_MEMSET,
+    CUPTI_ACTIVITY_KIND_RUNTIME,           CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
+    CUPTI_ACTIVITY_KIND_MARKER,            CUPTI_ACTIVITY_KIND_OVERHEAD};
+
+// One activity buffer; its only owner frees it.
+struct BufferDeleter {
+  void operator()(std::uint8_t* p) const { ::operator delete[](p, std::align_val_t(kAlign)); }
+};
+using Buffer = std::unique_ptr<std::uint8_t[], BufferDeleter>;
+Buffer new_buffer() { return Buffer(new (std::align_val_t(kAlign)) std::uint8_t[kBufferBytes]); }
+
+// Process-wide state the C callbacks reach. Guarded by `mu`: CUPTI may complete buffers on its
+// own thread.
+struct State {
+  std::mutex mu;
+  std::vector<Buffer> free;                 // ready for CUPTI
+  std::vector<Buffer> lent;                 // handed to CUPTI, not yet completed
+  DeviceActivity activity;                  // records copied out so far in this window
+  std::int64_t dropped = 0;
+  std::int64_t allocated_in_window = 0;
+  bool in_window = false;
+  bool active = false;                      // a CuptiTracer exists
+};
+State& state() {
+  static State s;
+  return s;
+}
+
+void CUPTIAPI buffer_requested(std::uint8_t** buffer, std::size_t* size, std::size_t* max_records) {
+  State& s = state();
+  std::lock_guard lock(s.mu);
+  if (s.free.empty()) {
+    s.free.push_back(new_buffer());
+    if (s.in_window) ++s.allocated_in_window;
+  }
+  s.lent.push_back(std::move(s.free.back()));
+  s.free.pop_back();
+  *buffer = s.lent.back().get();
+  *size = kBufferBytes;
+  *max_records = 0;  // as many as fit
+}
+
+void CUPTIAPI buffer_completed(CUcontext ctx, std::uint32_t stream_id, std::uint8_t* buffer, std::size_t /*size*/,
+                               std::size_t valid_size) {
+  State& s = state();
+  std::lock_guard lock(s.mu);
+  CUpti_Activity* record = nullptr;
+  while (cuptiActivityGetNextRecord(buffer, valid_size, &record) == CUPTI_SUCCESS) parse_record(record, s.activity);
+  std::size_t dropped = 0;
+  if (cuptiActivityGetNumDroppedRecords(ctx, stream_id, &dropped) == CUPTI_SUCCESS)
+    s.dropped += static_cast<std::int64_t>(dropped);
+  for (auto it = s.lent.begin(); it != s.lent.end(); ++it)
+    if (it->get() == buffer) {
+      s.free.push_back(std::move(*it));
+      s.lent.erase(it);
+      break;
+    }
+}
+
+std::uint64_t CUPTIAPI steady_timestamp() { return static_cast<std::uint64_t>(steady_now_ns()); }
+
+void disable_all() noexcept {
+  for (CUpti_ActivityKind k : kKinds) cuptiActivityDisable(k);
+}
+
+std::string api_name(ApiDomain d, std::uint32_t cbid) {
+  const char* name = nullptr;
+  auto domain = d == ApiDomain::runtime ? CUPTI_CB_DOMAIN_RUNTIME_API : CUPTI_CB_DOMAIN_DRIVER_API;
+  if (cuptiGetCallbackName(domain, cbid, &name) == CUPTI_SUCCESS && name) return name;
+  return "cbid " + std::to_string(cbid);
+}
+
+// CUPTI sees NVTX ranges only when NVTX loads it as its injection library. NVTX reads the
+// variable at its first call, so this must run before any range is pushed; a user's own
+// setting (for example under Nsight Systems) is left alone.
+void route_nvtx_to_cupti() {
+  if (std::getenv("NVTX_INJECTION64_PATH")) return;
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&cuptiActivityEnable), &info) != 0 && info.dli_fname)
+    setenv("NVTX_INJECTION64_PATH", info.dli_fname, 0);
+}
+
+}  // namespace
+
+std::unique_ptr<CuptiTracer> CuptiTracer::create(std::string& why_not) {
+  State& s = state();
+  {
+    std::lock_guard lock(s.mu);
+    if (s.active) {
+      why_not = "another CUPTI tracer is already active in this process";
+      return nullptr;
+    }
+    s.active = true;
+  }
+  route_nvtx_to_cupti();
+  try {
+    // Timestamps on our steady clock, so device records and host spans share one time line.
+    LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterTimestampCallback(steady_timestamp));
+    LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed));
+    for (CUpti_ActivityKind k : kKinds) LOOPLAB_CUPTI_CHECK(cuptiActivityEnable(k));
+  } catch (const std::exception& e) {
+    disable_all();
+    std::lock_guard lock(s.mu);
+    s.active = false;
+    why_not = e.what();
+    return nullptr;
+  }
+  return std::unique_ptr<CuptiTracer>(new CuptiTracer());
+}
+
+CuptiTracer::~CuptiTracer() {
+  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+  disable_all();
+  State& s = state();
+  std::lock_guard lock(s.mu);
+  s.activity = {};
+  s.free.clear();  // buffers still lent to CUPTI stay alive until completed; the flush completed them
+  s.in_window = false;
+  s.active = false;
+}
+
+void CuptiTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {
+  host_.begin_window(max_steps, max_ops);
+  step_ = 0;
+  push_failures_ = 0;
+  // Complete whatever CUPTI holds from before (warm-up), then start clean.
+  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+  State& s = state();
+  std::lock_guard lock(s.mu);
+  s.activity = {};
+  s.dropped = 0;
+  s.allocated_in_window = 0;
+  while (s.free.size() < kPoolBuffers) s.free.push_back(new_buffer());
+  s.in_window = true;
+}
+
+Capture CuptiTracer::end_window() {
+  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+  Capture c = host_.end_window();
+  State& s = state();
+  {
+    std::lock_guard lock(s.mu);
+    c.device = std::move(s.activity);
+    s.activity = {};
+    c.dropped_records = s.dropped;
+    c.buffers_allocated_in_window = s.allocated_in_window;
+    s.in_window = false;
+  }
+  for (ApiActivity& a : c.device.api_calls) a.name = api_name(a.domain, a.cbid);
+  attribute(c.device);
+  c.nvtx = pair_markers(c.device.markers);
+  return c;
+}
+
+void CuptiTracer::on_step_begin(const StepPlan& plan, std::int64_t step_index) {
+  step_ = host_.next_step();
+  host_.on_step_begin(plan, step_index);
+}
+
+void CuptiTracer::on_op_begin(const OpDesc& op, std::size_t op_index) {
+  if (cuptiActivityPushExternalCorrelationId(CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0,
+                                             encode_external_id(step_, static_cast<std::uint32_t>(op_index))) !=
+      CUPTI_SUCCESS)
+    ++push_failures_;
+  host_.on_op_begin(op, op_index);
+}
+
+void CuptiTracer::on_op_end(const OpDesc& op, std::size_t op_index) {
+  host_.on_op_end(op, op_index);
+  std::uint64_t last = 0;
+  cuptiActivityPopExternalCorrelationId(CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0, &last);
+}
+
+void CuptiTracer::on_step_end(const StepPlan& plan, std::int64_t step_index) { host_.on_step_end(plan, step_index); }
+
+}  // namespace looplab::profiler

@@ -1,0 +1,106 @@
+// Kernel -> plan-op attribution through external correlation ids, per-op device time, and NVTX
+// marker pairing, on hand-built records (no GPU, no CUPTI library needed).
+#include <gtest/gtest.h>
+
+#include "profiler/attribution.hpp"
+
+using namespace looplab;
+using namespace looplab::profiler;
+
+namespace {
+
+KernelActivity kernel(std::uint32_t corr, std::int64_t start, std::int64_t end) {
+  KernelActivity k;
+  k.correlation_id = corr;
+  k.start_ns = start;
+  k.end_ns = end;
+  k.name = "k" + std::to_string(corr);
+  return k;
+}
+
+}  // namespace
+
+TEST(Attribution, ExternalIdRoundTrips) {
+  EXPECT_EQ(encode_external_id(0, 0), 0u);
+  EXPECT_EQ(encode_external_id(3, 17), (3ull << 32) | 17u);
+  OpRef r = decode_external_id(encode_external_id(123456, 4000000000u));
+  EXPECT_EQ(r.step, 123456);
+  EXPECT_EQ(r.op_index, 4000000000u);
+}
+
+TEST(Attribution, KernelsJoinPlanOpsThroughCorrelationIds) {
+  DeviceActivity a;
+  // Step 0 op 2 launched two kernels (calls 10, 11); step 1 op 0 one kernel (call 20) and a
+  // memset (call 21); call 30 ran outside any op; call 40 was correlated by someone else
+  // (OpenACC kind), which must not count as ours.
+  a.correlations = {{kLooplabCorrelationKind, encode_external_id(0, 2), 10},
+                    {kLooplabCorrelationKind, encode_external_id(0, 2), 11},
+                    {kLooplabCorrelationKind, encode_external_id(1, 0), 20},
+                    {kLooplabCorrelationKind, encode_external_id(1, 0), 21},
+                    {2, encode_external_id(0, 1), 40}};
+  a.kernels = {kernel(10, 1000, 1300), kernel(11, 1400, 1450), kernel(20, 5000, 5900), kernel(30, 7000, 7100),
+               kernel(40, 8000, 8100)};
+  MemsetActivity ms;
+  ms.correlation_id = 21;
+  a.memsets.push_back(ms);
+  MemcpyActivity mc;
+  mc.correlation_id = 30;
+  a.memcpys.push_back(mc);
+
+  AttributionStats s = attribute(a);
+  EXPECT_EQ(s.kernels, 5u);
+  EXPECT_EQ(s.kernels_attributed, 3u);
+  EXPECT_EQ(s.copies_attributed, 1u);
+  ASSERT_TRUE(a.kernels[0].op);
+  EXPECT_EQ(*a.kernels[0].op, (OpRef{0, 2}));
+  EXPECT_EQ(*a.kernels[1].op, (OpRef{0, 2}));
+  EXPECT_EQ(*a.kernels[2].op, (OpRef{1, 0}));
+  EXPECT_FALSE(a.kernels[3].op);
+  EXPECT_FALSE(a.kernels[4].op);
+  EXPECT_EQ(*a.memsets[0].op, (OpRef{1, 0}));
+  EXPECT_FALSE(a.memcpys[0].op);
+
+  Capture c;
+  c.device = a;
+  OpSpan s02, s01, s10;
+  s02.step = 0;
+  s02.op_index = 2;
+  s01.step = 0;
+  s01.op_index = 1;
+  s10.step = 1;
+  s10.op_index = 0;
+  c.ops = {s01, s02, s10};
+  auto t = device_time_per_op(c);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].device_ns, 0);  // op (0,1): no kernel of ours
+  EXPECT_EQ(t[0].kernels, 0);
+  EXPECT_EQ(t[1].device_ns, 300 + 50);
+  EXPECT_EQ(t[1].kernels, 2);
+  EXPECT_EQ(t[2].device_ns, 900);
+  EXPECT_EQ(t[2].kernels, 1);
+}
+
+TEST(Attribution, MarkersPairIntoRanges) {
+  std::vector<MarkerActivity> m = {
+      {MarkerPhase::start, 100, 1, 7, 8, "decode step 0", "looplab"},
+      {MarkerPhase::start, 120, 2, 7, 8, "embed", "looplab"},
+      {MarkerPhase::end, 150, 2, 7, 8, "", ""},
+      {MarkerPhase::instant, 160, 3, 7, 8, "mark", ""},
+      {MarkerPhase::start, 170, 4, 7, 8, "never ends", "looplab"},
+      {MarkerPhase::end, 900, 1, 7, 8, "", ""},
+      {MarkerPhase::end, 950, 99, 7, 8, "", ""},  // end without a start
+  };
+  auto r = pair_markers(m);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].name, "decode step 0");
+  EXPECT_EQ(r[0].start_ns, 100);
+  EXPECT_EQ(r[0].end_ns, 900);
+  EXPECT_EQ(r[0].domain, "looplab");
+  EXPECT_EQ(r[0].thread_id, 8u);
+  EXPECT_FALSE(r[0].instant);
+  EXPECT_EQ(r[1].name, "embed");
+  EXPECT_EQ(r[1].end_ns, 150);
+  EXPECT_TRUE(r[2].instant);
+  EXPECT_EQ(r[2].start_ns, 160);
+  EXPECT_EQ(r[2].end_ns, 160);
+}
