@@ -13,8 +13,9 @@ std::string CudaRuntimeApi::describe(Status s) {
 }
 
 std::string CublasApi::describe(Status s) {
+  const char* name = cublasLtGetStatusName(s);
   const char* text = cublasLtGetStatusString(s);
-  return text != nullptr ? text : "unknown cuBLAS status";
+  return std::string(name != nullptr ? name : "unknown cuBLAS status") + ": " + (text != nullptr ? text : "");
 }
 
 namespace {
