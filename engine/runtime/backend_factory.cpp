@@ -1,0 +1,38 @@
+// make_backend(): the one place that knows which backends exist in this build.
+#include "engine/runtime/backend_factory.hpp"
+
+#include <exception>
+
+#include "engine/core/error.hpp"
+#include "engine/cpu/cpu_backend.hpp"
+#ifdef LOOPLAB_HAVE_CUDA
+#include "engine/cuda/cuda_backend.hpp"
+#endif
+
+namespace looplab {
+
+std::vector<std::string> backend_names() {
+#ifdef LOOPLAB_HAVE_CUDA
+  return {"cpu", "cuda"};
+#else
+  return {"cpu"};
+#endif
+}
+
+std::unique_ptr<Backend> make_backend(std::string_view name) {
+  if (name == "cpu") return std::make_unique<CpuBackend>();
+  if (name == "cuda") {
+#ifdef LOOPLAB_HAVE_CUDA
+    try {
+      return std::make_unique<gpu::CudaBackend>();
+    } catch (const std::exception& e) {
+      throw InputError("backend", std::string("cuda: ") + e.what());
+    }
+#else
+    throw InputError("backend", "cuda: this build has no CUDA backend (nvcc was not found when it was configured)");
+#endif
+  }
+  throw InputError("backend", "'" + std::string(name) + "' is not one of cpu, cuda");
+}
+
+}  // namespace looplab

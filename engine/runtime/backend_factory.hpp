@@ -1,0 +1,19 @@
+// Backends by name, for `--backend cpu|cuda`: the CPU reference backend, or the CUDA backend when
+// this build has it (nvcc found) and the machine has a device.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/backend.hpp"
+
+namespace looplab {
+
+// Names this build can construct ("cpu", and "cuda" when built with the CUDA backend).
+std::vector<std::string> backend_names();
+// Throws InputError("backend", ...) for an unknown name or a backend this build or machine
+// cannot provide (e.g. "cuda" without a device: the message says why).
+std::unique_ptr<Backend> make_backend(std::string_view name);
+
+}  // namespace looplab
