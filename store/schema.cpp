@@ -225,10 +225,6 @@ CREATE TABLE PROFILER_OVERHEAD (
 
 constexpr Migration kMigrations[] = {{1, kSchemaV1}};
 
-std::int64_t user_tables(Database& db) {
-  return db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-}
-
 [[noreturn]] void refuse(const Database& db, const std::string& problem) {
   throw InputError("db", db.path() + " " + problem);
 }
@@ -255,10 +251,18 @@ void apply_migrations(Database& db, std::span<const Migration> steps) {
 void ensure_schema(Database& db, SchemaAccess access) {
   std::int64_t app_id = 0, version = 0, tables = 0;
   try {
-    // The first read of page 1: a file that is not SQLite fails here with SQLITE_NOTADB.
-    app_id = db.query_int("PRAGMA application_id");
-    version = db.query_int("PRAGMA user_version");
-    tables = user_tables(db);
+    // One statement, one snapshot: another process may be creating the schema right now, and
+    // separate reads could see its application_id before and its tables after the commit.
+    // A file that is not SQLite fails here with SQLITE_NOTADB.
+    Statement st(db,
+                 "SELECT (SELECT application_id FROM pragma_application_id()), "
+                 "(SELECT user_version FROM pragma_user_version()), "
+                 "(SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%')");
+    if (st.step()) {
+      app_id = st.int64(0);
+      version = st.int64(1);
+      tables = st.int64(2);
+    }
   } catch (const StoreError& e) {
     if (e.fault() == StoreFault::corrupt)
       refuse(db, "is not a looplab store: it is not a SQLite database, or it is corrupt (" +

@@ -1,0 +1,23 @@
+// A stored run as a Perfetto/Chrome trace (.json.gz): measured steps and ops on the host
+// thread's track, CUDA API calls, kernels per stream with launch -> kernel flow arrows, and the
+// prediction of the same ops laid end to end on a track of its own. Rows stream from the store
+// one at a time, so memory does not grow with the run (see docs/profiler.md for the budget).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+
+#include "store/store.hpp"
+
+namespace looplab::store {
+
+struct TraceExportStats {
+  std::int64_t events = 0;
+  std::int64_t uncompressed_bytes = 0;
+  std::int64_t flows = 0;
+};
+
+// Throws InputError("run", ...) for an unknown run, InputError("trace", ...) for a path that
+// cannot be written, std::runtime_error when writing fails part way.
+TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem::path& path);
+
+}  // namespace looplab::store
