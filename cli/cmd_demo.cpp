@@ -1,5 +1,5 @@
 // `looplab demo`: the paper's ablation ladder (vanilla, looped, clp, clp_share, plt) generated on
-// one small model with the CPU reference engine, as one table of time and KV memory per variant.
+// one small model (CPU reference engine by default), as one table of time and KV memory per variant.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -9,7 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_options.hpp"
 #include "engine/core/error.hpp"
-#include "engine/cpu/cpu_backend.hpp"
+#include "engine/runtime/backend_factory.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 
@@ -22,6 +22,7 @@ struct DemoArgs {
   std::int64_t prompt_len = 32;
   std::int64_t new_tokens = 32;
   std::uint64_t seed = 1;
+  std::string backend = "cpu";
   bool json = false;
 };
 
@@ -34,8 +35,8 @@ struct Row {
 Row run_variant(ModelConfig c, Variant v, const DemoArgs& a) {
   c.variant = v;
   validate(c);
-  CpuBackend backend;
-  Session session(c, random_weights(c, a.seed), backend, {a.batch, a.prompt_len + a.new_tokens - 1, a.prompt_len});
+  const std::unique_ptr<Backend> backend = make_backend(a.backend);
+  Session session(c, random_weights(c, a.seed), *backend, {a.batch, a.prompt_len + a.new_tokens - 1, a.prompt_len});
   Row r{c, generate(session, random_prompts(a.seed, a.batch, a.prompt_len, c.vocab), a.new_tokens), 0};
   r.kv_bytes = session.kv_bytes_allocated();
   return r;
@@ -53,7 +54,7 @@ int run_demo(const DemoArgs& a) {
 
   if (a.json) {
     nlohmann::json out = {{"model", base.name}, {"batch", a.batch}, {"prompt_len", a.prompt_len},
-                          {"new_tokens", a.new_tokens}, {"seed", a.seed}, {"backend", "cpu"},
+                          {"new_tokens", a.new_tokens}, {"seed", a.seed}, {"backend", a.backend},
                           {"variants", nlohmann::json::array()}};
     for (const Row& r : rows)
       out["variants"].push_back({{"variant", std::string(to_string(r.config.variant))},
@@ -67,9 +68,9 @@ int run_demo(const DemoArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("looplab demo: %s (%lld parameters), batch %lld, prompt %lld, %lld new tokens, CPU fp32, seed %llu\n",
+  std::printf("looplab demo: %s (%lld parameters), batch %lld, prompt %lld, %lld new tokens, %s backend, seed %llu\n",
               base.name.c_str(), (long long)base.parameter_count(), (long long)a.batch, (long long)a.prompt_len,
-              (long long)a.new_tokens, (unsigned long long)a.seed);
+              (long long)a.new_tokens, a.backend.c_str(), (unsigned long long)a.seed);
   std::printf("%-10s %5s %7s %11s %17s %12s %13s\n", "variant", "loops", "tokens", "prefill ms", "decode ms/token",
               "KV bytes", "KV vs vanilla");
   for (const Row& r : rows)
@@ -89,6 +90,7 @@ Registered register_demo(CLI::App& root) {
   sub->add_option("--prompt-len", a->prompt_len, "prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new-tokens", a->new_tokens, "tokens generated per sequence")->capture_default_str();
   sub->add_option("--seed", a->seed, "seed of the weights and prompts")->capture_default_str();
+  sub->add_option("--backend", a->backend, "cpu | cuda")->capture_default_str();
   sub->add_flag("--json", a->json, "machine-readable output");
   return {sub, [a] { return run_demo(*a); }};
 }

@@ -1,4 +1,4 @@
-// `looplab generate`: greedy generation with any variant on the CPU reference engine, with
+// `looplab generate`: greedy generation with any variant on the CPU (or CUDA) engine, with
 // timings, KV bytes and an optional safetensors dump of the hidden states; `looplab weights init`
 // saves the seeded random weights so `generate --weights FILE` can run them.
 #include <cstdio>
@@ -14,7 +14,7 @@
 #include "engine/core/error.hpp"
 #include "engine/core/kv.hpp"
 #include "engine/core/safetensors.hpp"
-#include "engine/cpu/cpu_backend.hpp"
+#include "engine/runtime/backend_factory.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 
@@ -28,6 +28,7 @@ struct GenerateArgs {
   std::int64_t new_tokens = 16;
   std::uint64_t seed = 1;
   std::optional<std::string> weights, dump;
+  std::string backend = "cpu";
   bool json = false;
 };
 
@@ -73,7 +74,8 @@ int run_generate(const GenerateArgs& a) {
   const std::string weights_source = a.weights ? *a.weights : "random (seed " + std::to_string(a.seed) + ")";
   const std::int64_t context = a.prompt_len + a.new_tokens - 1;
 
-  CpuBackend backend;
+  const std::unique_ptr<Backend> backend_owner = make_backend(a.backend);
+  Backend& backend = *backend_owner;
   Session session(c, weights, backend, {a.batch, context, a.prompt_len});
   const auto prompts = random_prompts(a.seed, a.batch, a.prompt_len, c.vocab);
   const Generation g = generate(session, prompts, a.new_tokens, a.dump ? Record::hidden_states : Record::tokens);
@@ -106,7 +108,7 @@ int run_generate(const GenerateArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s %s L=%lld w=%lld: batch %lld, prompt %lld, %lld new tokens, %s weights, %s backend (fp32)\n",
+  std::printf("%s %s L=%lld w=%lld: batch %lld, prompt %lld, %lld new tokens, %s weights, %s backend\n",
               c.name.c_str(), std::string(to_string(c.variant)).c_str(), (long long)c.effective_loops(),
               (long long)c.window, (long long)a.batch, (long long)a.prompt_len, (long long)a.new_tokens,
               weights_source.c_str(), std::string(backend.name()).c_str());
@@ -123,7 +125,7 @@ int run_generate(const GenerateArgs& a) {
 }
 
 Registered register_generate(CLI::App& root) {
-  auto* sub = root.add_subcommand("generate", "greedy generation on the CPU reference engine");
+  auto* sub = root.add_subcommand("generate", "greedy generation with any variant: tokens, timings, KV bytes, optional dump");
   auto a = std::make_shared<GenerateArgs>();
   add_model_options(*sub, a->model);
   sub->add_option("--batch", a->batch, "B: sequences, all with the same prompt length")->capture_default_str();
@@ -132,6 +134,8 @@ Registered register_generate(CLI::App& root) {
   sub->add_option("--seed", a->seed, "seed of the random weights and of the prompts")->capture_default_str();
   sub->add_option("--weights", a->weights, "a safetensors file (F32 or BF16) instead of random weights");
   sub->add_option("--dump", a->dump, "write hidden states, last logits and tokens to this safetensors file");
+  sub->add_option("--backend", a->backend, "cpu (fp32 reference) | cuda (when built with CUDA and a device)")
+      ->capture_default_str();
   sub->add_flag("--json", a->json, "machine-readable output");
   return {sub, [a] { return run_generate(*a); }};
 }
