@@ -106,7 +106,7 @@ struct MarkerActivity {
 };
 
 // A paired NVTX range (or an instant mark, end_ns == start_ns).
-struct NvtxRange {
+struct MarkerRange {
   std::int64_t start_ns = 0, end_ns = 0;
   std::uint32_t id = 0;
   bool instant = false;
@@ -138,7 +138,7 @@ struct Capture {
   std::vector<StepSpan> steps;
   std::vector<OpSpan> ops;
   DeviceActivity device;
-  std::vector<NvtxRange> nvtx;      // paired from device.markers
+  std::vector<MarkerRange> nvtx;     // paired from device.markers
   std::int64_t dropped_records = 0; // CUPTI records lost in this window
   std::int64_t buffers_allocated_in_window = 0;  // CUPTI buffers the pool had to add while measuring
 };

@@ -47,9 +47,9 @@ std::vector<OpDeviceTime> device_time_per_op(const Capture& capture) {
   return out;
 }
 
-std::vector<NvtxRange> pair_markers(const std::vector<MarkerActivity>& markers) {
-  std::vector<NvtxRange> out;
-  std::unordered_map<std::uint32_t, NvtxRange> open;
+std::vector<MarkerRange> pair_markers(const std::vector<MarkerActivity>& markers) {
+  std::vector<MarkerRange> out;
+  std::unordered_map<std::uint32_t, MarkerRange> open;
   for (const MarkerActivity& m : markers) {
     switch (m.phase) {
       case MarkerPhase::instant:
@@ -67,7 +67,7 @@ std::vector<NvtxRange> pair_markers(const std::vector<MarkerActivity>& markers) 
         break;
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const NvtxRange& x, const NvtxRange& y) { return x.start_ns < y.start_ns; });
+  std::stable_sort(out.begin(), out.end(), [](const MarkerRange& x, const MarkerRange& y) { return x.start_ns < y.start_ns; });
   return out;
 }
 

@@ -39,6 +39,6 @@ std::vector<OpDeviceTime> device_time_per_op(const Capture& capture);
 
 // Pairs start and end marker records by id into ranges (instant marks become zero-length
 // ranges); a start without its end is dropped. Ordered by start time.
-std::vector<NvtxRange> pair_markers(const std::vector<MarkerActivity>& markers);
+std::vector<MarkerRange> pair_markers(const std::vector<MarkerActivity>& markers);
 
 }  // namespace looplab::profiler

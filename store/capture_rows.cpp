@@ -87,7 +87,7 @@ RunRows rows_from_capture(const profiler::Capture& c, std::int64_t repeat, std::
   for (const profiler::SyncActivity& s : c.device.syncs)
     r.syncs.push_back({s.start_ns - origin, s.end_ns - origin, s.context_id, s.stream_id, s.correlation_id, s.type,
                        s.cuda_event_id, repeat});
-  for (const profiler::NvtxRange& n : c.nvtx)
+  for (const profiler::MarkerRange& n : c.nvtx)
     r.nvtx.push_back({n.start_ns - origin, n.end_ns - origin, n.instant ? 34 : 59, n.id, n.name, n.domain,
                       global_tid(n.process_id, n.thread_id), repeat});
   for (const profiler::OverheadActivity& o : c.device.overheads)

@@ -48,6 +48,13 @@ std::int64_t SqliteStore::hardware_id(const std::string& name, const std::string
   return sel.int64(0);
 }
 
+std::int64_t SqliteStore::put_hardware(const std::string& name, const std::string& spec_json) {
+  Transaction tx(db_);
+  std::int64_t id = hardware_id(name, spec_json);
+  tx.commit();
+  return id;
+}
+
 RunId SqliteStore::begin_run(RunInfo& info) {
   Transaction tx(db_);
   std::optional<std::int64_t> hw;

@@ -18,6 +18,7 @@ class SqliteStore final : public Store {
   void finish_run(RunId run, RunStatus status, const RunStats& stats, std::int64_t dropped_records,
                   const std::string& error) override;
   std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) override;
+  std::int64_t put_hardware(const std::string& name, const std::string& spec_json) override;
 
   std::vector<RunSummary> list_runs() override;
   std::optional<RunInfo> get_run(RunId run) override;

@@ -35,6 +35,9 @@ class Store {
   virtual void finish_run(RunId run, RunStatus status, const RunStats& stats, std::int64_t dropped_records,
                           const std::string& error) = 0;
   virtual std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) = 0;
+  // Keeps a hardware spec (deduplicated on name + JSON) and returns its id, e.g. a measured
+  // `host` spec that later runs on the same machine reuse.
+  virtual std::int64_t put_hardware(const std::string& name, const std::string& spec_json) = 0;
 
   // ---- reading ----
   // Newest first.
@@ -48,7 +51,7 @@ class Store {
   virtual void for_each_prediction(RunId run, const std::function<void(const PredictionRow&)>& fn) = 0;
   virtual void for_each_kernel(RunId run, const std::function<void(const KernelRow&)>& fn) = 0;
   virtual void for_each_api_call(RunId run, const std::function<void(const ApiCallRow&)>& fn) = 0;
-  virtual std::vector<HardwareRow> hardware() = 0;
+  virtual std::vector<HardwareRow> hardware() = 0;  // oldest first
   virtual std::vector<CalibrationRow> calibrations() = 0;
 };
 

@@ -16,11 +16,6 @@ enum class ParseResult : unsigned char { parsed, skipped };
 // counted in out.unknown_records and return skipped. Timestamps are copied as CUPTI gives them.
 ParseResult parse_record(const CUpti_Activity* record, DeviceActivity& out);
 
-// "_Z4gemmIfEvPKfi" -> "void gemm<float>(float const*, int)"; a name that does not demangle
-// comes back unchanged.
-std::string demangle(const char* name);
-// The function's base name without scope, template arguments or parameters ("gemm").
-std::string short_kernel_name(const std::string& demangled);
 // CUPTI's overhead kinds in words ("CUPTI buffer flush").
 std::string overhead_name(std::uint32_t kind);
 

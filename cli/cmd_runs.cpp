@@ -1,0 +1,267 @@
+// `looplab runs list | show ID | export ID --csv|--json | compare A B | trace ID`: browsing the
+// results store from the command line.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "cli/run_report.hpp"
+#include "engine/core/error.hpp"
+#include "simulator/format.hpp"
+#include "store/run_trace.hpp"
+#include "store/store.hpp"
+#include "store/summary.hpp"
+
+namespace looplab::cli {
+namespace {
+
+struct RunsArgs {
+  std::string db = "looplab.db";
+  bool json = false;
+  store::RunId id = 0, other = 0;
+  bool csv = false, export_json = false;
+  std::optional<std::string> out;
+};
+
+std::unique_ptr<store::Store> open_ro(const RunsArgs& a) { return store::open_store(a.db, store::OpenMode::read_only); }
+
+store::RunInfo need_run(store::Store& s, store::RunId id, const std::string& field = "run") {
+  auto r = s.get_run(id);
+  if (!r) throw InputError(field, "no run " + std::to_string(id) + " in the store (see `looplab runs list`)");
+  return *r;
+}
+
+std::string pct(const std::optional<double>& predicted, const std::optional<double>& measured) {
+  if (!predicted || !measured || *measured <= 0) return "-";
+  char b[32];
+  std::snprintf(b, sizeof b, "%+.1f%%", (*predicted - *measured) / *measured * 100.0);
+  return b;
+}
+
+int list(const RunsArgs& a) {
+  auto s = open_ro(a);
+  auto runs = s->list_runs();
+  if (a.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : runs) {
+      nlohmann::json j = run_info_json(r.info);
+      j.erase("config");
+      j["op_rows"] = r.op_rows;
+      j["kernel_rows"] = r.kernel_rows;
+      out.push_back(j);
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%5s  %-20s %-11s %-6s %-10s %-10s %2s %5s %5s %9s %-5s %12s %12s %8s\n", "id", "created (UTC)", "status",
+              "label", "model", "variant", "L", "batch", "prompt", "steps x r", "back", "decode step", "predicted",
+              "error");
+  for (const auto& r : runs) {
+    const auto& i = r.info;
+    std::string steps = std::to_string(i.decode_steps) + "x" + std::to_string(i.repeats);
+    std::printf("%5lld  %-20s %-11s %-6s %-10s %-10s %2lld %5lld %5lld %9s %-5s %12s %12s %8s\n", (long long)i.id,
+                i.created_at.substr(0, 19).c_str(), std::string(store::to_string(i.status)).c_str(),
+                i.label.substr(0, 6).c_str(), i.model.substr(0, 10).c_str(), i.variant.c_str(), (long long)i.loops,
+                (long long)i.batch, (long long)i.prompt_len, steps.c_str(), i.backend.c_str(),
+                time_or_dash(i.stats.decode_median_s).c_str(), time_or_dash(i.stats.predicted_decode_s).c_str(),
+                pct(i.stats.predicted_decode_s, i.stats.decode_median_s).c_str());
+  }
+  if (runs.empty()) std::printf("(no runs yet: `looplab run` records one)\n");
+  return 0;
+}
+
+int show(const RunsArgs& a) {
+  auto s = open_ro(a);
+  store::RunInfo info = need_run(*s, a.id);
+  store::RunRows rows = s->read_rows(a.id);
+  auto table = store::kind_table(rows);
+  if (a.json) {
+    std::cout << nlohmann::json{{"run", run_info_json(info)}, {"table", kind_table_json(table)},
+                                {"rows", {{"steps", rows.steps.size()}, {"ops", rows.ops.size()},
+                                          {"predictions", rows.predictions.size()}, {"kernels", rows.kernels.size()},
+                                          {"api_calls", rows.api_calls.size()}}}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::printf("%s\n", run_headline(info).c_str());
+  std::printf("created %s, finished %s; host %s (pid %lld), %lld threads, seed %lld\n", info.created_at.c_str(),
+              info.finished_at.empty() ? "-" : info.finished_at.c_str(), info.host.c_str(), (long long)info.pid,
+              (long long)info.threads, (long long)info.seed);
+  std::printf("device %s", info.device_name.c_str());
+  if (!info.driver_version.empty())
+    std::printf(", driver %s, CUDA %s", info.driver_version.c_str(), info.cuda_version.c_str());
+  std::printf("; engine %s; prediction on the %s spec\n", info.engine_commit.c_str(), info.hardware.c_str());
+  std::printf("rows: %zu steps, %zu ops, %zu predictions, %zu kernels; %lld CUPTI records dropped\n", rows.steps.size(),
+              rows.ops.size(), rows.predictions.size(), rows.kernels.size(), (long long)info.dropped_records);
+  if (!info.error.empty()) std::printf("note: %s\n", info.error.c_str());
+  if (!info.complete) std::printf("this run is INCOMPLETE: its figures are partial\n");
+  print_kind_table(table);
+  return 0;
+}
+
+// Rows of op measurements joined with their predictions, streamed to CSV or JSON.
+int export_run(const RunsArgs& a) {
+  if (a.csv == a.export_json) throw InputError("format", "give exactly one of --csv or --json");
+  auto s = open_ro(a);
+  store::RunInfo info = need_run(*s, a.id);
+  std::map<std::pair<std::int64_t, std::int64_t>, store::PredictionRow> pred;
+  s->for_each_prediction(a.id, [&](const store::PredictionRow& p) { pred[{p.step_index, p.op_index}] = p; });
+  std::map<std::pair<std::int64_t, std::int64_t>, std::string> phase;
+  s->for_each_step(a.id, [&](const store::StepRow& r) { phase[{r.repeat_index, r.step_index}] = r.phase; });
+
+  std::ofstream file;
+  if (a.out) {
+    file.open(*a.out);
+    if (!file) throw InputError("out", "cannot write '" + *a.out + "'");
+  }
+  std::ostream& os = a.out ? static_cast<std::ostream&>(file) : std::cout;
+  const char* cols[] = {"repeat", "step", "phase", "op_index", "name", "kind", "layer", "loop_lo", "loop_hi",
+                        "rows", "n", "k", "kv_len", "start_ns", "end_ns", "host_ns", "device_ns", "measured_ns",
+                        "predicted_ns", "error_pct"};
+  bool first = true;
+  if (a.csv) {
+    for (std::size_t i = 0; i < std::size(cols); ++i) os << (i ? "," : "") << cols[i];
+    os << "\n";
+  } else {
+    os << "{\"run\":" << run_info_json(info).dump() << ",\"ops\":[\n";
+  }
+  s->for_each_op(a.id, [&](const store::OpRow& o) {
+    auto p = pred.find({o.step_index, o.op_index});
+    std::optional<double> pred_ns, err;
+    if (p != pred.end()) {
+      pred_ns = p->second.time_s * 1e9;
+      if (o.measured_ns() > 0) err = (*pred_ns - static_cast<double>(o.measured_ns())) / static_cast<double>(o.measured_ns()) * 100;
+    }
+    const std::string& ph = phase[{o.repeat_index, o.step_index}];
+    if (a.csv) {
+      char pbuf[32] = "", ebuf[32] = "";
+      if (pred_ns) std::snprintf(pbuf, sizeof pbuf, "%.1f", *pred_ns);
+      if (err) std::snprintf(ebuf, sizeof ebuf, "%.3f", *err);
+      os << o.repeat_index << ',' << o.step_index << ',' << ph << ',' << o.op_index << ',' << o.name << ',' << o.kind
+         << ',' << o.layer << ',' << o.loop_lo << ',' << o.loop_hi << ',' << o.rows << ',' << o.n << ',' << o.k << ','
+         << o.kv_len << ',' << o.start_ns << ',' << o.end_ns << ',' << o.host_ns() << ','
+         << (o.device_ns ? std::to_string(*o.device_ns) : "") << ',' << o.measured_ns() << ',' << pbuf << ',' << ebuf
+         << "\n";
+    } else {
+      nlohmann::json j = {{"repeat", o.repeat_index}, {"step", o.step_index}, {"phase", ph},
+                          {"op_index", o.op_index},   {"name", o.name},       {"kind", o.kind},
+                          {"layer", o.layer},         {"loop_lo", o.loop_lo}, {"loop_hi", o.loop_hi},
+                          {"rows", o.rows},           {"n", o.n},             {"k", o.k},
+                          {"kv_len", o.kv_len},       {"start_ns", o.start_ns}, {"end_ns", o.end_ns},
+                          {"host_ns", o.host_ns()},   {"measured_ns", o.measured_ns()}};
+      j["device_ns"] = o.device_ns ? nlohmann::json(*o.device_ns) : nlohmann::json();
+      j["predicted_ns"] = pred_ns ? nlohmann::json(*pred_ns) : nlohmann::json();
+      j["error_pct"] = err ? nlohmann::json(*err) : nlohmann::json();
+      os << (first ? "" : ",\n") << j.dump();
+    }
+    first = false;
+  });
+  if (!a.csv) os << "\n]}\n";
+  os.flush();
+  if (!os) throw std::runtime_error("writing the export failed");
+  return 0;
+}
+
+int compare(const RunsArgs& a) {
+  auto s = open_ro(a);
+  store::RunInfo ia = need_run(*s, a.id, "A"), ib = need_run(*s, a.other, "B");
+  store::RunRows ra = s->read_rows(a.id), rb = s->read_rows(a.other);
+  auto kinds = store::compare_by_kind(ra, rb);
+  auto steps = store::compare_by_step(ra, rb);
+  auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  if (a.json) {
+    nlohmann::json out = {{"a", run_info_json(ia)}, {"b", run_info_json(ib)}, {"by_kind", nlohmann::json::array()},
+                          {"by_step", nlohmann::json::array()}};
+    for (const auto& r : kinds)
+      out["by_kind"].push_back({{"phase", r.phase}, {"kind", r.what}, {"a_s", opt(r.a_s)}, {"b_s", opt(r.b_s)},
+                                {"ratio", opt(r.ratio)}, {"diff_s", opt(r.diff_s)}});
+    for (const auto& r : steps)
+      out["by_step"].push_back({{"phase", r.phase}, {"step", r.what}, {"a_s", opt(r.a_s)}, {"b_s", opt(r.b_s)},
+                                {"ratio", opt(r.ratio)}, {"diff_s", opt(r.diff_s)}});
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("A: %s\nB: %s\n", run_headline(ia).c_str(), run_headline(ib).c_str());
+  if (!ia.complete || !ib.complete) std::printf("note: an incomplete run is part of this comparison\n");
+  auto print = [&](const std::vector<store::CompareRow>& rows, const char* title) {
+    std::printf("\n%-8s %-19s %12s %12s %8s %12s\n", "phase", title, "A", "B", "B/A", "B-A");
+    for (const auto& r : rows) {
+      std::string ratio = "-", diff = "-";
+      if (r.ratio) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.3f", *r.ratio);
+        ratio = b;
+      }
+      if (r.diff_s) diff = (*r.diff_s < 0 ? "-" : "+") + format_time(std::fabs(*r.diff_s));
+      std::printf("%-8s %-19s %12s %12s %8s %12s\n", r.phase.c_str(), r.what.c_str(), time_or_dash(r.a_s).c_str(),
+                  time_or_dash(r.b_s).c_str(), ratio.c_str(), diff.c_str());
+    }
+  };
+  print(kinds, "op kind (median)");
+  print(steps, "step (median)");
+  return 0;
+}
+
+int trace(const RunsArgs& a) {
+  auto s = open_ro(a);
+  need_run(*s, a.id);
+  std::string out = a.out ? *a.out : "run-" + std::to_string(a.id) + ".json.gz";
+  store::TraceExportStats st = store::export_run_trace(*s, a.id, out);
+  if (a.json) {
+    std::cout << nlohmann::json{{"run", a.id}, {"file", out}, {"events", st.events}, {"flows", st.flows},
+                                {"uncompressed_bytes", st.uncompressed_bytes}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::printf("wrote %s: %lld events (%lld launch flows); open it in ui.perfetto.dev\n", out.c_str(),
+                (long long)st.events, (long long)st.flows);
+  }
+  return 0;
+}
+
+Registered register_runs(CLI::App& root) {
+  auto* sub = root.add_subcommand("runs", "browse the results store: list, show, export, compare, trace");
+  sub->require_subcommand(1);
+  auto a = std::make_shared<RunsArgs>();
+  auto common = [&](CLI::App* c) {
+    c->add_option("--db", a->db, "results store (SQLite file)")->capture_default_str();
+    c->add_flag("--json", a->json, "machine-readable output");
+  };
+  auto* l = sub->add_subcommand("list", "every run, newest first, with its decode step measured and predicted");
+  common(l);
+  auto* s = sub->add_subcommand("show", "one run: how it was made and its measured-vs-predicted table");
+  s->add_option("id", a->id, "run id")->required();
+  common(s);
+  auto* e = sub->add_subcommand("export", "one run's op measurements with their predictions as CSV or JSON");
+  e->add_option("id", a->id, "run id")->required();
+  e->add_flag("--csv", a->csv, "CSV, one row per measured op");
+  e->add_flag("--json", a->export_json, "JSON: the run and its ops");
+  e->add_option("--out,-o", a->out, "write to FILE instead of standard output");
+  e->add_option("--db", a->db, "results store (SQLite file)")->capture_default_str();
+  auto* c = sub->add_subcommand("compare", "two runs per op kind and per step: A, B, B/A and B-A");
+  c->add_option("a", a->id, "run A")->required();
+  c->add_option("b", a->other, "run B")->required();
+  common(c);
+  auto* t = sub->add_subcommand("trace", "write a run as a Perfetto trace (.json.gz)");
+  t->add_option("id", a->id, "run id")->required();
+  t->add_option("--out,-o", a->out, "trace file (default run-ID.json.gz)");
+  common(t);
+  return {sub, [a, l, s, e, c, t] {
+            if (l->parsed()) return list(*a);
+            if (s->parsed()) return show(*a);
+            if (e->parsed()) return export_run(*a);
+            if (c->parsed()) return compare(*a);
+            if (t->parsed()) return trace(*a);
+            return 2;
+          }};
+}
+
+const Registrar kRuns(register_runs);
+
+}  // namespace
+}  // namespace looplab::cli
