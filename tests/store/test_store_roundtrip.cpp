@@ -160,6 +160,14 @@ TEST(StoreRoundTrip, CalibrationsKeepTheirHardware) {
   EXPECT_EQ(all[0].params_json, c.params_json);
   EXPECT_FALSE(all[0].source_run);
   EXPECT_FALSE(all[0].created_at.empty());
+  // The same spec again is the same row; another spec is a new one.
+  std::int64_t same = store->put_hardware("host", R"({"name":"host"})");
+  std::int64_t other = store->put_hardware("host", R"({"name":"host","v":2})");
+  EXPECT_NE(same, other);
+  auto hw = store->hardware();
+  ASSERT_EQ(hw.size(), 2u);
+  EXPECT_EQ(hw[0].id, same);
+  EXPECT_EQ(hw[1].spec_json, R"({"name":"host","v":2})");
 }
 
 // The schema marks the file as ours, uses WAL, and an Nsight Systems recipe (launch -> kernel
