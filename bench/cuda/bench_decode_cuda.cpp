@@ -129,8 +129,12 @@ struct Prepared {
   std::vector<std::int32_t> prompts;
 };
 
+// Released before main returns: CUDA objects must not outlive the runtime in static destructors.
+std::unique_ptr<Prepared> g_prepared;
+
 Prepared& prepared(const std::string& model, Variant v, std::int64_t batch) {
-  static Prepared p;
+  if (!g_prepared) g_prepared = std::make_unique<Prepared>();
+  Prepared& p = *g_prepared;
   const std::string key = model + "/" + std::string(to_string(v)) + "/" + std::to_string(batch);
   if (p.key != key) {
     p.session.reset();
@@ -268,6 +272,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  g_prepared.reset();
   std::printf("\n%s", table_text().c_str());
   write_table_file();
   return 0;

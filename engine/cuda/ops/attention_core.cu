@@ -18,7 +18,7 @@ constexpr int kThreads = kWarps * 32;
 constexpr int kKeyTile = 32;
 constexpr int kQPerWarp = kQueriesPerBlock / kWarps;
 constexpr int kColsPerLane = kMaxHeadDim / 32;
-constexpr int kMinKeysPerSplit = 128;
+constexpr int kMinKeysPerSplit = 64;  // two key tiles: short decode contexts still spread over the SMs
 
 // bf16 elements per K row in shared memory: an odd number of 4-byte words, so 32 lanes reading
 // 32 different rows hit 32 different banks.
