@@ -1,0 +1,16 @@
+// The GUI's colors in one place: one per bound (memory, compute, launch), one per variant (the
+// ladder order), one per op kind for the timeline, and measured/predicted marker colors.
+#pragma once
+#include <QColor>
+
+#include "gui/models/snapshots.hpp"
+
+namespace looplab::gui {
+
+QColor boundColor(Bound bound);
+QColor variantColor(Variant variant);
+QColor opKindColor(OpKind kind);
+QColor measuredColor();
+QColor predictedColor();
+
+}  // namespace looplab::gui

@@ -1,0 +1,223 @@
+// TimelineWidget (see timeline_widget.hpp).
+#include "gui/views/timeline_widget.hpp"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "gui/models/format.hpp"
+#include "gui/views/palette.hpp"
+
+namespace looplab::gui {
+
+namespace {
+constexpr double kLabelPx = 130.0;
+constexpr double kRightPx = 12.0;
+constexpr double kAxisPx = 30.0;
+constexpr double kLaneHeightPx = 34.0;
+constexpr double kLaneGapPx = 8.0;
+}  // namespace
+
+TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent) {
+  setMouseTracking(true);
+  setMinimumSize(400, 160);
+  setAutoFillBackground(true);
+  QPalette p = palette();
+  p.setColor(QPalette::Window, Qt::white);
+  setPalette(p);
+  m_axis = TimeAxis::fit(1e-3, kLabelPx, 400.0);
+}
+
+void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::vector<Span>& kernels,
+                             const std::vector<OpRecord>& ops) {
+  m_lanes.clear();
+  m_kindOfOp.clear();
+  for (const OpRecord& op : ops) {
+    if (op.index >= 0) {
+      if (static_cast<std::size_t>(op.index) >= m_kindOfOp.size()) m_kindOfOp.resize(static_cast<std::size_t>(op.index) + 1, OpKind::argmax);
+      m_kindOfOp[static_cast<std::size_t>(op.index)] = op.kind;
+    }
+  }
+  double endS = 0.0;
+  if (!measuredOps.empty()) {
+    Lane lane{QStringLiteral("measured ops"), measuredOps};
+    for (const Span& s : lane.spans) endS = std::max(endS, s.startS + s.durationS);
+    m_lanes.push_back(std::move(lane));
+  }
+  std::map<std::int32_t, Lane> streams;
+  for (const Span& k : kernels) {
+    Lane& lane = streams[k.lane];
+    lane.name = QStringLiteral("kernels, stream %1").arg(k.lane);
+    lane.spans.push_back(k);
+    endS = std::max(endS, k.startS + k.durationS);
+  }
+  for (auto& [id, lane] : streams) m_lanes.push_back(std::move(lane));
+  Lane predicted{QStringLiteral("predicted ops"), {}};
+  double t = 0.0;
+  for (const OpRecord& op : ops) {
+    if (!op.predictedS) continue;
+    predicted.spans.push_back(Span{op.index, op.name, t, *op.predictedS, 0});
+    t += *op.predictedS;
+  }
+  endS = std::max(endS, t);
+  if (!predicted.spans.empty()) m_lanes.push_back(std::move(predicted));
+  m_axis = TimeAxis::fit(endS > 0.0 ? endS : 1e-3, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+  update();
+}
+
+void TimelineWidget::syncAxisToWidth() { m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx)); }
+
+void TimelineWidget::zoomBy(double factor) {
+  m_axis.zoom(factor, m_axis.leftPx + m_axis.widthPx / 2.0);
+  update();
+}
+
+void TimelineWidget::fit() {
+  m_axis = TimeAxis::fit(m_axis.totalS, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+  update();
+}
+
+double TimelineWidget::laneTop(int lane) const { return kAxisPx + lane * (kLaneHeightPx + kLaneGapPx); }
+
+std::pair<int, int> TimelineWidget::spanAt(QPointF pos) const {
+  for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
+    const double top = laneTop(l);
+    if (pos.y() < top || pos.y() > top + kLaneHeightPx) continue;
+    const auto& spans = m_lanes[static_cast<std::size_t>(l)].spans;
+    const double t = m_axis.timeAt(pos.x());
+    const double slack = 2.0 * m_axis.secondsPerPixel();  // thin boxes stay hoverable
+    for (int i = 0; i < static_cast<int>(spans.size()); ++i) {
+      const Span& s = spans[static_cast<std::size_t>(i)];
+      if (t >= s.startS - slack && t <= s.startS + s.durationS + slack) return {l, i};
+    }
+  }
+  return {-1, -1};
+}
+
+QString TimelineWidget::hoverText(QPointF pos) const {
+  const auto [l, i] = spanAt(pos);
+  if (l < 0) return {};
+  const Span& s = m_lanes[static_cast<std::size_t>(l)].spans[static_cast<std::size_t>(i)];
+  return QStringLiteral("%1\n%2: starts %3, lasts %4")
+      .arg(QString::fromStdString(s.name), m_lanes[static_cast<std::size_t>(l)].name, formatDuration(s.startS),
+           formatDuration(s.durationS));
+}
+
+void TimelineWidget::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), Qt::white);
+  const QFontMetrics fm = fontMetrics();
+  const double right = m_axis.leftPx + m_axis.widthPx;
+  // Time axis with round ticks.
+  p.setPen(Qt::black);
+  p.drawLine(QPointF(m_axis.leftPx, kAxisPx - 4), QPointF(right, kAxisPx - 4));
+  const int maxTicks = std::max(2, static_cast<int>(m_axis.widthPx / 90.0));
+  for (double t : m_axis.ticks(maxTicks)) {
+    const double x = m_axis.xOf(t);
+    p.setPen(QColor(0xE6, 0xE6, 0xE6));
+    p.drawLine(QPointF(x, kAxisPx - 4), QPointF(x, height()));
+    p.setPen(Qt::black);
+    p.drawLine(QPointF(x, kAxisPx - 8), QPointF(x, kAxisPx - 4));
+    const QString label = formatDuration(t);
+    p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, kAxisPx - 10), label);
+  }
+  if (m_lanes.empty()) {
+    p.drawText(rect(), Qt::AlignCenter, QStringLiteral("No measured or predicted ops for this step"));
+    return;
+  }
+  for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
+    const Lane& lane = m_lanes[static_cast<std::size_t>(l)];
+    const double top = laneTop(l);
+    p.setPen(Qt::black);
+    p.drawText(QRectF(4, top, kLabelPx - 8, kLaneHeightPx), Qt::AlignVCenter | Qt::AlignLeft, lane.name);
+    p.fillRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx), QColor(0xF6, 0xF6, 0xF6));
+    p.save();
+    p.setClipRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx));
+    for (const Span& s : lane.spans) {
+      if (!m_axis.overlaps(s.startS, s.startS + s.durationS)) continue;
+      const double x0 = m_axis.xOf(s.startS);
+      const double x1 = std::max(m_axis.xOf(s.startS + s.durationS), x0 + 1.0);  // at least a pixel
+      const OpKind kind = s.opIndex >= 0 && static_cast<std::size_t>(s.opIndex) < m_kindOfOp.size()
+                              ? m_kindOfOp[static_cast<std::size_t>(s.opIndex)]
+                              : OpKind::argmax;
+      const QRectF box(x0, top + 2, x1 - x0, kLaneHeightPx - 4);
+      p.fillRect(box, opKindColor(kind));
+      if (box.width() > 6) {
+        p.setPen(QPen(Qt::white, 1.0));
+        p.drawRect(box);
+      }
+      if (box.width() > 40) {
+        // The full name when it fits, else its last part (the op kind), cut at the right.
+        QString label = QString::fromStdString(s.name);
+        const int room = static_cast<int>(box.width()) - 6;
+        if (fm.horizontalAdvance(label) > room) label = fm.elidedText(label.section(QLatin1Char('.'), -1), Qt::ElideRight, room);
+        p.setPen(Qt::white);
+        p.drawText(box.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
+      }
+    }
+    p.restore();
+  }
+  const double legendTop = laneTop(static_cast<int>(m_lanes.size())) + 4;
+  double x = m_axis.leftPx;
+  const std::pair<OpKind, const char*> legend[] = {{OpKind::qkv_proj, "GEMM"},
+                                                   {OpKind::attn_global, "attention"},
+                                                   {OpKind::rope_kv_append, "RoPE + KV append"},
+                                                   {OpKind::attn_norm, "norm"},
+                                                   {OpKind::swiglu, "SwiGLU"},
+                                                   {OpKind::embed, "embed / state"},
+                                                   {OpKind::argmax, "other"}};
+  for (const auto& [kind, text] : legend) {
+    p.fillRect(QRectF(x, legendTop, 10, 10), opKindColor(kind));
+    p.setPen(Qt::black);
+    const QString t = QString::fromLatin1(text);
+    p.drawText(QPointF(x + 14, legendTop + 10), t);
+    x += 30 + fm.horizontalAdvance(t);
+  }
+}
+
+void TimelineWidget::resizeEvent(QResizeEvent*) { syncAxisToWidth(); }
+
+void TimelineWidget::wheelEvent(QWheelEvent* event) {
+  const double steps = event->angleDelta().y() / 120.0;
+  if (steps != 0.0) {
+    m_axis.zoom(std::pow(1.25, steps), event->position().x());
+    update();
+  }
+  event->accept();
+}
+
+void TimelineWidget::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::LeftButton) {
+    m_dragging = true;
+    m_dragX = event->position().x();
+    setCursor(Qt::ClosedHandCursor);
+  }
+}
+
+void TimelineWidget::mouseMoveEvent(QMouseEvent* event) {
+  if (m_dragging) {
+    m_axis.pan(event->position().x() - m_dragX);
+    m_dragX = event->position().x();
+    update();
+    return;
+  }
+  const QString text = hoverText(event->position());
+  if (text.isEmpty()) {
+    QToolTip::hideText();
+  } else {
+    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+  }
+}
+
+void TimelineWidget::mouseReleaseEvent(QMouseEvent*) {
+  m_dragging = false;
+  unsetCursor();
+}
+
+void TimelineWidget::mouseDoubleClickEvent(QMouseEvent*) { fit(); }
+
+}  // namespace looplab::gui

@@ -1,0 +1,59 @@
+// The timeline of one decode step: lanes of measured ops, kernels per stream (GPU runs) and the
+// predicted ops laid end to end, painted through TimeAxis. Wheel zooms about the cursor, drag
+// pans, double-click fits the step; hovering a box names its op.
+#pragma once
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "gui/geometry/time_axis.hpp"
+#include "gui/models/snapshots.hpp"
+
+namespace looplab::gui {
+
+class TimelineWidget : public QWidget {
+  Q_OBJECT
+
+ public:
+  struct Lane {
+    QString name;
+    std::vector<Span> spans;
+  };
+
+  explicit TimelineWidget(QWidget* parent = nullptr);
+
+  // Measured op spans and kernels of one step, and the plan's ops (predictedS lays them out).
+  void setStep(const std::vector<Span>& measuredOps, const std::vector<Span>& kernels,
+               const std::vector<OpRecord>& ops);
+  const std::vector<Lane>& lanes() const { return m_lanes; }
+  const TimeAxis& axis() const { return m_axis; }
+  TimeAxis& axis() { return m_axis; }
+  void zoomBy(double factor);  // about the centre
+  void fit();
+  // The span under a widget position: lane and span index, or {-1, -1}.
+  std::pair<int, int> spanAt(QPointF pos) const;
+  QString hoverText(QPointF pos) const;
+
+  QSize sizeHint() const override { return {900, 300}; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+
+ private:
+  double laneTop(int lane) const;
+  void syncAxisToWidth();
+
+  std::vector<Lane> m_lanes;
+  std::vector<OpKind> m_kindOfOp;  // by op index, for colors
+  TimeAxis m_axis;
+  double m_dragX = 0.0;
+  bool m_dragging = false;
+};
+
+}  // namespace looplab::gui

@@ -1,0 +1,287 @@
+// The GUI's item models over snapshots: QAbstractItemModelTester on every model (through resets,
+// sorting and filtering), and the contents checked against the snapshot the test filled.
+#include <gtest/gtest.h>
+
+#include <QAbstractItemModelTester>
+#include <fstream>
+#include <sstream>
+
+#include "engine/core/config.hpp"
+#include "engine/core/error.hpp"
+#include "fixtures.hpp"
+#include "gui/models/ladder_model.hpp"
+#include "gui/models/op_kind_model.hpp"
+#include "gui/models/op_table_model.hpp"
+#include "gui/models/roles.hpp"
+#include "gui/models/run_filter_proxy.hpp"
+#include "gui/models/run_list_model.hpp"
+#include "gui/models/sweep_csv.hpp"
+#include "gui/models/sweep_model.hpp"
+#include "model_failures.hpp"
+
+namespace looplab::gui {
+namespace {
+
+using test::ModelFailures;
+
+QString cell(const QAbstractItemModel& m, int row, int column, int role = Qt::DisplayRole) {
+  return m.data(m.index(row, column), role).toString();
+}
+
+QAbstractItemModelTester::FailureReportingMode warn() {
+  return QAbstractItemModelTester::FailureReportingMode::Warning;
+}
+
+TEST(RunListModel, KeepsTheItemModelContract) {
+  ModelFailures failures;
+  RunListModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  model.setRuns(test::ladderRuns());
+  model.setRuns(std::vector<RunSummary>{});
+  model.setRuns(test::ladderRuns());
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(RunListModel, ShowsTheSnapshot) {
+  RunListModel model;
+  model.setRuns(test::ladderRuns());
+  ASSERT_EQ(model.rowCount(), 6);
+  ASSERT_EQ(model.columnCount(), RunListModel::ColumnCount);
+  // Row 1 is the looped run: 200 µs measured, 180 µs predicted -> -10.0 %.
+  EXPECT_EQ(cell(model, 1, RunListModel::VariantColumn), "looped");
+  EXPECT_EQ(cell(model, 1, RunListModel::LoopsColumn), "2");
+  EXPECT_EQ(cell(model, 1, RunListModel::MeasuredColumn), QString::fromUtf8("200 µs"));
+  EXPECT_EQ(cell(model, 1, RunListModel::PredictedColumn), QString::fromUtf8("180 µs"));
+  EXPECT_EQ(cell(model, 1, RunListModel::ErrorColumn), "-10.0 %");
+  EXPECT_EQ(cell(model, 1, RunListModel::HardwareColumn), "h200");
+  // Only plt has a local window.
+  EXPECT_EQ(cell(model, 1, RunListModel::WindowColumn), QString::fromUtf8("\u2014"));
+  EXPECT_EQ(cell(model, 4, RunListModel::WindowColumn), "64");
+  // The incomplete cpu run has no measurement and says so.
+  EXPECT_EQ(cell(model, 5, RunListModel::MeasuredColumn), QString::fromUtf8("\u2014"));
+  EXPECT_TRUE(model.data(model.index(5, RunListModel::ErrorColumn), MissingRole).toBool());
+  EXPECT_TRUE(cell(model, 5, RunListModel::CreatedColumn).endsWith("(incomplete)"));
+  EXPECT_EQ(model.data(model.index(3, 0), RunIdRole).toLongLong(), 4);
+  EXPECT_EQ(model.rowOfId(5), 4);
+  EXPECT_EQ(model.rowOfId(99), -1);
+  EXPECT_EQ(model.headerData(RunListModel::ErrorColumn, Qt::Horizontal).toString(), "Error");
+}
+
+TEST(RunFilterProxy, SortsNumbersWithMissingValuesLast) {
+  ModelFailures failures;
+  RunListModel model;
+  RunFilterProxy proxy;
+  proxy.setSourceModel(&model);
+  QAbstractItemModelTester tester(&proxy, warn());
+  model.setRuns(test::ladderRuns());
+  proxy.sort(RunListModel::MeasuredColumn, Qt::AscendingOrder);
+  // measured: vanilla 100, clp_share 101, plt 102, clp 150, looped 200, cpu run missing
+  std::vector<qint64> ids;
+  for (int r = 0; r < proxy.rowCount(); ++r) ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
+  EXPECT_EQ(ids, (std::vector<qint64>{1, 4, 5, 3, 2, 6}));
+  proxy.sort(RunListModel::HardwareColumn, Qt::AscendingOrder);  // "h200" < "host"
+  EXPECT_EQ(cell(proxy, 5, RunListModel::HardwareColumn), "host");
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(RunFilterProxy, FiltersByWordsVariantAndCompleteness) {
+  ModelFailures failures;
+  RunListModel model;
+  model.setRuns(test::ladderRuns());
+  RunFilterProxy proxy;
+  proxy.setSourceModel(&model);
+  QAbstractItemModelTester tester(&proxy, warn());
+  proxy.setFilterText("H200 clp");  // every word must match: clp and clp_share on h200
+  EXPECT_EQ(proxy.rowCount(), 2);
+  proxy.setFilterText("");
+  proxy.setVariantFilter(Variant::plt);
+  EXPECT_EQ(proxy.rowCount(), 2);  // run 5 and the cpu run
+  proxy.setShowIncomplete(false);
+  ASSERT_EQ(proxy.rowCount(), 1);
+  EXPECT_EQ(proxy.data(proxy.index(0, 0), RunIdRole).toLongLong(), 5);
+  proxy.setVariantFilter(std::nullopt);
+  EXPECT_EQ(proxy.rowCount(), 5);
+  proxy.setFilterText("6");  // ids are searchable; the incomplete run 6 is still hidden
+  EXPECT_EQ(proxy.rowCount(), 0);
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(OpTableModel, ShowsMeasuredAgainstPredictedPerOp) {
+  ModelFailures failures;
+  OpTableModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  const RunDetail d = test::tinyRunDetail();
+  model.setOps(d.ops);
+  ASSERT_EQ(model.rowCount(), static_cast<int>(d.ops.size()));
+  // Op 2: measured 3 µs, predicted 3.3 µs -> +10.0 %, memory-bound (even index).
+  EXPECT_EQ(cell(model, 2, OpTableModel::NameColumn), QString::fromStdString(d.ops[2].name));
+  EXPECT_EQ(cell(model, 2, OpTableModel::MeasuredColumn), QString::fromUtf8("3.00 µs"));
+  EXPECT_EQ(cell(model, 2, OpTableModel::PredictedColumn), QString::fromUtf8("3.30 µs"));
+  EXPECT_EQ(cell(model, 2, OpTableModel::ErrorColumn), "+10.0 %");
+  EXPECT_EQ(cell(model, 2, OpTableModel::BoundColumn), "memory");
+  EXPECT_EQ(model.data(model.index(3, 0), BoundRole).toInt(), static_cast<int>(Bound::compute));
+  EXPECT_EQ(cell(model, 2, OpTableModel::IntensityColumn), "10");  // 3000 FLOP / 300 B
+  const int last = model.rowCount() - 1;
+  EXPECT_EQ(cell(model, last, OpTableModel::KindColumn), "argmax");
+  EXPECT_EQ(cell(model, last, OpTableModel::BoundColumn), "launch");
+  // A prediction-only list (what-if) leaves measured and error empty.
+  std::vector<OpRecord> predicted = d.ops;
+  for (OpRecord& op : predicted) op.measuredS.reset();
+  model.setOps(predicted);
+  EXPECT_EQ(cell(model, 0, OpTableModel::ErrorColumn), QString::fromUtf8("\u2014"));
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(OpKindModel, SumsOpsPerKind) {
+  ModelFailures failures;
+  OpKindModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  const RunDetail d = test::tinyRunDetail();
+  model.setOps(d.ops);
+  // Expected sums computed from the snapshot, independently of the model.
+  std::map<OpKind, std::pair<int, double>> expected;
+  double total = 0.0;
+  for (const OpRecord& op : d.ops) {
+    expected[op.kind].first += 1;
+    expected[op.kind].second += *op.measuredS;
+    total += *op.measuredS;
+  }
+  ASSERT_EQ(model.rowCount(), static_cast<int>(expected.size()));
+  EXPECT_NEAR(model.measuredTotalS(), total, 1e-15);
+  EXPECT_EQ(model.rows().front().kind, d.ops.front().kind);  // plan order of first appearance
+  for (const OpKindRow& r : model.rows()) {
+    EXPECT_EQ(r.count, expected[r.kind].first) << to_string(r.kind);
+    EXPECT_NEAR(*r.measuredS, expected[r.kind].second, 1e-15) << to_string(r.kind);
+    EXPECT_NEAR(*r.errorPct(), 10.0, 1e-9);  // every op predicted 1.1x
+  }
+  // tiny has 2 layers; the plt decode pass runs each layer's qkv_proj once over B*L rows.
+  const auto qkv = std::find_if(model.rows().begin(), model.rows().end(),
+                                [](const OpKindRow& r) { return r.kind == OpKind::qkv_proj; });
+  ASSERT_NE(qkv, model.rows().end());
+  EXPECT_EQ(qkv->count, 2);
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(OpKindModel, DominantBoundIsTheOneWithMostPredictedTime) {
+  std::vector<OpRecord> ops(3);
+  for (OpRecord& op : ops) op.kind = OpKind::swiglu;
+  ops[0].predictedS = 1.0;
+  ops[0].bound = Bound::compute;
+  ops[1].predictedS = 0.6;
+  ops[1].bound = Bound::memory;
+  ops[2].predictedS = 0.6;
+  ops[2].bound = Bound::memory;
+  ops[0].measuredS = 1.0;  // ops 1 and 2 unmeasured: the kind's measured sum is unknown
+  const auto rows = aggregateByKind(ops);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].bound, Bound::memory);  // 1.2 s memory against 1.0 s compute
+  EXPECT_FALSE(rows[0].measuredS.has_value());
+  EXPECT_NEAR(*rows[0].predictedS, 2.2, 1e-12);
+}
+
+TEST(LadderModel, RatiosToVanillaMeasuredAndPredicted) {
+  ModelFailures failures;
+  LadderModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  std::vector<RunSummary> runs = test::ladderRuns();
+  runs.pop_back();  // only the h200 ladder
+  RunSummary olderLooped = runs[1];
+  olderLooped.id = 0;  // older than run 2: must not replace it
+  olderLooped.measuredStepS = 1.0;
+  runs.push_back(olderLooped);
+  model.setRuns(runs);
+  ASSERT_EQ(model.rowCount(), 5);
+  EXPECT_EQ(cell(model, 1, LadderModel::RunColumn), "2");
+  EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn), QString::fromUtf8("2.00×"));
+  EXPECT_EQ(cell(model, 2, LadderModel::PredictedRatioColumn), QString::fromUtf8("1.50×"));
+  EXPECT_EQ(cell(model, 4, LadderModel::MeasuredRatioColumn), QString::fromUtf8("1.02×"));
+  EXPECT_EQ(cell(model, 1, LadderModel::KvRatioColumn), QString::fromUtf8("2.00×"));
+  EXPECT_EQ(cell(model, 3, LadderModel::KvColumn), "1.00 MB");
+  // Without a vanilla run there is nothing to be relative to.
+  runs.erase(runs.begin());
+  model.setRuns(runs);
+  EXPECT_EQ(cell(model, 0, LadderModel::MeasuredColumn), QString::fromUtf8("\u2014"));
+  EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn), QString::fromUtf8("\u2014"));
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(LadderModel, ShowsThePapersRatiosBesideOurs) {
+  // data/paper/plt-table2.json: vanilla 4.8 ms, looped 9.4 ms, KV 280 and 560.
+  const PaperLadder paper = loadPaperLadder((data_dir() / "paper" / "plt-table2.json").string());
+  EXPECT_NEAR(*paper.latencyRatio[1], 9.4 / 4.8, 1e-12);
+  EXPECT_NEAR(*paper.kvRatio[1], 2.0, 1e-12);
+  EXPECT_NEAR(*paper.kvRatio[4], 284.0 / 280.0, 1e-12);
+  EXPECT_FALSE(paper.source.empty());
+  ModelFailures failures;
+  LadderModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  model.setRuns(test::ladderRuns());
+  model.setPaper(paper);
+  EXPECT_EQ(cell(model, 1, LadderModel::PaperLatencyRatioColumn), QString::fromUtf8("1.96×"));
+  EXPECT_EQ(model.headerData(LadderModel::PaperKvRatioColumn, Qt::Horizontal, Qt::ToolTipRole).toString().toStdString(),
+            paper.source);
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+  std::istringstream broken("{\"table2_batch4\": {\"vanilla\": {\"latency_ms\": \"fast\"}}}");
+  const std::string path = testing::TempDir() + "/broken-paper.json";
+  std::ofstream(path) << broken.str();
+  EXPECT_THROW(loadPaperLadder(path), InputError);
+}
+
+const char* const kSweepCsv =
+    "model,variant,batch,latency_s,kv_bytes,note\n"
+    "small,vanilla,1,0.001,100,\"a, quoted\"\n"
+    "small,looped,1,0.002,200,\"say \"\"hi\"\"\"\n"
+    "small,plt,1,0.0011,110,\n"
+    "small,clp,1,0.0015,90,\n";
+
+TEST(SweepCsv, ParsesColumnsAndQuotes) {
+  std::istringstream in(kSweepCsv);
+  const SweepTable t = parseSweepCsv(in);
+  ASSERT_EQ(t.rows, 4u);
+  ASSERT_EQ(t.columns.size(), 6u);
+  EXPECT_FALSE(t.columns[1].numeric);
+  EXPECT_TRUE(t.columns[3].numeric);
+  EXPECT_DOUBLE_EQ(t.columns[3].values[2], 0.0011);
+  EXPECT_FALSE(t.columns[5].numeric);
+  EXPECT_EQ(t.columns[5].texts[0], "a, quoted");
+  EXPECT_EQ(t.columns[5].texts[1], "say \"hi\"");
+  EXPECT_EQ(t.columnIndex("kv_bytes"), 4);
+  EXPECT_EQ(t.cellText(2, 3), "0.0011");
+}
+
+TEST(SweepCsv, RejectsMalformedFilesNamingTheLine) {
+  std::istringstream empty("");
+  EXPECT_THROW(parseSweepCsv(empty), InputError);
+  std::istringstream ragged("a,b\n1,2\n3\n");
+  try {
+    parseSweepCsv(ragged);
+    FAIL() << "a short row was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+  }
+  std::istringstream dup("a,a\n1,2\n");
+  EXPECT_THROW(parseSweepCsv(dup), InputError);
+}
+
+TEST(SweepModel, MarksTheParetoFrontOfTheChosenAxes) {
+  ModelFailures failures;
+  SweepModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  std::istringstream in(kSweepCsv);
+  model.setTable(parseSweepCsv(in));
+  ASSERT_EQ(model.columnCount(), 7);
+  EXPECT_EQ(model.numericColumns(), (std::vector<int>{2, 3, 4}));
+  // latency vs kv bytes, both minimised: vanilla (1 ms, 100) and clp (1.5 ms, 90) are on the
+  // front; looped (2 ms, 200) and plt (1.1 ms, 110) are beaten by vanilla.
+  model.setAxes(3, 4, Goal::minimize, Goal::minimize);
+  EXPECT_EQ(model.front(), (std::vector<bool>{true, false, false, true}));
+  EXPECT_EQ(cell(model, 0, model.paretoColumn()), "yes");
+  EXPECT_TRUE(model.data(model.index(3, 0), ParetoRole).toBool());
+  model.setAxes(1, 4, Goal::minimize, Goal::minimize);  // a text axis: no front
+  EXPECT_EQ(model.front(), (std::vector<bool>(4, false)));
+  EXPECT_EQ(model.headerData(model.paretoColumn(), Qt::Horizontal).toString(), "front (x, y)");
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+}  // namespace
+}  // namespace looplab::gui

@@ -1,0 +1,310 @@
+// Every view rendered headless from a real store the test fills: a screenshot per view of the
+// expected size that is not blank, the figures each view shows, export to PNG and SVG, the
+// simulator's what-if, the sweep explorer, and the error dialog of a corrupt store.
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QFile>
+#include <QImage>
+#include <QMessageBox>
+#include <QSpinBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QWheelEvent>
+#include <fstream>
+
+#include "engine/core/config.hpp"
+#include "engine/core/kv.hpp"
+#include "gui/app/main_window.hpp"
+#include "gui/app/screenshot.hpp"
+#include "gui/models/ladder_model.hpp"
+#include "gui/models/op_kind_model.hpp"
+#include "gui/models/op_table_model.hpp"
+#include "gui/models/sweep_model.hpp"
+#include "gui/views/compare_view.hpp"
+#include "gui/views/roofline_view.hpp"
+#include "gui/views/roofline_widget.hpp"
+#include "gui/models/run_list_model.hpp"
+#include "gui/views/run_view.hpp"
+#include "gui/views/runs_browser.hpp"
+#include "gui/views/sweep_view.hpp"
+#include "gui/views/timeline_view.hpp"
+#include "gui/views/timeline_widget.hpp"
+#include "gui/views/what_if_panel.hpp"
+#include "image_checks.hpp"
+#include "store_fixture.hpp"
+
+namespace looplab::gui {
+namespace {
+
+class ViewsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    s_dir = new QTemporaryDir;
+    s_store = s_dir->filePath("views.db").toStdString();
+    s_runs = test::fillStore(s_store);
+  }
+  static void TearDownTestSuite() {
+    delete s_dir;
+    s_dir = nullptr;
+  }
+  void SetUp() override {
+    m_window = std::make_unique<MainWindow>(defaultSourceFactory(), makeDefaultPredictor());
+    m_window->setInteractive(false);
+    m_window->resize(1100, 720);
+  }
+  // Opens the store and shows a run (the newest by default), waiting for both loads.
+  void openRun(std::optional<store::RunId> id = std::nullopt) {
+    m_window->openStore(QString::fromStdString(s_store));
+    m_window->loader()->waitForIdle();
+    ASSERT_FALSE(m_window->lastProblem().has_value()) << m_window->lastProblem()->detail;
+    if (id) {
+      ASSERT_TRUE(m_window->showRun(*id));
+      m_window->loader()->waitForIdle();
+    }
+    ASSERT_TRUE(m_window->currentRun());
+  }
+  QString tempPath(const char* name) const { return s_dir->filePath(QString::fromLatin1(name)); }
+
+  static QTemporaryDir* s_dir;
+  static std::string s_store;
+  static std::vector<test::FixtureRun> s_runs;
+  std::unique_ptr<MainWindow> m_window;
+};
+
+QTemporaryDir* ViewsTest::s_dir = nullptr;
+std::string ViewsTest::s_store;
+std::vector<test::FixtureRun> ViewsTest::s_runs;
+
+TEST_F(ViewsTest, EveryViewRendersANonBlankScreenshotOfTheRequestedSize) {
+  // What "blank" scores, for scale: an empty white widget.
+  QWidget empty;
+  empty.resize(200, 100);
+  QImage white(200, 100, QImage::Format_RGB32);
+  white.fill(Qt::white);
+  EXPECT_LT(test::greyVariance(white), 1.0);
+
+  const QString sweep = tempPath("sweep.csv");
+  {
+    std::ofstream out(sweep.toStdString());
+    out << "hardware,model,variant,loops,window,batch,context,decode_step_s,decode_tokens_per_s,kv_bytes,pareto\n"
+           "h200,tiny,vanilla,1,,4,4096,0.00010,40000,100000,1\n"
+           "h200,tiny,looped,2,,4,4096,0.00020,20000,200000,0\n"
+           "h200,tiny,clp,2,,4,4096,0.00015,26000,200000,0\n"
+           "h200,tiny,clp_share,2,,4,4096,0.000101,39600,100000,0\n"
+           "h200,tiny,plt,2,4,4,4096,0.000102,39200,100200,0\n";
+  }
+  for (const QString& view : MainWindow::viewNames()) {
+    MainWindow window(defaultSourceFactory(), makeDefaultPredictor());
+    ScreenshotRequest request;
+    request.outPath = tempPath("shot.png");
+    request.view = view;
+    request.storePath = QString::fromStdString(s_store);
+    request.runId = s_runs[4].id;
+    request.sweepPath = view == QStringLiteral("sweep") ? sweep : QString();
+    request.size = QSize(1024, 700);
+    QFile::remove(request.outPath);
+    const ScreenshotResult result = takeScreenshot(window, request);
+    ASSERT_EQ(result.exitCode, 0) << view.toStdString() << ": " << result.message.toStdString();
+    EXPECT_EQ(window.currentViewName(), view);
+    const QImage image(request.outPath);
+    ASSERT_FALSE(image.isNull()) << view.toStdString();
+    EXPECT_EQ(image.size(), QSize(1024, 700)) << view.toStdString();
+    const double variance = test::greyVariance(image);
+    EXPECT_GT(variance, 100.0) << view.toStdString() << " looks blank: grey variance " << variance;
+    // LOOPLAB_GUI_SHOT_DIR keeps the pictures (CI artifacts, a look by eye).
+    const QString keep = qEnvironmentVariable("LOOPLAB_GUI_SHOT_DIR");
+    if (!keep.isEmpty()) image.save(keep + QStringLiteral("/") + view + QStringLiteral(".png"));
+  }
+}
+
+TEST_F(ViewsTest, RunViewShowsTheRunsOpsAndKinds) {
+  openRun(s_runs[4].id);
+  auto* view = qobject_cast<RunView*>(m_window->page(QStringLiteral("run")));
+  ASSERT_NE(view, nullptr);
+  EXPECT_TRUE(view->headerText().contains(QStringLiteral("Run %1").arg(s_runs[4].id)));
+  EXPECT_TRUE(view->headerText().contains(QStringLiteral("plt")));
+  const RunDetail& d = *m_window->currentRun();
+  EXPECT_EQ(view->opModel()->rowCount(), static_cast<int>(d.ops.size()));
+  EXPECT_EQ(view->kindModel()->rowCount(), static_cast<int>(aggregateByKind(d.ops).size()));
+}
+
+TEST_F(ViewsTest, RooflinePlacesMeasuredAndPredictedAndNamesTheHoveredOp) {
+  openRun(s_runs[4].id);
+  m_window->showView(QStringLiteral("roofline"));
+  m_window->show();
+  QApplication::processEvents();
+  auto* view = qobject_cast<RooflineView*>(m_window->page(QStringLiteral("roofline")));
+  RooflineWidget* plot = view->plot();
+  const RunDetail& d = *m_window->currentRun();
+  // Every fixture op has FLOPs, bytes and both times: two markers each.
+  EXPECT_EQ(plot->markers().size(), 2 * d.ops.size());
+  EXPECT_EQ(plot->unplaceable(), 0);
+  const RooflineWidget::Marker& m = plot->markers()[6];
+  const PixelPoint at = plot->geometry().place(m.point);
+  const QString text = plot->hoverText(QPointF(at.x, at.y));
+  EXPECT_TRUE(text.contains(QString::fromStdString(d.ops[m.op].name))) << text.toStdString();
+  EXPECT_TRUE(plot->hoverText(QPointF(2, 2)).isEmpty());
+}
+
+TEST_F(ViewsTest, TimelineHasLanesPerSourceAndZoomsAboutTheCursor) {
+  openRun(s_runs[4].id);  // a GPU run: kernels on streams 7 and 13
+  m_window->showView(QStringLiteral("timeline"));
+  m_window->show();
+  QApplication::processEvents();
+  auto* view = qobject_cast<TimelineView*>(m_window->page(QStringLiteral("timeline")));
+  TimelineWidget* timeline = view->timeline();
+  QStringList names;
+  for (const auto& lane : timeline->lanes()) names << lane.name;
+  EXPECT_EQ(names, (QStringList{"measured ops", "kernels, stream 7", "kernels, stream 13", "predicted ops"}));
+  const double span = timeline->axis().spanS;
+  const QPointF at(timeline->axis().leftPx + timeline->axis().widthPx / 4.0, 60.0);
+  const double timeUnder = timeline->axis().timeAt(at.x());
+  QWheelEvent wheel(at, timeline->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
+  QApplication::sendEvent(timeline, &wheel);
+  EXPECT_NEAR(timeline->axis().spanS, span / (1.25 * 1.25), span * 1e-9);
+  EXPECT_NEAR(timeline->axis().timeAt(at.x()), timeUnder, span * 1e-9);
+  // The first measured op, at the step's start, is under the lane's left edge once fitted.
+  timeline->fit();
+  const auto [lane, index] = timeline->spanAt(QPointF(timeline->axis().leftPx + 1.0, 30.0 + 17.0));
+  EXPECT_EQ(lane, 0);
+  EXPECT_EQ(index, 0);
+}
+
+TEST_F(ViewsTest, CompareViewBuildsTheLadderFromTheRunsOfOneShape) {
+  openRun(s_runs[4].id);
+  auto* view = qobject_cast<CompareView*>(m_window->page(QStringLiteral("compare")));
+  const auto& entries = view->ladderModel()->entries();
+  for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_TRUE(entries[i].runId.has_value()) << i;
+    EXPECT_EQ(*entries[i].runId, s_runs[i].id);  // batch 2 holds all five variants
+  }
+  EXPECT_TRUE(view->ladderCaption().contains(QStringLiteral("batch 2")));
+  // KV relative to vanilla: looped holds L = 2 caches, clp_share one.
+  auto kv = [](const LadderEntry& e) {
+    return e.kvBytes ? std::optional<double>(static_cast<double>(*e.kvBytes)) : std::nullopt;
+  };
+  EXPECT_NEAR(*relativeTo(kv(entries[1]), kv(entries[0])), 2.0, 1e-12);
+  EXPECT_NEAR(*relativeTo(kv(entries[3]), kv(entries[0])), 1.0, 1e-12);
+}
+
+TEST_F(ViewsTest, WhatIfRepredictsOnEveryEdit) {
+  if (m_window->predictor() == nullptr) GTEST_SKIP() << "built without looplab::simulator";
+  openRun(s_runs[4].id);
+  auto* panel = qobject_cast<WhatIfPanel*>(m_window->page(QStringLiteral("whatif")));
+  ASSERT_TRUE(panel->prediction().has_value()) << panel->resultText().toStdString();
+  const Prediction atRun = *panel->prediction();
+  EXPECT_EQ(panel->request().batch, 2);
+  panel->batchBox()->setValue(64);
+  ASSERT_TRUE(panel->prediction().has_value()) << panel->resultText().toStdString();
+  const Prediction atBatch64 = *panel->prediction();
+  EXPECT_GT(atBatch64.stepS, atRun.stepS);
+  ModelConfig c = load_model("tiny");
+  c.variant = Variant::plt;
+  c.loops = 2;
+  // The simulator's KV bytes for the edited request are the KV layout formula's (bf16 on h200).
+  EXPECT_EQ(atBatch64.kvBytes, kv_bytes_formula(c, 64, test::kPromptLen, 2));
+  panel->contextBox()->setValue(4096);
+  EXPECT_EQ(panel->prediction()->kvBytes, kv_bytes_formula(c, 64, 4096, 2));
+  panel->variantBox()->setCurrentIndex(panel->variantBox()->findText(QStringLiteral("looped")));
+  c.variant = Variant::looped;
+  EXPECT_EQ(panel->prediction()->kvBytes, kv_bytes_formula(c, 64, 4096, 2));
+  EXPECT_EQ(panel->kindModel()->rows().size(), aggregateByKind(panel->prediction()->ops).size());
+  // "At once": a full edit (predict, fill the table, format the text) per keystroke.
+  QElapsedTimer timer;
+  timer.start();
+  constexpr int kEdits = 50;
+  for (int i = 0; i < kEdits; ++i) panel->batchBox()->setValue(1 + i);
+  const double perEditMs = static_cast<double>(timer.nsecsElapsed()) / 1e6 / kEdits;
+  std::printf("what-if: %.3f ms per edit (tiny, %zu ops)\n", perEditMs, panel->prediction()->ops.size());
+  EXPECT_LT(perEditMs, 50.0);
+}
+
+TEST_F(ViewsTest, SweepExplorerMarksTheFrontAndPredictsAClickedPoint) {
+  auto* view = qobject_cast<SweepView*>(m_window->page(QStringLiteral("sweep")));
+  const QString csv = tempPath("front.csv");
+  {
+    std::ofstream out(csv.toStdString());
+    out << "hardware,model,variant,loops,window,batch,context,decode_step_s,decode_tokens_per_s,"
+           "decode_kv_read_bytes,kv_bytes,pareto\n"
+           "h200,tiny,vanilla,1,,4,4096,0.00010,40000,9,100000,1\n"
+           "h200,tiny,looped,2,,4,4096,0.00020,20000,9,200000,0\n"
+           "h200,tiny,clp,2,,4,4096,0.00015,26000,9,90000,0\n"
+           "h200,tiny,plt,2,4,4,4096,0.000102,39200,9,100200,0\n";
+  }
+  ASSERT_TRUE(m_window->openSweep(csv).isEmpty());
+  const SweepTable& t = view->model()->table();
+  // Default axes: decode_step_s against kv_bytes (not decode_kv_read_bytes).
+  // Front, both minimised: vanilla (0.1 ms, 100 kB) and clp (0.15 ms, 90 kB).
+  EXPECT_EQ(view->model()->front(), (std::vector<bool>{true, false, true, false}));
+  EXPECT_EQ(t.columns[static_cast<std::size_t>(t.columnIndex("kv_bytes"))].name, "kv_bytes");
+  // A click near plt's point picks plt.
+  EXPECT_EQ(view->nearestPoint(QPointF(0.000102, 100300)), 3);
+  view->selectPoint(3);
+  EXPECT_EQ(view->selectedPoint(), 3);
+  EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("variant = plt")));
+  if (m_window->predictor() != nullptr) {
+    ModelConfig c = load_model("tiny");
+    c.variant = Variant::plt;
+    c.loops = 2;
+    c.window = 4;
+    EXPECT_EQ(view->pointOps()->rowCount(),
+              static_cast<int>(plan_step(c, StepShape{Phase::decode, 4, 4096}).ops.size()));
+  }
+  EXPECT_FALSE(m_window->openSweep(tempPath("missing.csv")).isEmpty());
+}
+
+TEST_F(ViewsTest, ExportWritesPngAndSvg) {
+  openRun(s_runs[4].id);
+  m_window->showView(QStringLiteral("roofline"));
+  m_window->show();
+  QApplication::processEvents();
+  const QString png = tempPath("roofline.png");
+  const QString svg = tempPath("roofline.svg");
+  ASSERT_TRUE(m_window->exportCurrentView(png).isEmpty());
+  ASSERT_TRUE(m_window->exportCurrentView(svg).isEmpty());
+  const QImage image(png);
+  ASSERT_FALSE(image.isNull());
+  EXPECT_EQ(image.size(), m_window->currentPage()->exportTarget()->size());
+  EXPECT_GT(test::greyVariance(image), 100.0);
+  QFile file(svg);
+  ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+  const QByteArray text = file.readAll();
+  EXPECT_TRUE(text.contains("<svg"));
+  EXPECT_TRUE(text.contains("</svg>"));
+  EXPECT_TRUE(text.contains("FLOP/s"));  // the axis labels are text in the SVG
+}
+
+TEST_F(ViewsTest, ACorruptStoreOpensADialogAndTheWindowStaysResponsive) {
+  const QString corrupt = tempPath("corrupt.db");
+  {
+    // A store header followed by junk: it passes the first byte check and fails inside SQLite.
+    std::ofstream out(corrupt.toStdString(), std::ios::binary);
+    out.write("SQLite format 3\0", 16);
+    for (int i = 0; i < 4096; ++i) out.put(static_cast<char>((i * 131) % 251));
+  }
+  m_window->setInteractive(true);
+  m_window->show();
+  m_window->openStore(corrupt);
+  m_window->loader()->waitForIdle();
+  ASSERT_TRUE(m_window->lastProblem().has_value());
+  EXPECT_EQ(m_window->lastProblem()->kind, ProblemKind::corrupt) << m_window->lastProblem()->detail;
+  QApplication::processEvents();
+  QMessageBox* box = m_window->findChild<QMessageBox*>();
+  ASSERT_NE(box, nullptr);
+  EXPECT_TRUE(box->isVisible());
+  EXPECT_EQ(box->text().toStdString(), problemAdvice(ProblemKind::corrupt));
+  EXPECT_EQ(box->windowTitle().toStdString(), problemTitle(ProblemKind::corrupt));
+  // Not application-modal: the loader answers while the box is up (the next store opens).
+  EXPECT_NE(box->windowModality(), Qt::ApplicationModal);
+  m_window->openStore(QString::fromStdString(s_store));
+  m_window->loader()->waitForIdle();
+  EXPECT_FALSE(m_window->lastProblem().has_value());
+  EXPECT_EQ(m_window->runsBrowser()->model()->rowCount(), static_cast<int>(s_runs.size()));
+  box->close();
+}
+
+}  // namespace
+}  // namespace looplab::gui
