@@ -177,6 +177,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   const std::int64_t max_context = req.prompt_len + req.decode_steps;
   Session session(c, random_weights(c, req.seed), *backend, {req.batch, max_context, req.prompt_len});
   session.set_observer(&observers);
+  res.kv_bytes = session.kv_bytes_allocated();
   const auto prompts = random_prompts(req.seed, req.batch, req.prompt_len, c.vocab);
   const std::size_t max_ops =
       plan_step(c, {Phase::prefill, req.batch, req.prompt_len}).ops.size() +

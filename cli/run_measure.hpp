@@ -36,6 +36,7 @@ struct MeasureResult {
   store::RunRows rows;                 // read back from the store
   std::vector<store::KindRow> table;   // measured vs predicted per phase and op kind
   std::string hardware_note;           // where the prediction's hardware spec came from
+  std::int64_t kv_bytes = 0;           // KV cache bytes the backend allocated for the session
   std::vector<std::string> warnings;   // printed already (stderr) unless quiet
 };
 

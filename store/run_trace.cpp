@@ -13,7 +13,6 @@ namespace looplab::store {
 
 namespace {
 
-constexpr int kMeasuredPid = 1, kDevicePid = 2, kPredictedPid = 3;
 constexpr int kHostTid = 1;
 constexpr int kFirstApiTid = 100;
 constexpr int kLanesPerStream = 8;
@@ -36,17 +35,18 @@ struct PendingStep {
   std::vector<PredictionRow> ops;
 };
 
-}  // namespace
-
-TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem::path& path) {
-  auto info = store.get_run(run);
-  if (!info) throw InputError("run", "no run " + std::to_string(run) + " in the store");
-  profiler::ChromeTraceWriter w(path);
-  TraceExportStats st;
+// Writes one run's tracks with process ids pid_base + 1 (measured), + 2 (device), + 3 (predicted).
+void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const RunInfo* info, int pid_base,
+               TraceExportStats& st) {
+  const int kMeasuredPid = pid_base + 1, kDevicePid = pid_base + 2, kPredictedPid = pid_base + 3;
+  // Correlation ids restart in every process, so a flow's id carries the run as well.
+  auto flow_id = [run](std::int64_t correlation) {
+    return (static_cast<std::uint64_t>(run) << 32) | static_cast<std::uint32_t>(correlation);
+  };
 
   w.process_name(kMeasuredPid, "run " + std::to_string(run) + " measured: " + info->model + " " + info->variant +
                                    " on " + info->backend + " (" + info->tracer + " tracer)");
-  w.process_sort_index(kMeasuredPid, 1);
+  w.process_sort_index(kMeasuredPid, kMeasuredPid);
   w.thread_name(kMeasuredPid, kHostTid, "host thread: steps and plan ops");
   w.thread_sort_index(kMeasuredPid, kHostTid, 1);
 
@@ -71,9 +71,9 @@ TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem
 
   // The prediction, laid end to end from the first measured step. Boundaries are rounded from
   // the running sum, so adjacent ops share their boundary exactly and never overlap.
-  w.process_name(kPredictedPid, "predicted on " + (info->hardware.empty() ? std::string("?") : info->hardware) +
-                                    " (ops end to end)");
-  w.process_sort_index(kPredictedPid, 3);
+  w.process_name(kPredictedPid, "run " + std::to_string(run) + " predicted: " + info->variant + " on " +
+                                    (info->hardware.empty() ? std::string("?") : info->hardware) + " (ops end to end)");
+  w.process_sort_index(kPredictedPid, kPredictedPid);
   w.thread_name(kPredictedPid, 1, "predicted plan ops");
   double t_s = 0;
   const std::int64_t base = origin < 0 ? 0 : origin;
@@ -121,7 +121,7 @@ TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem
     w.complete(kMeasuredPid, it->second, a.name, "cuda api", a.start, a.end - a.start,
                "\"correlationId\":" + std::to_string(a.correlation_id) + ",\"returnValue\":" + std::to_string(a.return_value));
     if (a.correlation_id != 0 && std::binary_search(launched.begin(), launched.end(), a.correlation_id)) {
-      w.flow_start(kMeasuredPid, it->second, static_cast<std::uint64_t>(a.correlation_id), a.start, "launch");
+      w.flow_start(kMeasuredPid, it->second, flow_id(a.correlation_id), a.start, "launch");
       flow_ids.push_back(a.correlation_id);
       ++st.flows;
     }
@@ -137,7 +137,7 @@ TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem
   store.for_each_kernel(run, [&](const KernelRow& k) {
     if (!device_named) {
       w.process_name(kDevicePid, "GPU " + std::to_string(k.device_id) + " " + info->device_name);
-      w.process_sort_index(kDevicePid, 2);
+      w.process_sort_index(kDevicePid, kDevicePid);
       device_named = true;
     }
     auto& lanes = lane_end[k.stream_id];
@@ -165,16 +165,40 @@ TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem
     auto f = std::lower_bound(flow_ids.begin(), flow_ids.end(), k.correlation_id);
     if (f != flow_ids.end() && *f == k.correlation_id && !flow_ended[static_cast<std::size_t>(f - flow_ids.begin())]) {
       flow_ended[static_cast<std::size_t>(f - flow_ids.begin())] = 1;
-      w.flow_end(kDevicePid, tid, static_cast<std::uint64_t>(k.correlation_id), k.start, "launch");
+      w.flow_end(kDevicePid, tid, flow_id(k.correlation_id), k.start, "launch");
     }
   });
 
-  w.finish("\"run\":" + std::to_string(run) + ",\"model\":" + json_string(info->model) + ",\"variant\":" +
-           json_string(info->variant) + ",\"backend\":" + json_string(info->backend) + ",\"engine_commit\":" +
-           json_string(info->engine_commit) + ",\"complete\":" + (info->complete ? "true" : "false"));
+}
+
+}  // namespace
+
+TraceExportStats export_runs_trace(Store& store, const std::vector<RunId>& runs, const std::filesystem::path& path) {
+  std::vector<RunInfo> infos;
+  for (RunId run : runs) {
+    auto info = store.get_run(run);
+    if (!info) throw InputError("run", "no run " + std::to_string(run) + " in the store");
+    infos.push_back(*info);
+  }
+  profiler::ChromeTraceWriter w(path);
+  TraceExportStats st;
+  std::string ids, all_complete = "true";
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    write_run(w, store, runs[i], &infos[i], static_cast<int>(10 * i), st);
+    ids += (i ? "," : "") + std::to_string(runs[i]);
+    if (!infos[i].complete) all_complete = "false";
+  }
+  const RunInfo& first = infos.front();
+  w.finish("\"runs\":[" + ids + "],\"model\":" + json_string(first.model) + ",\"backend\":" +
+           json_string(first.backend) + ",\"engine_commit\":" + json_string(first.engine_commit) +
+           ",\"complete\":" + all_complete);
   st.events = w.events();
   st.uncompressed_bytes = w.uncompressed_bytes();
   return st;
+}
+
+TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem::path& path) {
+  return export_runs_trace(store, {run}, path);
 }
 
 }  // namespace looplab::store

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -19,5 +20,9 @@ struct TraceExportStats {
 // Throws InputError("run", ...) for an unknown run, InputError("trace", ...) for a path that
 // cannot be written, std::runtime_error when writing fails part way.
 TraceExportStats export_run_trace(Store& store, RunId run, const std::filesystem::path& path);
+// Several runs in one file, each with its own measured, device and predicted tracks (process ids
+// 10*i+1, 10*i+2, 10*i+3 for the i-th run), each on its own time line starting at its first step:
+// variants side by side.
+TraceExportStats export_runs_trace(Store& store, const std::vector<RunId>& runs, const std::filesystem::path& path);
 
 }  // namespace looplab::store

@@ -106,6 +106,33 @@ TEST(RunTrace, TracksRulesPredictionsAndFlows) {
             *pred[5]->ts_ns + *pred[5]->dur_ns);
 }
 
+TEST(RunTrace, SeveralRunsSideBySide) {
+  TempDir dir;
+  auto store = open_store(dir / "a.db", OpenMode::read_write);
+  std::vector<RunId> ids;
+  for (const char* v : {"vanilla", "plt"}) {
+    RunInfo info = looplab::testing::sample_run();
+    info.variant = v;
+    RunId id = store->begin_run(info);
+    RunRows rows = gpu_like_rows();
+    store->append(id, rows);
+    ids.push_back(id);
+  }
+  TraceExportStats st = export_runs_trace(*store, ids, dir / "two.json.gz");
+  looplab::testing::TraceFile t;
+  ASSERT_TRUE(looplab::testing::read_trace(dir / "two.json.gz", t));
+  EXPECT_TRUE(looplab::testing::trace_problems(t).empty());
+  EXPECT_EQ(st.flows, 4);
+  std::map<std::int64_t, std::string> process;
+  for (const auto& e : t.events)
+    if (e.ph == "M" && e.name == "process_name") process[e.pid] = e.meta_name;
+  ASSERT_EQ(process.size(), 6u);
+  EXPECT_NE(process[1].find("run 1 measured: tiny vanilla"), std::string::npos) << process[1];
+  EXPECT_NE(process[11].find("run 2 measured: tiny plt"), std::string::npos) << process[11];
+  EXPECT_NE(process[13].find("run 2 predicted: plt"), std::string::npos) << process[13];
+  EXPECT_THROW(export_runs_trace(*store, {ids[0], 99}, dir / "bad.json.gz"), InputError);
+}
+
 TEST(RunTrace, UnknownRunIsAnInputError) {
   TempDir dir;
   auto store = open_store(dir / "a.db", OpenMode::read_write);
