@@ -114,9 +114,8 @@ bool solve_subset(const std::vector<std::array<double, 3>>& cols, const std::vec
   return true;
 }
 
-KindFactors fit_kind(const std::vector<OpSample>& s, const FitBasis& b) {
+KindFactors fit_kind_ls(const std::vector<OpSample>& s, const FitBasis& b) {
   KindFactors f;
-  f.samples = static_cast<std::int64_t>(s.size());
   std::array<double, 3> x = {1.0, 1.0, b.launch_s};
   std::vector<char> mem(s.size(), 2);  // 2: unassigned
   std::vector<std::array<double, 3>> cols(s.size());
@@ -163,6 +162,38 @@ KindFactors fit_kind(const std::vector<OpSample>& s, const FitBasis& b) {
   if (f.memory_fitted) f.memory_efficiency = 1.0 / x[kXm];
   if (f.compute_fitted) f.compute_efficiency = 1.0 / x[kXc];
   if (f.overhead_fitted) f.overhead_s = x[kO];
+  return f;
+}
+
+// Timing noise is one-sided and heavy-tailed (preemption, interrupts, a descheduled thread at a
+// barrier add milliseconds to a microsecond op), so the fit is repeated on the inliers: records
+// whose relative residual lies within 3 robust standard deviations (1.4826 x MAD) of the median,
+// never tighter than 0.1%.
+KindFactors fit_kind(const std::vector<OpSample>& all, const FitBasis& b) {
+  std::vector<char> inlier(all.size(), 1);
+  std::vector<OpSample> used;
+  std::vector<double> r(all.size());
+  KindFactors f;
+  for (int round = 0; round < 8; ++round) {
+    used.clear();
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (inlier[i]) used.push_back(all[i]);
+    f = fit_kind_ls(used, b);
+    for (std::size_t i = 0; i < all.size(); ++i) r[i] = (sample_time_s(all[i], f, b) - all[i].measured_s) / all[i].measured_s;
+    const double med = quantile(r, 0.5);
+    std::vector<double> dev(r.size());
+    for (std::size_t i = 0; i < r.size(); ++i) dev[i] = std::abs(r[i] - med);
+    const double limit = std::max(3 * 1.4826 * quantile(dev, 0.5), 1e-3);
+    bool changed = false;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const char in = dev[i] <= limit ? 1 : 0;
+      changed |= in != inlier[i];
+      inlier[i] = in;
+    }
+    if (!changed) break;
+  }
+  f.samples = static_cast<std::int64_t>(all.size());
+  f.outliers = f.samples - static_cast<std::int64_t>(used.size());
   return f;
 }
 

@@ -1,6 +1,7 @@
 // Calibration fit: per op kind, least squares for (1/memory efficiency, 1/compute efficiency,
 // fixed overhead) in t = max(F/peak * x_c, B/bw * x_m) + o, alternating between assigning each
-// record to its bound and solving the linear problem, with relative (1/t) weights.
+// record to its bound and solving the linear problem, with relative (1/t) weights, then refitting
+// on the inliers (timing outliers: relative residual beyond 3 robust sigmas of the median).
 #pragma once
 #include <cstdint>
 #include <span>

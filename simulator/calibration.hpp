@@ -18,6 +18,7 @@ struct KindFactors {
   double compute_efficiency = 1.0;
   double overhead_s = 0.0;       // replaces the launch overhead when overhead_fitted
   std::int64_t samples = 0;      // records of this kind the fit saw
+  std::int64_t outliers = 0;     // of those, left out of the final fit (see calibrate.hpp)
   bool memory_fitted = false;    // false: no memory-bound record, the default 1.0 stays
   bool compute_fitted = false;   // false: no compute-bound record, the default 1.0 stays
   bool overhead_fitted = false;  // false: the hardware's launch overhead stays

@@ -49,6 +49,7 @@ json calibration_to_json(const Calibration& c) {
     kinds[std::string(to_string(static_cast<OpKind>(k)))] = {
         {"memory_efficiency", f.memory_efficiency}, {"compute_efficiency", f.compute_efficiency},
         {"overhead_s", f.overhead_s},               {"samples", f.samples},
+        {"outliers", f.outliers},
         {"memory_fitted", f.memory_fitted},         {"compute_fitted", f.compute_fitted},
         {"overhead_fitted", f.overhead_fitted}};
   }
@@ -90,8 +91,8 @@ Calibration calibration_from_json(const json& j, const std::string& where) {
     auto kind = parse_kind(it.key());
     if (!kind) throw InputError(f, "is not an op kind (in " + where + ")");
     const json& o = jsonf::object(*it, f, where);
-    jsonf::only_keys(o, {"memory_efficiency", "compute_efficiency", "overhead_s", "samples", "memory_fitted",
-                         "compute_fitted", "overhead_fitted"},
+    jsonf::only_keys(o, {"memory_efficiency", "compute_efficiency", "overhead_s", "samples", "outliers",
+                         "memory_fitted", "compute_fitted", "overhead_fitted"},
                      f + ".", where);
     KindFactors& k = c[*kind];
     auto num = [&](const char* key) { return jsonf::number(jsonf::require(o, key, f + "." + key, where), f + "." + key, where); };
@@ -100,6 +101,7 @@ Calibration calibration_from_json(const json& j, const std::string& where) {
     k.compute_efficiency = num("compute_efficiency");
     k.overhead_s = num("overhead_s");
     k.samples = jsonf::integer(jsonf::require(o, "samples", f + ".samples", where), f + ".samples", where);
+    if (auto out = o.find("outliers"); out != o.end()) k.outliers = jsonf::integer(*out, f + ".outliers", where);
     k.memory_fitted = flag("memory_fitted");
     k.compute_fitted = flag("compute_fitted");
     k.overhead_fitted = flag("overhead_fitted");

@@ -29,27 +29,31 @@ DecodeStepCoster::DecodeStepCoster(const ModelConfig& config, const CostParams& 
   scratch_.reserve(32);
 }
 
-void DecodeStepCoster::cost_outer(std::int64_t batch) {
+const DecodeStepCoster::OuterCost& DecodeStepCoster::outer(std::int64_t batch) {
+  for (const OuterCost& o : outer_)
+    if (o.batch == batch) return o;
+  OuterCost& o = outer_[outer_next_];
+  outer_next_ = (outer_next_ + 1) % kOuterCache;
   const StepPlan plan = plan_step(config_, {Phase::decode, batch, 1});
-  outer_ = CostTotals{};
-  outer_peak_bytes_ = 0;
+  o = OuterCost{};
   for (const OpDesc& op : plan.ops) {
     if (op.layer >= 0) continue;
     const OpCost c = cost_op(op, params_);
-    outer_.add(c);
-    outer_peak_bytes_ = std::max(outer_peak_bytes_, live_bytes(op, c));
+    o.totals.add(c);
+    o.peak_bytes = std::max(o.peak_bytes, live_bytes(op, c));
   }
-  outer_batch_ = batch;
+  o.batch = batch;
+  return o;
 }
 
 const CostTotals& DecodeStepCoster::cost(std::int64_t batch, std::int64_t context) {
   if (batch < 1) throw InputError("batch", std::to_string(batch) + " must be >= 1");
   if (context < 1) throw InputError("context", std::to_string(context) + " must be >= 1");
-  if (batch != outer_batch_) cost_outer(batch);
-  result_ = outer_;
+  const OuterCost& o = outer(batch);
+  result_ = o.totals;
   const StepShape shape{Phase::decode, batch, context};
   const auto layers = static_cast<double>(config_.layers);
-  double peak = outer_peak_bytes_;
+  double peak = o.peak_bytes;
   for (const PassRange& r : passes_) {
     scratch_.clear();
     plan_layer(config_, shape, 0, r.loop_lo, r.loop_hi, r.pass, scratch_);

@@ -2,6 +2,7 @@
 // with fixed cost parameters) plans layer 0 of each pass with plan_layer(), costs it once and
 // multiplies by the layer count. No allocation once a batch's ops outside the stack are costed.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -19,7 +20,8 @@ class DecodeStepCoster {
 
   // Totals of the decode step at (batch, context); the reference stays valid until the next call.
   // The ops outside the layer stack (embed, state_save, final_norm, lm_head, argmax) do not
-  // depend on the context and are re-planned only when the batch changes.
+  // depend on the context; their costs are kept for the last kOuterCache batches, so only a
+  // batch not seen recently re-plans (and allocates).
   const CostTotals& cost(std::int64_t batch, std::int64_t context);
 
   // Activation peak estimate of the last costed step (the rule of StepPrediction).
@@ -35,16 +37,21 @@ class DecodeStepCoster {
   struct PassRange {
     std::int32_t loop_lo, loop_hi, pass;
   };
-  void cost_outer(std::int64_t batch);
+  struct OuterCost {
+    std::int64_t batch = -1;
+    CostTotals totals;
+    double peak_bytes = 0;
+  };
+  static constexpr std::size_t kOuterCache = 8;
+  const OuterCost& outer(std::int64_t batch);
   // Activation bytes live during an op: its inputs and outputs plus the residual of its rows.
   double live_bytes(const OpDesc& op, const OpCost& c) const;
 
   ModelConfig config_;
   CostParams params_;
   std::vector<PassRange> passes_;
-  std::int64_t outer_batch_ = -1;
-  CostTotals outer_;
-  double outer_peak_bytes_ = 0;
+  std::array<OuterCost, kOuterCache> outer_{};
+  std::size_t outer_next_ = 0;  // round-robin replacement
   std::int64_t activation_peak_bytes_ = 0;
   std::vector<OpDesc> scratch_;
   CostTotals result_;

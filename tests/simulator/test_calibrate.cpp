@@ -3,6 +3,7 @@
 // the host accuracy target.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -176,15 +177,17 @@ TEST(Calibration, BadRecordsNameTheKey) {
   }
 }
 
-// Hook for the measured check of the calibration issue: records of the CPU backend written by
-// `looplab run` (the profiler) in the records format. Fits on even steps, checks the host
-// prediction of the odd steps: median step error <= 10%.
+// Hook for the measured check of the calibration issue: records of the CPU backend in the records
+// format (bench/simulator/host_records today, `looplab run` once the profiler writes them), and
+// the host spec of `looplab calibrate-host` (LOOPLAB_HOST_SPEC, else the records' hardware).
+// Fits on even steps, checks the host prediction of the odd steps: median step error <= 10%.
 TEST(CalibrationMeasured, HostMedianStepErrorAtMost10Percent) {
   const char* file = std::getenv("LOOPLAB_HOST_RECORDS");
   if (!file || !*file)
-    GTEST_SKIP() << "needs CPU-backend op records from the profiler (looplab run); set LOOPLAB_HOST_RECORDS=FILE";
+    GTEST_SKIP() << "needs measured CPU-backend op records: set LOOPLAB_HOST_RECORDS=FILE (and LOOPLAB_HOST_SPEC)";
   const RecordSet r = load_records(file);
-  const HardwareSpec hw = load_hardware(r.hardware);
+  const char* spec = std::getenv("LOOPLAB_HOST_SPEC");
+  const HardwareSpec hw = load_hardware(spec && *spec ? spec : r.hardware);
   RecordSet fit_set = r, check_set = r;
   fit_set.steps.clear();
   check_set.steps.clear();
@@ -195,4 +198,7 @@ TEST(CalibrationMeasured, HostMedianStepErrorAtMost10Percent) {
                                           {hw.name, r.engine_commit, "test", file}, Ceiling::measured, r.launch);
   const ErrorSummary e = evaluate(samples_from_records(check_set, hw, Ceiling::measured), cal.kinds, basis);
   EXPECT_LE(e.step_median, 0.10) << "op median " << e.op_median << ", step p90 " << e.step_p90;
+  std::printf("held-out steps: %lld ops, op median %.1f%% p90 %.1f%%; %lld steps, step median %.1f%% p90 %.1f%%\n",
+              static_cast<long long>(e.ops), 100 * e.op_median, 100 * e.op_p90, static_cast<long long>(e.steps),
+              100 * e.step_median, 100 * e.step_p90);
 }

@@ -163,7 +163,11 @@ TEST(OpCost, CalibrationScalesTheRoofAndReplacesTheOverhead) {
   const ModelConfig c = tiny(Variant::vanilla, 1);
   Calibration cal;
   cal.provenance.hardware = "round-gpu";
-  cal[OpKind::qkv_proj] = {0.5, 0.25, 3e-6, 10, true, true, true};
+  KindFactors& f = cal[OpKind::qkv_proj];
+  f.memory_efficiency = 0.5;
+  f.compute_efficiency = 0.25;
+  f.overhead_s = 3e-6;
+  f.memory_fitted = f.compute_fitted = f.overhead_fitted = true;
   const OpCost q = cost_op(find_op(plan_step(c, kDecode), OpKind::qkv_proj), make_cost_params(c, round_gpu(), {}, &cal));
   EXPECT_DOUBLE_EQ(q.memory_s, 17536 / (1e12 * 0.5));
   EXPECT_DOUBLE_EQ(q.compute_s, 49152 / (100e12 * 0.25));

@@ -1,0 +1,93 @@
+// `looplab calibrate RECORDS.json`: fits per-op-kind efficiency factors to measured op times,
+// reports the error before and after, and saves the calibration with its provenance.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/cmd_calibrate_store.hpp"
+#include "cli/commands.hpp"
+#include "engine/core/error.hpp"
+#include "simulator/build_info.hpp"
+#include "simulator/calibrate.hpp"
+#include "simulator/format.hpp"
+#include "simulator/records.hpp"
+
+namespace looplab::cli {
+
+namespace {
+
+struct CalibrateArgs {
+  std::string records;
+  std::optional<std::string> hardware;
+  std::string ceiling = "measured";
+  std::optional<std::string> out;
+  std::optional<std::string> db;
+  bool json = false;
+};
+
+void print_error_row(const char* label, const ErrorSummary& e) {
+  std::printf("  %-8s ops: median %7s  p90 %7s   steps: median %7s  p90 %7s\n", label,
+              format_percent(e.op_median).c_str(), format_percent(e.op_p90).c_str(),
+              format_percent(e.step_median).c_str(), format_percent(e.step_p90).c_str());
+}
+
+Registered register_calibrate(CLI::App& root) {
+  auto* sub = root.add_subcommand("calibrate", "fit per-op-kind efficiency factors to measured op records");
+  auto a = std::make_shared<CalibrateArgs>();
+  sub->add_option("records", a->records, "records JSON (format in docs/simulator.md)")->required();
+  sub->add_option("--hardware", a->hardware, "spec the records ran on (default: the records' own)");
+  sub->add_option("--ceiling", a->ceiling, "measured | datasheet: the ceiling the efficiencies are relative to")
+      ->capture_default_str();
+  sub->add_option("--out", a->out, "save the calibration to FILE (use it with predict --calibration FILE)");
+  sub->add_option("--db", a->db, "also add it to this results store (prints its id for --calibration ID)");
+  sub->add_flag("--json", a->json, "print the calibration as JSON");
+  return {sub, [a] {
+            const RecordSet r = load_records(a->records);
+            const HardwareSpec hw = load_hardware(a->hardware ? *a->hardware : r.hardware);
+            auto ceiling = parse_ceiling(a->ceiling);
+            if (!ceiling) throw InputError("ceiling", "'" + a->ceiling + "' is not one of measured, datasheet");
+            const std::vector<OpSample> samples = samples_from_records(r, hw, *ceiling);
+            const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(),
+                                             std::filesystem::path(a->records).filename().string()};
+            const Calibration cal =
+                fit_calibration(samples, fit_basis(hw, *ceiling, r.launch), prov, *ceiling, r.launch);
+            if (a->out) save_calibration(cal, *a->out);
+            std::int64_t stored_id = 0;
+            if (a->db) stored_id = store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records);
+            if (a->json) {
+              std::cout << calibration_to_json(cal).dump(2) << "\n";
+              return 0;
+            }
+            std::printf("calibration of %s from %s: %lld op records in %lld steps (engine %s, simulator %s)\n",
+                        hw.name.c_str(), prov.records.c_str(), static_cast<long long>(cal.after.ops),
+                        static_cast<long long>(cal.after.steps), r.engine_commit.c_str(), build_commit().c_str());
+            std::printf("%-20s %8s %9s %10s %10s %12s\n", "kind", "records", "outliers", "mem eff", "comp eff", "overhead");
+            for (int k = 0; k < kOpKindCount; ++k) {
+              const KindFactors& f = cal.kinds[static_cast<std::size_t>(k)];
+              if (f.samples == 0) continue;
+              auto eff = [](bool fitted, double v) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, fitted ? "%.3f" : "(1)", v);
+                return std::string(buf);
+              };
+              std::printf("%-20s %8lld %9lld %10s %10s %12s\n", std::string(to_string(static_cast<OpKind>(k))).c_str(),
+                          static_cast<long long>(f.samples), static_cast<long long>(f.outliers),
+                          eff(f.memory_fitted, f.memory_efficiency).c_str(),
+                          eff(f.compute_fitted, f.compute_efficiency).c_str(),
+                          f.overhead_fitted ? format_time(f.overhead_s).c_str() : "(launch)");
+            }
+            std::printf("(1): no record of that bound, left at 1. relative error |predicted - measured| / measured:\n");
+            print_error_row("before", cal.before);
+            print_error_row("after", cal.after);
+            if (a->out) std::printf("saved to %s\n", a->out->c_str());
+            if (a->db) std::printf("stored in %s as calibration %lld\n", a->db->c_str(), static_cast<long long>(stored_id));
+            if (!a->out && !a->db) std::printf("not saved: pass --out FILE or --db STORE\n");
+            return 0;
+          }};
+}
+
+const Registrar kCalibrate(register_calibrate);
+
+}  // namespace
+}  // namespace looplab::cli

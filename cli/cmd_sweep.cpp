@@ -1,0 +1,108 @@
+// `looplab sweep SPEC.json`: predicts every point of a grid (models x variants x loops x
+// windows x batches x contexts x hardware), writes CSV or JSON with a Pareto flag per point, and
+// summarises the fronts. Progress on stderr.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "engine/core/error.hpp"
+#include "simulator/sweep.hpp"
+#include "simulator/sweep_output.hpp"
+
+namespace looplab::cli {
+
+namespace {
+
+struct SweepArgs {
+  std::string spec;
+  std::optional<std::string> out;
+  std::optional<std::int64_t> max_points;
+  bool json = false;
+  bool no_progress = false;
+};
+
+// A bar redrawn in place on a terminal, a line per quarter otherwise; at most ten redraws a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), tty_(isatty(STDERR_FILENO) != 0) {}
+  void update(std::int64_t done, std::int64_t total) {
+    if (!enabled_ || total <= 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (tty_) {
+      if (done != total && now - last_ < std::chrono::milliseconds(100)) return;
+      last_ = now;
+      const int width = 40;
+      const auto filled = static_cast<int>(width * done / total);
+      std::fprintf(stderr, "\rsweep [%s%s] %3lld%% %lld/%lld", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                   std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+                   static_cast<long long>(100 * done / total), static_cast<long long>(done),
+                   static_cast<long long>(total));
+      if (done == total) std::fprintf(stderr, "\n");
+    } else {
+      const std::int64_t quarter = 4 * done / total;
+      if (quarter <= printed_quarter_) return;
+      printed_quarter_ = quarter;
+      std::fprintf(stderr, "sweep: %lld/%lld points\n", static_cast<long long>(done), static_cast<long long>(total));
+    }
+  }
+
+ private:
+  bool enabled_, tty_;
+  std::chrono::steady_clock::time_point last_{};
+  std::int64_t printed_quarter_ = 0;
+};
+
+Registered register_sweep(CLI::App& root) {
+  auto* sub = root.add_subcommand("sweep", "predict a grid of configurations and find the Pareto front");
+  auto a = std::make_shared<SweepArgs>();
+  sub->add_option("spec", a->spec, "sweep spec JSON (see studies/sweeps/)")->required();
+  sub->add_option("--out", a->out, "write the CSV (or JSON with --json) to FILE instead of stdout");
+  sub->add_option("--max-points", a->max_points, "allow a grid this large (needed above 100000 points)");
+  sub->add_flag("--json", a->json, "JSON instead of CSV");
+  sub->add_flag("--no-progress", a->no_progress, "no progress output on stderr");
+  return {sub, [a] {
+            const SweepSpec spec = load_sweep_spec(a->spec);
+            const ResolvedSweep s = resolve_sweep(spec);
+            if (a->max_points && *a->max_points < 1) throw InputError("max-points", "must be >= 1");
+            check_point_limit(s.points, a->max_points);
+            std::ofstream file;
+            if (a->out) {
+              file.open(*a->out);
+              if (!file) throw InputError("out", "cannot write '" + *a->out + "'");
+            }
+            std::ostream& out = a->out ? static_cast<std::ostream&>(file) : std::cout;
+
+            ProgressBar bar(!a->no_progress);
+            const auto t0 = std::chrono::steady_clock::now();
+            const SweepResult r = run_sweep(s, [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+            if (a->json) out << sweep_to_json(s, r).dump(2) << "\n";
+            else write_sweep_csv(out, r);
+            if (a->out) {
+              file.close();
+              if (!file) throw std::runtime_error("failed writing '" + *a->out + "'");
+            }
+            // The summary goes where it does not mix with machine output.
+            std::ostringstream summary;
+            summary << "sweep '" << (spec.name.empty() ? a->spec : spec.name) << "': " << s.points << " points ("
+                    << s.grid_points << " in the grid as written, duplicates run once), " << r.oom_rows
+                    << " out of memory, " << r.pareto_rows << " on a Pareto front; " << elapsed << " s, "
+                    << (elapsed > 0 ? static_cast<double>(s.points) / elapsed : 0.0) << " points/s\n";
+            write_pareto_summary(summary, r);
+            (a->out ? std::cout : std::cerr) << summary.str();
+            return 0;
+          }};
+}
+
+const Registrar kSweep(register_sweep);
+
+}  // namespace
+}  // namespace looplab::cli
