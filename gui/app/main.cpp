@@ -12,7 +12,9 @@ namespace {
 
 bool hasScreenshotFlag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0) return true;
+    if (std::strcmp(argv[i], "--screenshot") == 0 ||
+        std::strncmp(argv[i], "--screenshot=", 13) == 0)
+      return true;
   }
   return false;
 }
@@ -35,19 +37,25 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(
       QStringLiteral("looplab desktop lab: measured against predicted, op by op, run by run."));
   parser.addHelpOption();
-  parser.addPositionalArgument(QStringLiteral("store"), QStringLiteral("results store to open (looplab.db)"),
+  parser.addPositionalArgument(QStringLiteral("store"),
+                               QStringLiteral("results store to open (looplab.db)"),
                                QStringLiteral("[STORE.db]"));
-  const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                      QStringLiteral("render one view headless to FILE (.png or .svg) and exit"),
-                                      QStringLiteral("FILE"));
-  const QCommandLineOption view(QStringLiteral("view"),
-                                QStringLiteral("view to show: %1").arg(looplab::gui::MainWindow::viewNames().join(", ")),
-                                QStringLiteral("NAME"), QStringLiteral("runs"));
-  const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("run to show (default: the newest)"),
+  const QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QStringLiteral("render one view headless to FILE (.png or .svg) and exit"),
+      QStringLiteral("FILE"));
+  const QCommandLineOption view(
+      QStringLiteral("view"),
+      QStringLiteral("view to show: %1").arg(looplab::gui::MainWindow::viewNames().join(", ")),
+      QStringLiteral("NAME"), QStringLiteral("runs"));
+  const QCommandLineOption run(QStringLiteral("run"),
+                               QStringLiteral("run to show (default: the newest)"),
                                QStringLiteral("ID"));
-  const QCommandLineOption sweep(QStringLiteral("sweep"), QStringLiteral("sweep result (CSV) to open"),
+  const QCommandLineOption sweep(QStringLiteral("sweep"),
+                                 QStringLiteral("sweep result (CSV) to open"),
                                  QStringLiteral("FILE"));
-  const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("screenshot size, default 1280x800"),
+  const QCommandLineOption size(QStringLiteral("size"),
+                                QStringLiteral("screenshot size, default 1280x800"),
                                 QStringLiteral("WxH"), QStringLiteral("1280x800"));
   parser.addOptions({screenshot, view, run, sweep, size});
   parser.process(app);
@@ -62,7 +70,8 @@ int main(int argc, char** argv) {
     if (!ok) return fail(2, QStringLiteral("run: '%1' is not a run id").arg(parser.value(run)));
   }
 
-  looplab::gui::MainWindow window(looplab::gui::defaultSourceFactory(), looplab::gui::makeDefaultPredictor());
+  looplab::gui::MainWindow window(looplab::gui::defaultSourceFactory(),
+                                  looplab::gui::makeDefaultPredictor());
   if (parser.isSet(screenshot)) {
     looplab::gui::ScreenshotRequest request;
     request.outPath = parser.value(screenshot);
@@ -71,7 +80,8 @@ int main(int argc, char** argv) {
     request.runId = runId;
     request.sweepPath = parser.value(sweep);
     const auto parsed = looplab::gui::parseSize(parser.value(size));
-    if (!parsed) return fail(2, QStringLiteral("size: '%1' is not WIDTHxHEIGHT").arg(parser.value(size)));
+    if (!parsed)
+      return fail(2, QStringLiteral("size: '%1' is not WIDTHxHEIGHT").arg(parser.value(size)));
     request.size = *parsed;
     const looplab::gui::ScreenshotResult result = looplab::gui::takeScreenshot(window, request);
     if (result.exitCode != 0) return fail(result.exitCode, result.message);
@@ -89,8 +99,9 @@ int main(int argc, char** argv) {
     return fail(2, QStringLiteral("view: unknown view '%1'").arg(parser.value(view)));
   }
   if (runId) {
-    QObject::connect(window.loader(), &looplab::gui::StoreLoader::runsLoaded, &window,
-                     [&window, id = *runId] { window.showRun(id); }, Qt::SingleShotConnection);
+    QObject::connect(
+        window.loader(), &looplab::gui::StoreLoader::runsLoaded, &window,
+        [&window, id = *runId] { window.showRun(id); }, Qt::SingleShotConnection);
   }
   return QApplication::exec();
 }

@@ -12,9 +12,8 @@
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <unordered_map>
-
 #include <QTableView>
+#include <unordered_map>
 
 #include "gui/models/roles.hpp"
 #include "gui/models/run_list_model.hpp"
@@ -59,7 +58,8 @@ MainWindow::MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predict
 
   m_nav = new QListWidget(this);
   m_stack = new QStackedWidget(this);
-  const std::vector<ViewPage*> pages = {m_runs, m_runView, m_compare, m_roofline, m_timeline, m_sweep, m_whatIf};
+  const std::vector<ViewPage*> pages = {m_runs,     m_runView, m_compare, m_roofline,
+                                        m_timeline, m_sweep,   m_whatIf};
   for (ViewPage* p : pages) {
     m_nav->addItem(p->title());
     m_stack->addWidget(p);
@@ -94,25 +94,30 @@ void MainWindow::buildMenus() {
   QAction* open = file->addAction(QStringLiteral("&Open store..."));
   open->setShortcut(QKeySequence::Open);
   connect(open, &QAction::triggered, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a looplab results store"),
-                                                      QString(), QStringLiteral("looplab store (*.db);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open a looplab results store"), QString(),
+        QStringLiteral("looplab store (*.db);;All files (*)"));
     if (!path.isEmpty()) openStore(path);
   });
   QAction* sweep = file->addAction(QStringLiteral("Open &sweep..."));
   connect(sweep, &QAction::triggered, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
-                                                      QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
+                                     QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
     if (path.isEmpty()) return;
     const QString error = openSweep(path);
-    if (!error.isEmpty()) QMessageBox::warning(this, QStringLiteral("Cannot open the sweep"), error);
+    if (!error.isEmpty())
+      QMessageBox::warning(this, QStringLiteral("Cannot open the sweep"), error);
   });
   file->addSeparator();
-  for (const auto& [label, suffix] : {std::pair{"Export view as &PNG...", "png"}, std::pair{"Export view as S&VG...", "svg"}}) {
+  for (const auto& [label, suffix] :
+       {std::pair{"Export view as &PNG...", "png"}, std::pair{"Export view as S&VG...", "svg"}}) {
     QAction* exportAction = file->addAction(QString::fromLatin1(label));
     const QString ext = QString::fromLatin1(suffix);
     connect(exportAction, &QAction::triggered, this, [this, ext] {
       const QString path = QFileDialog::getSaveFileName(
-          this, QStringLiteral("Export the current view"), currentViewName() + QLatin1Char('.') + ext,
+          this, QStringLiteral("Export the current view"),
+          currentViewName() + QLatin1Char('.') + ext,
           ext.toUpper() + QStringLiteral(" (*.") + ext + QLatin1Char(')'));
       if (path.isEmpty()) return;
       const QString error = exportCurrentView(path);
@@ -164,7 +169,9 @@ ViewPage* MainWindow::page(const QString& name) const {
   return i < 0 ? nullptr : qobject_cast<ViewPage*>(m_stack->widget(i));
 }
 
-ViewPage* MainWindow::currentPage() const { return qobject_cast<ViewPage*>(m_stack->currentWidget()); }
+ViewPage* MainWindow::currentPage() const {
+  return qobject_cast<ViewPage*>(m_stack->currentWidget());
+}
 
 QString MainWindow::currentViewName() const { return viewNames().value(m_stack->currentIndex()); }
 
@@ -177,10 +184,8 @@ void MainWindow::onRunsLoaded(const QString& path, RunsSnapshot runs, qint64 ela
   m_runsSnapshot = runs;
   m_explicitCompare.reset();
   m_runs->setRuns(runs);
-  statusBar()->showMessage(QStringLiteral("%1 runs from %2, read in %3 ms")
-                               .arg(runs->size())
-                               .arg(path)
-                               .arg(elapsedMs));
+  statusBar()->showMessage(
+      QStringLiteral("%1 runs from %2, read in %3 ms").arg(runs->size()).arg(path).arg(elapsedMs));
   // The newest run is the table's first row (sorted by id, descending).
   const QModelIndex first = m_runs->table()->model()->index(0, 0);
   if (first.isValid()) m_runs->selectRun(first.data(RunIdRole).toLongLong());
@@ -218,7 +223,8 @@ void MainWindow::compareRuns(const QList<qint64>& ids) {
     if (row >= 0) chosen.push_back((*m_runsSnapshot)[static_cast<std::size_t>(row)]);
   }
   if (chosen.size() < 2) {
-    statusBar()->showMessage(QStringLiteral("Select two or more runs to compare (Ctrl- or Shift-click)."));
+    statusBar()->showMessage(
+        QStringLiteral("Select two or more runs to compare (Ctrl- or Shift-click)."));
     return;
   }
   m_explicitCompare = chosen;
@@ -232,8 +238,9 @@ void MainWindow::onProblem(const StoreProblem& problem) {
   statusBar()->showMessage(title + QStringLiteral(": ") + QString::fromStdString(problem.detail));
   emit problemShown(problem);
   if (!m_interactive) return;
-  auto* box = new QMessageBox(problem.kind == ProblemKind::empty ? QMessageBox::Information : QMessageBox::Critical,
-                              title, QString::fromStdString(problemAdvice(problem.kind)), QMessageBox::Ok, this);
+  auto* box = new QMessageBox(
+      problem.kind == ProblemKind::empty ? QMessageBox::Information : QMessageBox::Critical, title,
+      QString::fromStdString(problemAdvice(problem.kind)), QMessageBox::Ok, this);
   box->setInformativeText(QString::fromStdString(problem.path));
   box->setDetailedText(QString::fromStdString(problem.detail));
   box->setAttribute(Qt::WA_DeleteOnClose);

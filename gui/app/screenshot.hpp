@@ -19,8 +19,8 @@ struct ScreenshotRequest {
 };
 
 struct ScreenshotResult {
-  int exitCode = 0;   // 0 written, 1 the store or sweep could not be shown, 2 bad request
-  QString message;    // why not, for stderr
+  int exitCode = 0;  // 0 written, 1 the store or sweep could not be shown, 2 bad request
+  QString message;   // why not, for stderr
 };
 
 // Opens the store in `window` (headless), waits for the loader, selects the run, shows the view

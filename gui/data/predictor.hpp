@@ -17,7 +17,7 @@ struct WhatIfRequest {
   std::int64_t window = 64;
   std::int64_t batch = 1;
   std::int64_t contextLen = 1;
-  std::string hardware;    // spec name, e.g. "h200", "host"
+  std::string hardware;  // spec name, e.g. "h200", "host"
   // The run's stored spec of that name (store runs keep the spec they were predicted with, so a
   // measured `host` spec need not be in data/hardware). Empty: the spec comes from data/hardware.
   std::string hardwareJson;
@@ -30,7 +30,8 @@ class Predictor {
   // Throws InputError naming the field for an impossible request.
   virtual Prediction predict(const WhatIfRequest& request) const = 0;
   // The ceilings of a hardware spec (roofline of a sweep point); throws InputError if unknown.
-  virtual HardwareCeilings ceilings(const std::string& hardware, const std::string& configJson) const = 0;
+  virtual HardwareCeilings ceilings(const std::string& hardware,
+                                    const std::string& configJson) const = 0;
 };
 
 // The simulator when this build has it, else nullptr (the panels then say so).

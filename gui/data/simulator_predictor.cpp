@@ -13,9 +13,12 @@ namespace {
 
 Bound boundOf(looplab::Bound b) {
   switch (b) {
-    case looplab::Bound::memory: return Bound::memory;
-    case looplab::Bound::compute: return Bound::compute;
-    case looplab::Bound::launch: return Bound::launch;
+    case looplab::Bound::memory:
+      return Bound::memory;
+    case looplab::Bound::compute:
+      return Bound::compute;
+    case looplab::Bound::launch:
+      return Bound::launch;
   }
   return Bound::unknown;
 }
@@ -60,7 +63,8 @@ class SimulatorPredictor final : public Predictor {
     return out;
   }
 
-  HardwareCeilings ceilings(const std::string& hardware, const std::string& configJson) const override {
+  HardwareCeilings ceilings(const std::string& hardware,
+                            const std::string& configJson) const override {
     WhatIfRequest r;
     r.hardware = hardware;
     const HardwareSpec& h = spec(r);
@@ -71,7 +75,8 @@ class SimulatorPredictor final : public Predictor {
     c.peakFlopsPerS = flops.value(Ceiling::datasheet);
     c.bandwidthBytesPerS = h.mem_bw_bytes_per_s.value(Ceiling::datasheet);
     if (flops.measured) c.measuredPeakFlopsPerS = flops.measured->value;
-    if (h.mem_bw_bytes_per_s.measured) c.measuredBandwidthBytesPerS = h.mem_bw_bytes_per_s.measured->value;
+    if (h.mem_bw_bytes_per_s.measured)
+      c.measuredBandwidthBytesPerS = h.mem_bw_bytes_per_s.measured->value;
     c.source = h.description;
     return c;
   }
@@ -88,7 +93,8 @@ class SimulatorPredictor final : public Predictor {
         try {
           j = nlohmann::json::parse(r.hardwareJson);
         } catch (const std::exception& e) {
-          throw InputError("hardware", "the run's stored spec is not JSON: " + std::string(e.what()));
+          throw InputError("hardware",
+                           "the run's stored spec is not JSON: " + std::string(e.what()));
         }
         h = hardware_from_json(j, r.hardware, "the run's stored hardware spec");
       } else {

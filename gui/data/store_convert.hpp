@@ -29,7 +29,8 @@ RunSummary summaryFromStore(const store::RunInfo& info, ConfigCache& configs);
 
 // The ceilings of a stored hardware spec JSON (the simulator's data/hardware format): memory
 // bandwidth and peak FLOP/s for the dtype the run computed in, datasheet and measured.
-HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson, DType dtype);
+HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson,
+                                      DType dtype);
 
 // Rows of one run, as the store streams them.
 struct StoredRows {

@@ -10,15 +10,24 @@ namespace looplab::gui {
 
 std::string problemTitle(ProblemKind kind) {
   switch (kind) {
-    case ProblemKind::missing: return "The store file does not exist";
-    case ProblemKind::notAFile: return "The path is not a store file";
-    case ProblemKind::empty: return "The store holds no runs";
-    case ProblemKind::corrupt: return "The store file is damaged";
-    case ProblemKind::notLooplab: return "The file is not a looplab store";
-    case ProblemKind::locked: return "The store is locked";
-    case ProblemKind::newerSchema: return "The store is newer than this program";
-    case ProblemKind::unreadable: return "The store cannot be read";
-    case ProblemKind::unsupported: return "This build cannot read stores";
+    case ProblemKind::missing:
+      return "The store file does not exist";
+    case ProblemKind::notAFile:
+      return "The path is not a store file";
+    case ProblemKind::empty:
+      return "The store holds no runs";
+    case ProblemKind::corrupt:
+      return "The store file is damaged";
+    case ProblemKind::notLooplab:
+      return "The file is not a looplab store";
+    case ProblemKind::locked:
+      return "The store is locked";
+    case ProblemKind::newerSchema:
+      return "The store is newer than this program";
+    case ProblemKind::unreadable:
+      return "The store cannot be read";
+    case ProblemKind::unsupported:
+      return "This build cannot read stores";
   }
   return "The store cannot be read";
 }
@@ -27,7 +36,8 @@ std::string problemAdvice(ProblemKind kind) {
   switch (kind) {
     case ProblemKind::missing:
       return "Check the path, or record runs first with `looplab run` or `looplab demo`.";
-    case ProblemKind::notAFile: return "Choose a .db file, not a folder.";
+    case ProblemKind::notAFile:
+      return "Choose a .db file, not a folder.";
     case ProblemKind::empty:
       return "Record runs with `looplab run` or `looplab demo`, then open the store again.";
     case ProblemKind::corrupt:
@@ -41,7 +51,8 @@ std::string problemAdvice(ProblemKind kind) {
              "`looplab run` releases it when done) and open the store again.";
     case ProblemKind::newerSchema:
       return "A newer looplab wrote this store. Update looplab to open it.";
-    case ProblemKind::unreadable: return "Check the file's permissions and the disk.";
+    case ProblemKind::unreadable:
+      return "Check the file's permissions and the disk.";
     case ProblemKind::unsupported:
       return "looplab-gui was built without the results store library; rebuild with it.";
   }
@@ -61,7 +72,8 @@ FileCheck checkStoreFile(const std::string& path) {
   }
   if (!fs::is_regular_file(st)) {
     c.problem.kind = ProblemKind::notAFile;
-    c.problem.detail = path + " is " + (fs::is_directory(st) ? "a directory" : "not a regular file");
+    c.problem.detail =
+        path + " is " + (fs::is_directory(st) ? "a directory" : "not a regular file");
     return c;
   }
   const auto size = fs::file_size(path, ec);

@@ -7,8 +7,8 @@
 namespace looplab::gui {
 
 struct Histogram {
-  double lo = 0.0;         // left edge of bin 0
-  double binWidth = 0.0;   // every bin has this width
+  double lo = 0.0;        // left edge of bin 0
+  double binWidth = 0.0;  // every bin has this width
   std::vector<std::int64_t> counts;
 
   double binLeft(std::size_t i) const { return lo + static_cast<double>(i) * binWidth; }

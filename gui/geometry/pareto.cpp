@@ -45,7 +45,8 @@ std::vector<std::size_t> paretoLine(const std::vector<double>& xs, const std::ve
   for (std::size_t i = 0; i < front.size() && i < xs.size(); ++i) {
     if (front[i]) out.push_back(i);
   }
-  std::stable_sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
+  std::stable_sort(out.begin(), out.end(),
+                   [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
   return out;
 }
 

@@ -21,8 +21,8 @@ struct Ceiling {
 };
 
 struct RooflinePoint {
-  double intensity = 0.0;   // FLOP per byte moved
-  double flopsPerS = 0.0;   // achieved (measured or predicted) FLOP/s
+  double intensity = 0.0;  // FLOP per byte moved
+  double flopsPerS = 0.0;  // achieved (measured or predicted) FLOP/s
 };
 
 struct PixelPoint {

@@ -1,5 +1,6 @@
 // Time-to-pixel math of the timeline view: a visible window [startS, startS + spanS] of a step
-// mapped onto [leftPx, leftPx + widthPx], with zoom about an anchor and pan, never leaving the step.
+// mapped onto [leftPx, leftPx + widthPx], with zoom about an anchor and pan, never leaving the
+// step.
 #pragma once
 #include <vector>
 

@@ -3,11 +3,10 @@
 
 #include <algorithm>
 #include <bit>
-#include <map>
-#include <tuple>
-
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "engine/core/error.hpp"
 #include "gui/models/format.hpp"
@@ -36,7 +35,8 @@ LadderGroup pickLadderGroup(const std::vector<RunSummary>& runs) {
     std::string model, hardware;
     std::int64_t batch, context;
     bool operator<(const Key& o) const {
-      return std::tie(model, hardware, batch, context) < std::tie(o.model, o.hardware, o.batch, o.context);
+      return std::tie(model, hardware, batch, context) <
+             std::tie(o.model, o.hardware, o.batch, o.context);
     }
   };
   struct Tally {
@@ -67,7 +67,8 @@ LadderGroup pickLadderGroup(const std::vector<RunSummary>& runs) {
   g.batch = best->batch;
   g.contextLen = best->context;
   for (const RunSummary& r : runs) {
-    if (r.model == g.model && r.hardware == g.hardware && r.batch == g.batch && r.contextLen == g.contextLen) {
+    if (r.model == g.model && r.hardware == g.hardware && r.batch == g.batch &&
+        r.contextLen == g.contextLen) {
       g.runs.push_back(r);
     }
   }
@@ -99,7 +100,8 @@ PaperLadder loadPaperLadder(const std::string& path) {
     if (!table.contains(variant)) return std::nullopt;
     const auto& row = table[variant];
     if (!row.contains(key)) return std::nullopt;
-    if (!row[key].is_number()) throw InputError("table2_batch4." + variant + "." + key, "not a number");
+    if (!row[key].is_number())
+      throw InputError("table2_batch4." + variant + "." + key, "not a number");
     return row[key].get<double>();
   };
   const auto vLatency = number(vanillaName, "latency_ms");
@@ -144,26 +146,38 @@ std::optional<double> LadderModel::value(const LadderEntry& e, int column) const
     return x.kvBytes ? std::optional<double>(static_cast<double>(*x.kvBytes)) : std::nullopt;
   };
   switch (column) {
-    case RunColumn: return e.runId ? std::optional<double>(static_cast<double>(*e.runId)) : std::nullopt;
-    case MeasuredColumn: return e.measuredS;
-    case PredictedColumn: return e.predictedS;
-    case MeasuredRatioColumn: return relativeTo(e.measuredS, vanilla.measuredS);
-    case PredictedRatioColumn: return relativeTo(e.predictedS, vanilla.predictedS);
-    case KvColumn: return kv(e);
-    case KvRatioColumn: return relativeTo(kv(e), kv(vanilla));
-    case PaperLatencyRatioColumn: return m_paper.latencyRatio[static_cast<std::size_t>(e.variant)];
-    case PaperKvRatioColumn: return m_paper.kvRatio[static_cast<std::size_t>(e.variant)];
-    default: return std::nullopt;
+    case RunColumn:
+      return e.runId ? std::optional<double>(static_cast<double>(*e.runId)) : std::nullopt;
+    case MeasuredColumn:
+      return e.measuredS;
+    case PredictedColumn:
+      return e.predictedS;
+    case MeasuredRatioColumn:
+      return relativeTo(e.measuredS, vanilla.measuredS);
+    case PredictedRatioColumn:
+      return relativeTo(e.predictedS, vanilla.predictedS);
+    case KvColumn:
+      return kv(e);
+    case KvRatioColumn:
+      return relativeTo(kv(e), kv(vanilla));
+    case PaperLatencyRatioColumn:
+      return m_paper.latencyRatio[static_cast<std::size_t>(e.variant)];
+    case PaperKvRatioColumn:
+      return m_paper.kvRatio[static_cast<std::size_t>(e.variant)];
+    default:
+      return std::nullopt;
   }
 }
 
 QVariant LadderModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    return {};
   const LadderEntry& e = m_entries[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   if (column == VariantColumn) {
     const std::string_view v = to_string(e.variant);
-    if (role == Qt::DisplayRole) return QString::fromLatin1(v.data(), static_cast<qsizetype>(v.size()));
+    if (role == Qt::DisplayRole)
+      return QString::fromLatin1(v.data(), static_cast<qsizetype>(v.size()));
     if (role == SortRole || role == VariantRole) return static_cast<int>(e.variant);
     return {};
   }
@@ -172,17 +186,26 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       if (!v) return QStringLiteral("\u2014");
       switch (column) {
-        case RunColumn: return static_cast<qint64>(*v);
+        case RunColumn:
+          return static_cast<qint64>(*v);
         case MeasuredColumn:
-        case PredictedColumn: return formatDuration(*v);
-        case KvColumn: return formatBytes(*v);
-        default: return QString::number(*v, 'f', 2) + QStringLiteral("\u00d7");
+        case PredictedColumn:
+          return formatDuration(*v);
+        case KvColumn:
+          return formatBytes(*v);
+        default:
+          return QString::number(*v, 'f', 2) + QStringLiteral("\u00d7");
       }
-    case SortRole: return v ? QVariant(*v) : QVariant();
-    case Qt::TextAlignmentRole: return int(Qt::AlignRight | Qt::AlignVCenter);
-    case VariantRole: return static_cast<int>(e.variant);
-    case RunIdRole: return e.runId ? QVariant(static_cast<qint64>(*e.runId)) : QVariant();
-    default: return {};
+    case SortRole:
+      return v ? QVariant(*v) : QVariant();
+    case Qt::TextAlignmentRole:
+      return int(Qt::AlignRight | Qt::AlignVCenter);
+    case VariantRole:
+      return static_cast<int>(e.variant);
+    case RunIdRole:
+      return e.runId ? QVariant(static_cast<qint64>(*e.runId)) : QVariant();
+    default:
+      return {};
   }
 }
 
@@ -191,12 +214,20 @@ QVariant LadderModel::headerData(int section, Qt::Orientation orientation, int r
       (section == PaperLatencyRatioColumn || section == PaperKvRatioColumn)) {
     return QString::fromStdString(m_paper.source);
   }
-  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount || role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount ||
+      role != Qt::DisplayRole) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
-  static const char* const kNames[ColumnCount] = {
-      "Variant", "Run", "Measured", "Predicted", "Measured\n\u00d7 vanilla", "Predicted\n\u00d7 vanilla",
-      "KV bytes", "KV\n\u00d7 vanilla", "Paper latency\n\u00d7 vanilla", "Paper KV\n\u00d7 vanilla"};
+  static const char* const kNames[ColumnCount] = {"Variant",
+                                                  "Run",
+                                                  "Measured",
+                                                  "Predicted",
+                                                  "Measured\n\u00d7 vanilla",
+                                                  "Predicted\n\u00d7 vanilla",
+                                                  "KV bytes",
+                                                  "KV\n\u00d7 vanilla",
+                                                  "Paper latency\n\u00d7 vanilla",
+                                                  "Paper KV\n\u00d7 vanilla"};
   return QString::fromUtf8(kNames[section]);
 }
 

@@ -40,7 +40,10 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
     ++r.count;
     r.flops += op.flops;
     r.bytes += op.bytes;
-    if (op.measuredS) *r.measuredS += *op.measuredS; else allMeasured[i] = false;
+    if (op.measuredS)
+      *r.measuredS += *op.measuredS;
+    else
+      allMeasured[i] = false;
     if (op.predictedS) {
       *r.predictedS += *op.predictedS;
       boundTime[i][static_cast<std::size_t>(op.bound)] += *op.predictedS;
@@ -79,51 +82,74 @@ int OpKindModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant OpKindModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    return {};
   const OpKindRow& r = m_rows[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   const std::string_view kind = to_string(r.kind);
   const std::optional<double> share =
-      r.measuredS && m_measuredTotalS > 0.0 ? std::optional<double>(*r.measuredS / m_measuredTotalS * 100.0)
-                                            : std::nullopt;
+      r.measuredS && m_measuredTotalS > 0.0
+          ? std::optional<double>(*r.measuredS / m_measuredTotalS * 100.0)
+          : std::nullopt;
   if (role == Qt::DisplayRole) {
     switch (column) {
-      case KindColumn: return QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size()));
-      case CountColumn: return r.count;
-      case MeasuredColumn: return formatOptionalDuration(r.measuredS);
-      case PredictedColumn: return formatOptionalDuration(r.predictedS);
-      case ErrorColumn: return formatOptionalPercent(r.errorPct());
-      case ShareColumn: return share ? QString::number(*share, 'f', 1) + QStringLiteral(" %") : QStringLiteral("\u2014");
-      case BoundColumn: return QString::fromLatin1(boundName(r.bound));
-      default: return {};
+      case KindColumn:
+        return QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size()));
+      case CountColumn:
+        return r.count;
+      case MeasuredColumn:
+        return formatOptionalDuration(r.measuredS);
+      case PredictedColumn:
+        return formatOptionalDuration(r.predictedS);
+      case ErrorColumn:
+        return formatOptionalPercent(r.errorPct());
+      case ShareColumn:
+        return share ? QString::number(*share, 'f', 1) + QStringLiteral(" %")
+                     : QStringLiteral("\u2014");
+      case BoundColumn:
+        return QString::fromLatin1(boundName(r.bound));
+      default:
+        return {};
     }
   }
   auto number = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
   switch (role) {
     case SortRole:
       switch (column) {
-        case KindColumn: return static_cast<int>(r.kind);
-        case CountColumn: return r.count;
-        case MeasuredColumn: return number(r.measuredS);
-        case PredictedColumn: return number(r.predictedS);
-        case ErrorColumn: return number(r.errorPct());
-        case ShareColumn: return number(share);
-        case BoundColumn: return static_cast<int>(r.bound);
-        default: return {};
+        case KindColumn:
+          return static_cast<int>(r.kind);
+        case CountColumn:
+          return r.count;
+        case MeasuredColumn:
+          return number(r.measuredS);
+        case PredictedColumn:
+          return number(r.predictedS);
+        case ErrorColumn:
+          return number(r.errorPct());
+        case ShareColumn:
+          return number(share);
+        case BoundColumn:
+          return static_cast<int>(r.bound);
+        default:
+          return {};
       }
     case Qt::TextAlignmentRole:
-      return column == KindColumn || column == BoundColumn ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
-                                                           : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
-    case BoundRole: return static_cast<int>(r.bound);
-    default: return {};
+      return column == KindColumn || column == BoundColumn
+                 ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
+                 : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
+    case BoundRole:
+      return static_cast<int>(r.bound);
+    default:
+      return {};
   }
 }
 
 QVariant OpKindModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount || role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount ||
+      role != Qt::DisplayRole) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
-  static const char* const kNames[ColumnCount] = {"Kind", "Ops", "Measured", "Predicted",
+  static const char* const kNames[ColumnCount] = {"Kind",  "Ops",   "Measured", "Predicted",
                                                   "Error", "Share", "Bound"};
   return QString::fromLatin1(kNames[section]);
 }

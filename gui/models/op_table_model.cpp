@@ -23,7 +23,8 @@ int OpTableModel::columnCount(const QModelIndex& parent) const {
 }
 
 QString loopText(std::int32_t lo, std::int32_t hi) {
-  return lo == hi ? QString::number(lo) : QString::number(lo) + QLatin1Char('-') + QString::number(hi);
+  return lo == hi ? QString::number(lo)
+                  : QString::number(lo) + QLatin1Char('-') + QString::number(hi);
 }
 
 namespace {
@@ -36,62 +37,91 @@ QVariant optionalNumber(const std::optional<double>& v) { return v ? QVariant(*v
 }  // namespace
 
 QVariant OpTableModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    return {};
   const OpRecord& op = m_ops[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   if (role == Qt::DisplayRole) {
     switch (column) {
-      case NameColumn: return QString::fromStdString(op.name);
-      case KindColumn: return kindText(op.kind);
-      case LayerColumn: return op.layer >= 0 ? QVariant(op.layer) : QVariant(QStringLiteral("\u2014"));
-      case LoopColumn: return loopText(op.loopLo, op.loopHi);
-      case MeasuredColumn: return formatOptionalDuration(op.measuredS);
-      case PredictedColumn: return formatOptionalDuration(op.predictedS);
-      case ErrorColumn: return formatOptionalPercent(op.errorPct());
-      case BoundColumn: return QString::fromLatin1(boundName(op.bound));
-      case FlopsColumn: return formatCount(op.flops);
-      case BytesColumn: return formatBytes(op.bytes);
-      case IntensityColumn: return QString::number(op.intensity(), 'g', 3);
-      default: return {};
+      case NameColumn:
+        return QString::fromStdString(op.name);
+      case KindColumn:
+        return kindText(op.kind);
+      case LayerColumn:
+        return op.layer >= 0 ? QVariant(op.layer) : QVariant(QStringLiteral("\u2014"));
+      case LoopColumn:
+        return loopText(op.loopLo, op.loopHi);
+      case MeasuredColumn:
+        return formatOptionalDuration(op.measuredS);
+      case PredictedColumn:
+        return formatOptionalDuration(op.predictedS);
+      case ErrorColumn:
+        return formatOptionalPercent(op.errorPct());
+      case BoundColumn:
+        return QString::fromLatin1(boundName(op.bound));
+      case FlopsColumn:
+        return formatCount(op.flops);
+      case BytesColumn:
+        return formatBytes(op.bytes);
+      case IntensityColumn:
+        return QString::number(op.intensity(), 'g', 3);
+      default:
+        return {};
     }
   }
   switch (role) {
     case SortRole:
       switch (column) {
-        case NameColumn: return op.index;  // plan order
-        case KindColumn: return kindText(op.kind);
-        case LayerColumn: return op.layer;
-        case LoopColumn: return op.loopLo * 1000 + op.loopHi;
-        case MeasuredColumn: return optionalNumber(op.measuredS);
-        case PredictedColumn: return optionalNumber(op.predictedS);
-        case ErrorColumn: return optionalNumber(op.errorPct());
-        case BoundColumn: return static_cast<int>(op.bound);
-        case FlopsColumn: return op.flops;
-        case BytesColumn: return op.bytes;
-        case IntensityColumn: return op.intensity();
-        default: return {};
+        case NameColumn:
+          return op.index;  // plan order
+        case KindColumn:
+          return kindText(op.kind);
+        case LayerColumn:
+          return op.layer;
+        case LoopColumn:
+          return op.loopLo * 1000 + op.loopHi;
+        case MeasuredColumn:
+          return optionalNumber(op.measuredS);
+        case PredictedColumn:
+          return optionalNumber(op.predictedS);
+        case ErrorColumn:
+          return optionalNumber(op.errorPct());
+        case BoundColumn:
+          return static_cast<int>(op.bound);
+        case FlopsColumn:
+          return op.flops;
+        case BytesColumn:
+          return op.bytes;
+        case IntensityColumn:
+          return op.intensity();
+        default:
+          return {};
       }
     case Qt::TextAlignmentRole:
       return column == NameColumn || column == KindColumn || column == BoundColumn
                  ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
                  : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
-    case BoundRole: return static_cast<int>(op.bound);
-    case OpIndexRole: return op.index;
+    case BoundRole:
+      return static_cast<int>(op.bound);
+    case OpIndexRole:
+      return op.index;
     case Qt::ToolTipRole:
       return QString::fromStdString(op.name) + QStringLiteral(": ") +
              QString::fromLatin1(boundName(op.bound)) + QStringLiteral("-bound, ") +
              formatCount(op.flops) + QStringLiteral("FLOP, ") + formatBytes(op.bytes);
-    default: return {};
+    default:
+      return {};
   }
 }
 
 QVariant OpTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount || role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount ||
+      role != Qt::DisplayRole) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
-  static const char* const kNames[ColumnCount] = {"Op",    "Kind",  "Layer", "Loop",
+  static const char* const kNames[ColumnCount] = {"Op",       "Kind",      "Layer", "Loop",
                                                   "Measured", "Predicted", "Error", "Bound",
-                                                  "FLOPs", "Bytes", "FLOP/B"};
+                                                  "FLOPs",    "Bytes",     "FLOP/B"};
   return QString::fromLatin1(kNames[section]);
 }
 

@@ -44,12 +44,12 @@ bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
     if (m_variant && r->variant != *m_variant) return false;
     if (!m_showIncomplete && !r->complete) return false;
     if (m_words.isEmpty()) return true;
-    const QString haystack = QString::fromStdString(r->model) + QLatin1Char(' ') +
-                             QString::fromLatin1(to_string(r->variant).data(),
-                                                 static_cast<qsizetype>(to_string(r->variant).size())) +
-                             QLatin1Char(' ') + QString::fromStdString(r->backend) +
-                             QLatin1Char(' ') + QString::fromStdString(r->hardware) +
-                             QLatin1Char(' ') + QString::number(r->id);
+    const QString haystack =
+        QString::fromStdString(r->model) + QLatin1Char(' ') +
+        QString::fromLatin1(to_string(r->variant).data(),
+                            static_cast<qsizetype>(to_string(r->variant).size())) +
+        QLatin1Char(' ') + QString::fromStdString(r->backend) + QLatin1Char(' ') +
+        QString::fromStdString(r->hardware) + QLatin1Char(' ') + QString::number(r->id);
     for (const QString& w : m_words) {
       if (!haystack.contains(w, Qt::CaseInsensitive)) return false;
     }

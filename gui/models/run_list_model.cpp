@@ -43,22 +43,34 @@ int RunListModel::columnCount(const QModelIndex& parent) const {
 
 namespace {
 QString text(const std::string& s) { return QString::fromStdString(s); }
-QString variantText(Variant v) { return QString::fromLatin1(to_string(v).data(), static_cast<qsizetype>(to_string(v).size())); }
+QString variantText(Variant v) {
+  return QString::fromLatin1(to_string(v).data(), static_cast<qsizetype>(to_string(v).size()));
+}
 
 // A comparable key: numbers as double, missing numbers as NaN (sorted last by lessThan).
 double numberKey(const RunSummary& r, int column) {
   const double nan = std::nan("");
   switch (column) {
-    case RunListModel::IdColumn: return static_cast<double>(r.id);
-    case RunListModel::LoopsColumn: return static_cast<double>(r.loops);
-    case RunListModel::WindowColumn: return r.variant == Variant::plt ? static_cast<double>(r.window) : nan;
-    case RunListModel::BatchColumn: return static_cast<double>(r.batch);
-    case RunListModel::ContextColumn: return static_cast<double>(r.contextLen);
-    case RunListModel::MeasuredColumn: return r.measuredStepS.value_or(nan);
-    case RunListModel::PredictedColumn: return r.predictedStepS.value_or(nan);
-    case RunListModel::ErrorColumn: return r.errorPct().value_or(nan);
-    case RunListModel::VariantColumn: return static_cast<double>(r.variant);
-    default: return nan;
+    case RunListModel::IdColumn:
+      return static_cast<double>(r.id);
+    case RunListModel::LoopsColumn:
+      return static_cast<double>(r.loops);
+    case RunListModel::WindowColumn:
+      return r.variant == Variant::plt ? static_cast<double>(r.window) : nan;
+    case RunListModel::BatchColumn:
+      return static_cast<double>(r.batch);
+    case RunListModel::ContextColumn:
+      return static_cast<double>(r.contextLen);
+    case RunListModel::MeasuredColumn:
+      return r.measuredStepS.value_or(nan);
+    case RunListModel::PredictedColumn:
+      return r.predictedStepS.value_or(nan);
+    case RunListModel::ErrorColumn:
+      return r.errorPct().value_or(nan);
+    case RunListModel::VariantColumn:
+      return static_cast<double>(r.variant);
+    default:
+      return nan;
   }
 }
 
@@ -69,10 +81,14 @@ bool isTextColumn(int column) {
 
 const std::string& textKey(const RunSummary& r, int column) {
   switch (column) {
-    case RunListModel::ModelColumn: return r.model;
-    case RunListModel::BackendColumn: return r.backend;
-    case RunListModel::HardwareColumn: return r.hardware;
-    default: return r.createdAt;
+    case RunListModel::ModelColumn:
+      return r.model;
+    case RunListModel::BackendColumn:
+      return r.backend;
+    case RunListModel::HardwareColumn:
+      return r.hardware;
+    default:
+      return r.createdAt;
   }
 }
 }  // namespace
@@ -93,21 +109,35 @@ bool RunListModel::lessThan(int leftRow, int rightRow, int column) const {
 
 QVariant RunListModel::display(const RunSummary& r, int column) const {
   switch (column) {
-    case IdColumn: return static_cast<qint64>(r.id);
-    case ModelColumn: return text(r.model);
-    case VariantColumn: return variantText(r.variant);
-    case LoopsColumn: return static_cast<qint64>(r.loops);
+    case IdColumn:
+      return static_cast<qint64>(r.id);
+    case ModelColumn:
+      return text(r.model);
+    case VariantColumn:
+      return variantText(r.variant);
+    case LoopsColumn:
+      return static_cast<qint64>(r.loops);
     case WindowColumn:  // only plt has a local window
-      return r.variant == Variant::plt ? QVariant(static_cast<qint64>(r.window)) : QVariant(QStringLiteral("\u2014"));
-    case BatchColumn: return static_cast<qint64>(r.batch);
-    case ContextColumn: return static_cast<qint64>(r.contextLen);
-    case BackendColumn: return text(r.backend);
-    case HardwareColumn: return text(r.hardware);
-    case CreatedColumn: return r.complete ? text(r.createdAt) : text(r.createdAt) + QStringLiteral(" (incomplete)");
-    case MeasuredColumn: return formatOptionalDuration(r.measuredStepS);
-    case PredictedColumn: return formatOptionalDuration(r.predictedStepS);
-    case ErrorColumn: return formatOptionalPercent(r.errorPct());
-    default: return {};
+      return r.variant == Variant::plt ? QVariant(static_cast<qint64>(r.window))
+                                       : QVariant(QStringLiteral("\u2014"));
+    case BatchColumn:
+      return static_cast<qint64>(r.batch);
+    case ContextColumn:
+      return static_cast<qint64>(r.contextLen);
+    case BackendColumn:
+      return text(r.backend);
+    case HardwareColumn:
+      return text(r.hardware);
+    case CreatedColumn:
+      return r.complete ? text(r.createdAt) : text(r.createdAt) + QStringLiteral(" (incomplete)");
+    case MeasuredColumn:
+      return formatOptionalDuration(r.measuredStepS);
+    case PredictedColumn:
+      return formatOptionalDuration(r.predictedStepS);
+    case ErrorColumn:
+      return formatOptionalPercent(r.errorPct());
+    default:
+      return {};
   }
 }
 
@@ -118,11 +148,13 @@ QVariant RunListModel::sortValue(const RunSummary& r, int column) const {
 }
 
 QVariant RunListModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    return {};
   const RunSummary& r = (*m_runs)[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   switch (role) {
-    case Qt::DisplayRole: return display(r, column);
+    case Qt::DisplayRole:
+      return display(r, column);
     case Qt::TextAlignmentRole:
       return isTextColumn(column) || column == VariantColumn
                  ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
@@ -131,11 +163,16 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       if (column == ErrorColumn) return QStringLiteral("(predicted - measured) / measured");
       if (column == MeasuredColumn) return QStringLiteral("median decode step latency");
       return {};
-    case SortRole: return sortValue(r, column);
-    case MissingRole: return !isTextColumn(column) && std::isnan(numberKey(r, column));
-    case RunIdRole: return static_cast<qint64>(r.id);
-    case VariantRole: return static_cast<int>(r.variant);
-    default: return {};
+    case SortRole:
+      return sortValue(r, column);
+    case MissingRole:
+      return !isTextColumn(column) && std::isnan(numberKey(r, column));
+    case RunIdRole:
+      return static_cast<qint64>(r.id);
+    case VariantRole:
+      return static_cast<int>(r.variant);
+    default:
+      return {};
   }
 }
 
@@ -148,8 +185,8 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
   }
   if (role != Qt::DisplayRole) return {};
   static const char* const kNames[ColumnCount] = {
-      "ID",        "Model", "Variant", "Loops",   "Window",   "Batch",  "Context",
-      "Measured",  "Predicted", "Error", "Backend", "Hardware", "Created"};
+      "ID",       "Model",     "Variant", "Loops",   "Window",   "Batch",  "Context",
+      "Measured", "Predicted", "Error",   "Backend", "Hardware", "Created"};
   return QString::fromLatin1(kNames[section]);
 }
 

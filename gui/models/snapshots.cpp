@@ -9,10 +9,14 @@ namespace looplab::gui {
 
 const char* boundName(Bound b) {
   switch (b) {
-    case Bound::memory: return "memory";
-    case Bound::compute: return "compute";
-    case Bound::launch: return "launch";
-    case Bound::unknown: break;
+    case Bound::memory:
+      return "memory";
+    case Bound::compute:
+      return "compute";
+    case Bound::launch:
+      return "launch";
+    case Bound::unknown:
+      break;
   }
   return "unknown";
 }

@@ -19,20 +19,20 @@ const char* boundName(Bound b);
 // One row of the runs browser: a stored run and its headline numbers.
 struct RunSummary {
   std::int64_t id = 0;
-  std::string model;         // config name, e.g. "small"
+  std::string model;  // config name, e.g. "small"
   Variant variant = Variant::vanilla;
   std::int64_t loops = 1;
   std::int64_t window = 0;
   std::int64_t batch = 1;
-  std::int64_t contextLen = 1;  // decode context of the measured steps
-  std::string backend;       // "cpu", "cuda"
-  std::string hardware;      // hardware spec name, e.g. "host", "h200"
-  std::string createdAt;     // ISO 8601, sorts as text
-  bool complete = true;      // false: the run was interrupted
+  std::int64_t contextLen = 1;           // decode context of the measured steps
+  std::string backend;                   // "cpu", "cuda"
+  std::string hardware;                  // hardware spec name, e.g. "host", "h200"
+  std::string createdAt;                 // ISO 8601, sorts as text
+  bool complete = true;                  // false: the run was interrupted
   std::optional<double> measuredStepS;   // median decode step latency, seconds
   std::optional<double> predictedStepS;  // the simulator's decode step latency, seconds
-  std::optional<std::int64_t> kvBytes;     // KV cache the run holds at kvTokens tokens
-  std::int64_t kvTokens = 0;                // context the KV bytes are for (0: contextLen)
+  std::optional<std::int64_t> kvBytes;   // KV cache the run holds at kvTokens tokens
+  std::int64_t kvTokens = 0;             // context the KV bytes are for (0: contextLen)
   std::optional<std::int64_t> weightBytes;
 
   // (predicted - measured) / measured * 100: positive when the simulator over-predicts.
@@ -48,17 +48,17 @@ struct StepSample {
 
 // One plan op of a decode step: what was measured next to what was predicted.
 struct OpRecord {
-  std::int32_t index = 0;       // position in StepPlan::ops (the store's op id)
-  std::string name;             // op_name(), e.g. "layer3.loop2.attn_global"
+  std::int32_t index = 0;  // position in StepPlan::ops (the store's op id)
+  std::string name;        // op_name(), e.g. "layer3.loop2.attn_global"
   OpKind kind = OpKind::embed;
   std::int32_t layer = -1;
   std::int32_t loopLo = 1;
   std::int32_t loopHi = 1;
-  std::optional<double> measuredS;   // median over the measured decode steps
+  std::optional<double> measuredS;  // median over the measured decode steps
   std::optional<double> predictedS;
-  double flops = 0.0;           // work of the op (from the prediction)
-  double bytes = 0.0;           // bytes moved (weights + activations + KV)
-  Bound bound = Bound::unknown; // predicted bound
+  double flops = 0.0;            // work of the op (from the prediction)
+  double bytes = 0.0;            // bytes moved (weights + activations + KV)
+  Bound bound = Bound::unknown;  // predicted bound
 
   std::optional<double> errorPct() const;
   // FLOP per byte; 0 when the op moves no bytes.
@@ -71,7 +71,7 @@ struct Span {
   std::string name;
   double startS = 0.0;
   double durationS = 0.0;
-  std::int32_t lane = 0;      // stream (kernels) or thread; ops use lane 0
+  std::int32_t lane = 0;  // stream (kernels) or thread; ops use lane 0
 };
 
 // Memory and compute roofs of one hardware spec: datasheet and, when calibrated, measured.
@@ -87,31 +87,31 @@ struct HardwareCeilings {
 // Everything the run view, roofline and timeline show for one run.
 struct RunDetail {
   RunSummary summary;
-  std::string configJson;        // the run's full ModelConfig as stored
+  std::string configJson;  // the run's full ModelConfig as stored
   std::vector<StepSample> steps;
-  std::vector<OpRecord> ops;     // one decode step, plan order
-  std::vector<Span> measuredOps; // one decode step's measured ops, in time
-  std::vector<Span> kernels;     // GPU runs: that step's kernels
+  std::vector<OpRecord> ops;      // one decode step, plan order
+  std::vector<Span> measuredOps;  // one decode step's measured ops, in time
+  std::vector<Span> kernels;      // GPU runs: that step's kernels
   HardwareCeilings hardware;
-  std::string hardwareJson;      // the hardware spec the run's prediction used, as stored
+  std::string hardwareJson;  // the hardware spec the run's prediction used, as stored
 };
 
 // A prediction for a config and hardware (what-if panel, sweep explorer).
 struct Prediction {
-  double stepS = 0.0;            // decode step latency
+  double stepS = 0.0;  // decode step latency
   std::int64_t kvBytes = 0;
   std::int64_t weightBytes = 0;
-  double tokensPerS = 0.0;       // decode tokens per second, whole batch
+  double tokensPerS = 0.0;  // decode tokens per second, whole batch
   bool fitsInMemory = true;
-  std::vector<OpRecord> ops;     // measuredS empty
+  std::vector<OpRecord> ops;  // measuredS empty
 };
 
 // A sweep result as a table: every column of the CSV, numeric ones parsed.
 struct SweepColumn {
   std::string name;
   bool numeric = true;
-  std::vector<double> values;       // numeric columns (NaN for empty cells)
-  std::vector<std::string> texts;   // text columns
+  std::vector<double> values;      // numeric columns (NaN for empty cells)
+  std::vector<std::string> texts;  // text columns
 };
 struct SweepTable {
   std::vector<SweepColumn> columns;

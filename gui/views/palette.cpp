@@ -5,21 +5,30 @@ namespace looplab::gui {
 
 QColor boundColor(Bound bound) {
   switch (bound) {
-    case Bound::memory: return QColor(0x00, 0x72, 0xB2);   // blue
-    case Bound::compute: return QColor(0xD5, 0x5E, 0x00);  // vermillion
-    case Bound::launch: return QColor(0x00, 0x9E, 0x73);   // green
-    case Bound::unknown: break;
+    case Bound::memory:
+      return QColor(0x00, 0x72, 0xB2);  // blue
+    case Bound::compute:
+      return QColor(0xD5, 0x5E, 0x00);  // vermillion
+    case Bound::launch:
+      return QColor(0x00, 0x9E, 0x73);  // green
+    case Bound::unknown:
+      break;
   }
   return QColor(0x99, 0x99, 0x99);
 }
 
 QColor variantColor(Variant variant) {
   switch (variant) {
-    case Variant::vanilla: return QColor(0x00, 0x00, 0x00);
-    case Variant::looped: return QColor(0xD5, 0x5E, 0x00);
-    case Variant::clp: return QColor(0xE6, 0x9F, 0x00);
-    case Variant::clp_share: return QColor(0x56, 0xB4, 0xE9);
-    case Variant::plt: return QColor(0x00, 0x9E, 0x73);
+    case Variant::vanilla:
+      return QColor(0x00, 0x00, 0x00);
+    case Variant::looped:
+      return QColor(0xD5, 0x5E, 0x00);
+    case Variant::clp:
+      return QColor(0xE6, 0x9F, 0x00);
+    case Variant::clp_share:
+      return QColor(0x56, 0xB4, 0xE9);
+    case Variant::plt:
+      return QColor(0x00, 0x9E, 0x73);
   }
   return Qt::gray;
 }
@@ -28,15 +37,20 @@ QColor opKindColor(OpKind kind) {
   if (is_gemm(kind)) return QColor(0x00, 0x72, 0xB2);
   if (is_attention(kind)) return QColor(0xD5, 0x5E, 0x00);
   switch (kind) {
-    case OpKind::rope_kv_append: return QColor(0xE6, 0x9F, 0x00);
+    case OpKind::rope_kv_append:
+      return QColor(0xE6, 0x9F, 0x00);
     case OpKind::attn_norm:
     case OpKind::mlp_norm:
-    case OpKind::final_norm: return QColor(0x56, 0xB4, 0xE9);
-    case OpKind::swiglu: return QColor(0xCC, 0x79, 0xA7);
+    case OpKind::final_norm:
+      return QColor(0x56, 0xB4, 0xE9);
+    case OpKind::swiglu:
+      return QColor(0xCC, 0x79, 0xA7);
     case OpKind::embed:
     case OpKind::reinject:
-    case OpKind::state_save: return QColor(0x00, 0x9E, 0x73);
-    default: return QColor(0x88, 0x88, 0x88);
+    case OpKind::state_save:
+      return QColor(0x00, 0x9E, 0x73);
+    default:
+      return QColor(0x88, 0x88, 0x88);
   }
 }
 

@@ -20,7 +20,8 @@ constexpr double kBottomPx = 52.0;
 constexpr double kHitRadiusPx = 7.0;
 
 QString intensityLabel(double v) {
-  if (v >= 1.0 && v < 1e6) return QString::number(v, 'f', v >= 100.0 ? 0 : 1).remove(QStringLiteral(".0"));
+  if (v >= 1.0 && v < 1e6)
+    return QString::number(v, 'f', v >= 100.0 ? 0 : 1).remove(QStringLiteral(".0"));
   return QString::number(v, 'g', 2);
 }
 
@@ -79,7 +80,8 @@ RooflineGeometry RooflineWidget::geometry() const {
   std::vector<Ceiling> ceilings;
   for (const Roof& r : m_roofs) ceilings.push_back(r.ceiling);
   const QRectF plot = plotRect();
-  return RooflineGeometry::fit(ceilings, m_points, plot.left(), plot.top(), plot.width(), plot.height());
+  return RooflineGeometry::fit(ceilings, m_points, plot.left(), plot.top(), plot.width(),
+                               plot.height());
 }
 
 int RooflineWidget::markerAt(QPointF pos) const {
@@ -91,12 +93,14 @@ QString RooflineWidget::hoverText(QPointF pos) const {
   if (i < 0) return {};
   const Marker& m = m_markers[static_cast<std::size_t>(i)];
   const OpRecord& op = m_ops[m.op];
-  return QStringLiteral("%1 (%2)\n%3: %4, %5\nintensity %6 FLOP/B, %7 FLOP, %8\npredicted bound: %9")
-      .arg(QString::fromStdString(op.name), m.measured ? QStringLiteral("measured") : QStringLiteral("predicted"),
+  return QStringLiteral(
+             "%1 (%2)\n%3: %4, %5\nintensity %6 FLOP/B, %7 FLOP, %8\npredicted bound: %9")
+      .arg(QString::fromStdString(op.name),
+           m.measured ? QStringLiteral("measured") : QStringLiteral("predicted"),
            m.measured ? QStringLiteral("measured") : QStringLiteral("predicted"),
            formatOptionalDuration(m.measured ? op.measuredS : op.predictedS),
-           formatRate(m.point.flopsPerS, "FLOP/s"), intensityLabel(m.point.intensity), formatCount(op.flops),
-           formatBytes(op.bytes), QString::fromLatin1(boundName(op.bound)));
+           formatRate(m.point.flopsPerS, "FLOP/s"), intensityLabel(m.point.intensity),
+           formatCount(op.flops), formatBytes(op.bytes), QString::fromLatin1(boundName(op.bound)));
 }
 
 void RooflineWidget::paintEvent(QPaintEvent*) {
@@ -115,7 +119,8 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
     p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
     p.setPen(Qt::black);
     const QString label = intensityLabel(v);
-    p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, plot.bottom() + fm.height() + 2), label);
+    p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, plot.bottom() + fm.height() + 2),
+               label);
   }
   for (double v : g.flopsAxis.decades()) {
     const double y = g.flopsAxis.toPx(v);
@@ -123,17 +128,18 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
     p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
     p.setPen(Qt::black);
     const QString label = decadeLabel(v);
-    p.drawText(QPointF(plot.left() - fm.horizontalAdvance(label) - 6, y + fm.ascent() / 2.0), label);
+    p.drawText(QPointF(plot.left() - fm.horizontalAdvance(label) - 6, y + fm.ascent() / 2.0),
+               label);
   }
   p.setPen(QPen(Qt::black, 1.0));
   p.drawRect(plot);
-  p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 6, plot.width(), fm.height() + 4), Qt::AlignCenter,
-             QStringLiteral("arithmetic intensity (FLOP per byte moved)"));
+  p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 6, plot.width(), fm.height() + 4),
+             Qt::AlignCenter, QStringLiteral("arithmetic intensity (FLOP per byte moved)"));
   p.save();
   p.translate(12, plot.center().y());
   p.rotate(-90);
-  p.drawText(QRectF(-plot.height() / 2.0, -fm.height(), plot.height(), fm.height() + 4), Qt::AlignCenter,
-             QStringLiteral("achieved FLOP/s"));
+  p.drawText(QRectF(-plot.height() / 2.0, -fm.height(), plot.height(), fm.height() + 4),
+             Qt::AlignCenter, QStringLiteral("achieved FLOP/s"));
   p.restore();
 
   p.setClipRect(plot);
@@ -210,7 +216,8 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
   legendItem(boundColor(Bound::launch), true, QStringLiteral("launch-bound"));
   if (m_markers.empty()) {
     p.setPen(Qt::black);
-    p.drawText(plot, Qt::AlignCenter, QStringLiteral("No op with FLOPs, bytes and a time to place"));
+    p.drawText(plot, Qt::AlignCenter,
+               QStringLiteral("No op with FLOPs, bytes and a time to place"));
   }
 }
 

@@ -18,12 +18,12 @@ class RooflineWidget : public QWidget {
  public:
   struct Roof {
     Ceiling ceiling;
-    QString label;   // "datasheet", "measured"
+    QString label;  // "datasheet", "measured"
     bool dashed = false;
   };
   struct Marker {
     RooflinePoint point;
-    std::size_t op = 0;    // index into ops()
+    std::size_t op = 0;  // index into ops()
     bool measured = true;
   };
 

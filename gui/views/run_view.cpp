@@ -86,7 +86,8 @@ QString RunView::headerText() const { return m_header->text(); }
 void RunView::setRun(RunDetailSnapshot run) {
   m_run = std::move(run);
   if (!m_run) {
-    m_header->setText(QStringLiteral("<b>No run selected.</b> Open a store and pick a run in the runs browser."));
+    m_header->setText(
+        QStringLiteral("<b>No run selected.</b> Open a store and pick a run in the runs browser."));
     m_kindModel->setOps({});
     m_opModel->setOps({});
     showEmptyChart(m_kindChart->chart(), QStringLiteral("Time per op kind"));
@@ -94,8 +95,9 @@ void RunView::setRun(RunDetailSnapshot run) {
     return;
   }
   const RunSummary& s = m_run->summary;
-  QString text = QStringLiteral("<b>Run %1</b> &middot; %2 &middot; <b>%3</b> L=%4 w=%5 &middot; batch %6 "
-                                "&middot; context %7 &middot; %8 on %9 &middot; %10")
+  QString text = QStringLiteral(
+                     "<b>Run %1</b> &middot; %2 &middot; <b>%3</b> L=%4 w=%5 &middot; batch %6 "
+                     "&middot; context %7 &middot; %8 on %9 &middot; %10")
                      .arg(s.id)
                      .arg(QString::fromStdString(s.model).toHtmlEscaped(), variantText(s.variant))
                      .arg(s.loops)
@@ -106,16 +108,20 @@ void RunView::setRun(RunDetailSnapshot run) {
                           QString::fromStdString(s.hardware).toHtmlEscaped(),
                           QString::fromStdString(s.createdAt).toHtmlEscaped());
   if (!s.complete) text += QStringLiteral(" &middot; <b style='color:#D55E00'>incomplete</b>");
-  text += QStringLiteral("<br>Decode step: measured <b>%1</b>, predicted <b>%2</b> (error %3) &middot; "
-                         "KV cache %4 &middot; weights %5")
-              .arg(formatOptionalDuration(s.measuredStepS), formatOptionalDuration(s.predictedStepS),
-                   formatOptionalPercent(s.errorPct()),
-                   s.kvBytes ? formatBytes(static_cast<double>(*s.kvBytes)) : QStringLiteral("\u2014"),
-                   s.weightBytes ? formatBytes(static_cast<double>(*s.weightBytes)) : QStringLiteral("\u2014"));
+  text +=
+      QStringLiteral(
+          "<br>Decode step: measured <b>%1</b>, predicted <b>%2</b> (error %3) &middot; "
+          "KV cache %4 &middot; weights %5")
+          .arg(formatOptionalDuration(s.measuredStepS), formatOptionalDuration(s.predictedStepS),
+               formatOptionalPercent(s.errorPct()),
+               s.kvBytes ? formatBytes(static_cast<double>(*s.kvBytes)) : QStringLiteral("\u2014"),
+               s.weightBytes ? formatBytes(static_cast<double>(*s.weightBytes))
+                             : QStringLiteral("\u2014"));
   m_header->setText(text);
   m_kindModel->setOps(m_run->ops);
   m_opModel->setOps(m_run->ops);
-  for (int i = 0; i < m_tabs->count(); ++i) fitColumns(qobject_cast<QTableView*>(m_tabs->widget(i)));
+  for (int i = 0; i < m_tabs->count(); ++i)
+    fitColumns(qobject_cast<QTableView*>(m_tabs->widget(i)));
   fillKindChart();
   fillHistogram();
 }
@@ -129,7 +135,8 @@ void RunView::fillKindChart() {
     return;
   }
   double maxS = 0.0;
-  for (const OpKindRow& r : rows) maxS = std::max({maxS, r.measuredS.value_or(0.0), r.predictedS.value_or(0.0)});
+  for (const OpKindRow& r : rows)
+    maxS = std::max({maxS, r.measuredS.value_or(0.0), r.predictedS.value_or(0.0)});
   const TimeUnit unit = timeUnitFor(maxS);
   auto* measured = new QBarSet(QStringLiteral("measured"));
   auto* predicted = new QBarSet(QStringLiteral("predicted"));
@@ -160,7 +167,8 @@ void RunView::fillKindChart() {
   time->applyNiceNumbers();
   chart->addAxis(time, Qt::AlignBottom);
   series->attachAxis(time);
-  chart->setTitle(QStringLiteral("One decode step per op kind<br>[m]emory, [c]ompute, [l]aunch bound"));
+  chart->setTitle(
+      QStringLiteral("One decode step per op kind<br>[m]emory, [c]ompute, [l]aunch bound"));
 }
 
 void RunView::fillHistogram() {
@@ -175,7 +183,8 @@ void RunView::fillHistogram() {
     showEmptyChart(chart, QStringLiteral("Decode step latency: no decode steps stored"));
     return;
   }
-  const Histogram h = makeHistogram(decode, std::min<int>(16, std::max<int>(4, static_cast<int>(decode.size()) / 4)));
+  const Histogram h = makeHistogram(
+      decode, std::min<int>(16, std::max<int>(4, static_cast<int>(decode.size()) / 4)));
   const TimeUnit unit = timeUnitFor(h.binLeft(h.counts.size()));
   auto* set = new QBarSet(QStringLiteral("decode steps"));
   set->setColor(measuredColor());
@@ -207,10 +216,11 @@ void RunView::fillHistogram() {
   chart->addAxis(counts, Qt::AlignLeft);
   series->attachAxis(counts);
   chart->legend()->hide();
-  QString title = QStringLiteral("Decode step latency, %1 steps: median %2, p10 %3, p90 %4")
-                      .arg(decode.size())
-                      .arg(formatDuration(percentile(decode, 0.5)), formatDuration(percentile(decode, 0.1)),
-                           formatDuration(percentile(decode, 0.9)));
+  QString title =
+      QStringLiteral("Decode step latency, %1 steps: median %2, p10 %3, p90 %4")
+          .arg(decode.size())
+          .arg(formatDuration(percentile(decode, 0.5)), formatDuration(percentile(decode, 0.1)),
+               formatDuration(percentile(decode, 0.9)));
   if (!prefill.empty()) {
     title += QStringLiteral("<br>prefill median %1").arg(formatDuration(percentile(prefill, 0.5)));
   }

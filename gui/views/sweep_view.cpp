@@ -1,9 +1,9 @@
 // SweepView (see sweep_view.hpp).
 #include "gui/views/sweep_view.hpp"
 
-#include <QCheckBox>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -39,11 +39,14 @@ namespace looplab::gui {
 
 namespace {
 bool nameHas(const std::string& name, std::initializer_list<const char*> parts) {
-  return std::any_of(parts.begin(), parts.end(), [&](const char* p) { return name.find(p) != std::string::npos; });
+  return std::any_of(parts.begin(), parts.end(),
+                     [&](const char* p) { return name.find(p) != std::string::npos; });
 }
 
 // Throughput-like columns are better large; everything else (latency, bytes) better small.
-bool betterLarge(const std::string& name) { return nameHas(name, {"tokens_per_s", "throughput", "per_s"}); }
+bool betterLarge(const std::string& name) {
+  return nameHas(name, {"tokens_per_s", "throughput", "per_s"});
+}
 }  // namespace
 
 SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
@@ -71,11 +74,13 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
 
   m_chart = makeChartView(this);
   m_table = makeTable(m_model, this);
-  m_details = new QLabel(QStringLiteral("Click a point to see its configuration and per-op prediction."), this);
+  m_details = new QLabel(
+      QStringLiteral("Click a point to see its configuration and per-op prediction."), this);
   m_details->setWordWrap(true);
   m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_opsTable = makeTable(m_pointOps, this);
-  for (int c : {OpTableModel::MeasuredColumn, OpTableModel::ErrorColumn}) m_opsTable->setColumnHidden(c, true);
+  for (int c : {OpTableModel::MeasuredColumn, OpTableModel::ErrorColumn})
+    m_opsTable->setColumnHidden(c, true);
   auto* pointPane = new QWidget(this);
   auto* pointLayout = new QVBoxLayout(pointPane);
   pointLayout->setContentsMargins(0, 0, 0, 0);
@@ -95,8 +100,9 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   layout->addWidget(split, 1);
 
   connect(open, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
-                                                      QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
+                                     QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
     if (path.isEmpty()) return;
     const QString error = openFile(path);
     if (!error.isEmpty()) m_details->setText(QStringLiteral("Cannot open the sweep: ") + error);
@@ -120,7 +126,8 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
             const QModelIndex source = tintProxy != nullptr ? tintProxy->mapToSource(tint) : tint;
             if (source.row() != m_selected) selectPoint(source.row());
           });
-  showEmptyChart(m_chart->chart(), QStringLiteral("Open a sweep result (looplab sweep SPEC.json --out FILE.csv)"));
+  showEmptyChart(m_chart->chart(),
+                 QStringLiteral("Open a sweep result (looplab sweep SPEC.json --out FILE.csv)"));
 }
 
 QString SweepView::openFile(const QString& path) {
@@ -142,7 +149,8 @@ void SweepView::setTable(SweepTable table, const QString& name) {
   // Start on the front's first point (smallest x), so the per-op pane is never empty.
   const int xc = m_x->currentData().toInt();
   if (xc >= 0 && static_cast<std::size_t>(xc) < m_model->table().columns.size()) {
-    const auto line = paretoLine(m_model->table().columns[static_cast<std::size_t>(xc)].values, m_model->front());
+    const auto line =
+        paretoLine(m_model->table().columns[static_cast<std::size_t>(xc)].values, m_model->front());
     if (!line.empty()) selectPoint(static_cast<int>(line.front()));
   }
 }
@@ -190,8 +198,10 @@ void SweepView::setAxes(int xColumn, int yColumn) {
   if (m_x->findData(xColumn) >= 0) m_x->setCurrentIndex(m_x->findData(xColumn));
   if (m_y->findData(yColumn) >= 0) m_y->setCurrentIndex(m_y->findData(yColumn));
   // A new axis starts with its natural direction; the checkboxes override it.
-  if (xColumn >= 0 && xColumn < n) m_maxX->setChecked(betterLarge(t.columns[static_cast<std::size_t>(xColumn)].name));
-  if (yColumn >= 0 && yColumn < n) m_maxY->setChecked(betterLarge(t.columns[static_cast<std::size_t>(yColumn)].name));
+  if (xColumn >= 0 && xColumn < n)
+    m_maxX->setChecked(betterLarge(t.columns[static_cast<std::size_t>(xColumn)].name));
+  if (yColumn >= 0 && yColumn < n)
+    m_maxY->setChecked(betterLarge(t.columns[static_cast<std::size_t>(yColumn)].name));
   m_filling = false;
   recompute();
 }
@@ -260,7 +270,8 @@ void SweepView::fillChart() {
   m_selectedSeries->setPen(QPen(Qt::black, 2.0));
   m_selectedSeries->setMarkerSize(18.0);
   if (m_selected >= 0 && static_cast<std::size_t>(m_selected) < t.rows) {
-    m_selectedSeries->append(xs[static_cast<std::size_t>(m_selected)], ys[static_cast<std::size_t>(m_selected)]);
+    m_selectedSeries->append(xs[static_cast<std::size_t>(m_selected)],
+                             ys[static_cast<std::size_t>(m_selected)]);
   }
   auto* ax = new QValueAxis;
   auto* ay = new QValueAxis;
@@ -285,7 +296,8 @@ void SweepView::fillChart() {
     chart->legend()->markers(s).front()->setVisible(false);
   }
   for (QScatterSeries* s : {others, onFront}) {
-    connect(s, &QScatterSeries::clicked, this, [this](const QPointF& p) { selectPoint(nearestPoint(p)); });
+    connect(s, &QScatterSeries::clicked, this,
+            [this](const QPointF& p) { selectPoint(nearestPoint(p)); });
   }
   chart->setTitle(QStringLiteral("%1 vs %2: %3 configurations, %4 on the Pareto front")
                       .arg(m_y->currentText(), m_x->currentText())
@@ -341,10 +353,11 @@ void SweepView::selectPoint(int row) {
     parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(t.columns[c].name),
                                            QString::fromStdString(t.cellText(r, c)));
   }
-  QString text = QStringLiteral("<b>Point %1%2</b>: %3")
-                     .arg(row)
-                     .arg(m_model->front()[r] ? QStringLiteral(" (on the Pareto front)") : QString())
-                     .arg(parts.join(QStringLiteral(", ")).toHtmlEscaped());
+  QString text =
+      QStringLiteral("<b>Point %1%2</b>: %3")
+          .arg(row)
+          .arg(m_model->front()[r] ? QStringLiteral(" (on the Pareto front)") : QString())
+          .arg(parts.join(QStringLiteral(", ")).toHtmlEscaped());
   // Per-op prediction: the row names a model, variant, shape and hardware.
   auto text_of = [&](const char* name) -> std::string {
     const int c = t.columnIndex(name);
@@ -382,7 +395,8 @@ void SweepView::selectPoint(int row) {
                   .arg(formatDuration(p.stepS), formatBytes(static_cast<double>(p.kvBytes)))
                   .arg(p.ops.size());
     } catch (const std::exception& e) {
-      text += QStringLiteral("<br>Per-op prediction unavailable: ") + QString::fromUtf8(e.what()).toHtmlEscaped();
+      text += QStringLiteral("<br>Per-op prediction unavailable: ") +
+              QString::fromUtf8(e.what()).toHtmlEscaped();
     }
   }
   m_details->setText(text);

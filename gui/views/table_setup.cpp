@@ -31,8 +31,6 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent) {
   return table;
 }
 
-void fitColumns(QTableView* table) {
-  table->resizeColumnsToContents();
-}
+void fitColumns(QTableView* table) { table->resizeColumnsToContents(); }
 
 }  // namespace looplab::gui

@@ -45,10 +45,11 @@ void TimelineView::setRun(RunDetailSnapshot run) {
   for (const Span& s : run->measuredOps) measuredS = std::max(measuredS, s.startS + s.durationS);
   double predictedS = 0.0;
   for (const OpRecord& op : run->ops) predictedS += op.predictedS.value_or(0.0);
-  m_header->setText(QStringLiteral("Run %1, one decode step (the one nearest the median): measured %2, "
-                                   "predicted ops end to end %3. Wheel zooms, drag pans, double-click fits.")
-                        .arg(run->summary.id)
-                        .arg(formatDuration(measuredS), formatDuration(predictedS)));
+  m_header->setText(
+      QStringLiteral("Run %1, one decode step (the one nearest the median): measured %2, "
+                     "predicted ops end to end %3. Wheel zooms, drag pans, double-click fits.")
+          .arg(run->summary.id)
+          .arg(formatDuration(measuredS), formatDuration(predictedS)));
 }
 
 }  // namespace looplab::gui

@@ -38,7 +38,8 @@ void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::ve
   m_kindOfOp.clear();
   for (const OpRecord& op : ops) {
     if (op.index >= 0) {
-      if (static_cast<std::size_t>(op.index) >= m_kindOfOp.size()) m_kindOfOp.resize(static_cast<std::size_t>(op.index) + 1, OpKind::argmax);
+      if (static_cast<std::size_t>(op.index) >= m_kindOfOp.size())
+        m_kindOfOp.resize(static_cast<std::size_t>(op.index) + 1, OpKind::argmax);
       m_kindOfOp[static_cast<std::size_t>(op.index)] = op.kind;
     }
   }
@@ -65,11 +66,14 @@ void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::ve
   }
   endS = std::max(endS, t);
   if (!predicted.spans.empty()) m_lanes.push_back(std::move(predicted));
-  m_axis = TimeAxis::fit(endS > 0.0 ? endS : 1e-3, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+  m_axis = TimeAxis::fit(endS > 0.0 ? endS : 1e-3, kLabelPx,
+                         std::max(1.0, width() - kLabelPx - kRightPx));
   update();
 }
 
-void TimelineWidget::syncAxisToWidth() { m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx)); }
+void TimelineWidget::syncAxisToWidth() {
+  m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+}
 
 void TimelineWidget::zoomBy(double factor) {
   m_axis.zoom(factor, m_axis.leftPx + m_axis.widthPx / 2.0);
@@ -81,7 +85,9 @@ void TimelineWidget::fit() {
   update();
 }
 
-double TimelineWidget::laneTop(int lane) const { return kAxisPx + lane * (kLaneHeightPx + kLaneGapPx); }
+double TimelineWidget::laneTop(int lane) const {
+  return kAxisPx + lane * (kLaneHeightPx + kLaneGapPx);
+}
 
 std::pair<int, int> TimelineWidget::spanAt(QPointF pos) const {
   for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
@@ -103,8 +109,8 @@ QString TimelineWidget::hoverText(QPointF pos) const {
   if (l < 0) return {};
   const Span& s = m_lanes[static_cast<std::size_t>(l)].spans[static_cast<std::size_t>(i)];
   return QStringLiteral("%1\n%2: starts %3, lasts %4")
-      .arg(QString::fromStdString(s.name), m_lanes[static_cast<std::size_t>(l)].name, formatDuration(s.startS),
-           formatDuration(s.durationS));
+      .arg(QString::fromStdString(s.name), m_lanes[static_cast<std::size_t>(l)].name,
+           formatDuration(s.startS), formatDuration(s.durationS));
 }
 
 void TimelineWidget::paintEvent(QPaintEvent*) {
@@ -126,14 +132,16 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, kAxisPx - 10), label);
   }
   if (m_lanes.empty()) {
-    p.drawText(rect(), Qt::AlignCenter, QStringLiteral("No measured or predicted ops for this step"));
+    p.drawText(rect(), Qt::AlignCenter,
+               QStringLiteral("No measured or predicted ops for this step"));
     return;
   }
   for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
     const Lane& lane = m_lanes[static_cast<std::size_t>(l)];
     const double top = laneTop(l);
     p.setPen(Qt::black);
-    p.drawText(QRectF(4, top, kLabelPx - 8, kLaneHeightPx), Qt::AlignVCenter | Qt::AlignLeft, lane.name);
+    p.drawText(QRectF(4, top, kLabelPx - 8, kLaneHeightPx), Qt::AlignVCenter | Qt::AlignLeft,
+               lane.name);
     p.fillRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx), QColor(0xF6, 0xF6, 0xF6));
     p.save();
     p.setClipRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx));
@@ -154,7 +162,8 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
         // The full name when it fits, else its last part (the op kind), cut at the right.
         QString label = QString::fromStdString(s.name);
         const int room = static_cast<int>(box.width()) - 6;
-        if (fm.horizontalAdvance(label) > room) label = fm.elidedText(label.section(QLatin1Char('.'), -1), Qt::ElideRight, room);
+        if (fm.horizontalAdvance(label) > room)
+          label = fm.elidedText(label.section(QLatin1Char('.'), -1), Qt::ElideRight, room);
         p.setPen(Qt::white);
         p.drawText(box.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
       }

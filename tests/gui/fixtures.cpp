@@ -78,8 +78,8 @@ RunDetail tinyRunDetail() {
     op.flops = 1000.0 * us;
     op.bytes = 100.0 * us;
     op.bound = desc.kind == OpKind::argmax ? Bound::launch
-               : i % 2 == 0               ? Bound::memory
-                                          : Bound::compute;
+               : i % 2 == 0                ? Bound::memory
+                                           : Bound::compute;
     measuredSum += *op.measuredS;
     predictedSum += *op.predictedS;
     d.ops.push_back(op);
@@ -90,7 +90,8 @@ RunDetail tinyRunDetail() {
   d.summary.predictedStepS = predictedSum;
   for (int s = 0; s < 64; ++s) {
     // A spread of step latencies around the op sum: a visible histogram.
-    d.steps.push_back(StepSample{s, Phase::decode, measuredSum * (0.9 + 0.2 * ((s * 37) % 64) / 64.0)});
+    d.steps.push_back(
+        StepSample{s, Phase::decode, measuredSum * (0.9 + 0.2 * ((s * 37) % 64) / 64.0)});
   }
   d.hardware.name = "host";
   d.hardware.peakFlopsPerS = 1e11;

@@ -1,7 +1,8 @@
 // Headless test main for the GUI suites: forces the offscreen platform (no display needed, also
 // when ctest lists the tests), creates the QApplication, then runs GoogleTest.
-#include <QApplication>
 #include <gtest/gtest.h>
+
+#include <QApplication>
 
 int main(int argc, char** argv) {
   qputenv("QT_QPA_PLATFORM", "offscreen");

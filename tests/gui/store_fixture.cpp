@@ -57,7 +57,8 @@ store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu,
     step.start_ns = t;
     for (std::size_t i = 0; i < plan.ops.size(); ++i) {
       const OpDesc& d = plan.ops[i];
-      const auto measuredNs = static_cast<std::int64_t>(static_cast<double>(i + 1) * 1000.0 * factor + 0.5);
+      const auto measuredNs =
+          static_cast<std::int64_t>(static_cast<double>(i + 1) * 1000.0 * factor + 0.5);
       store::OpRow o;
       o.step_index = s;
       o.op_index = static_cast<std::int64_t>(i);
@@ -110,7 +111,8 @@ store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu,
   return rows;
 }
 
-FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool gpu, store::RunStatus status) {
+FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool gpu,
+                    store::RunStatus status) {
   ModelConfig config = load_model("tiny");
   config.variant = variant;
   config.loops = variant == Variant::vanilla ? 1 : 2;
@@ -127,14 +129,17 @@ FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool 
   info.backend = gpu ? "cuda" : "cpu";
   info.tracer = gpu ? "cupti" : "host";
   info.hardware = gpu ? "h200" : "host";
-  info.hardware_json = gpu ? readFile((data_dir() / "hardware" / "h200.json").string()) : hostSpecJson();
+  info.hardware_json =
+      gpu ? readFile((data_dir() / "hardware" / "h200.json").string()) : hostSpecJson();
   info.device_name = gpu ? "NVIDIA H200" : "test CPU";
   info.engine_commit = "test";
   info.host = "test";
   const store::RunId id = st.begin_run(info);
-  const store::RunRows rows = makeRows(config, batch, gpu, status == store::RunStatus::complete ? kDecodeSteps : 2);
+  const store::RunRows rows =
+      makeRows(config, batch, gpu, status == store::RunStatus::complete ? kDecodeSteps : 2);
   st.append(id, rows);
-  st.finish_run(id, status, store::run_stats(rows), 0, status == store::RunStatus::complete ? "" : "stopped by the test");
+  st.finish_run(id, status, store::run_stats(rows), 0,
+                status == store::RunStatus::complete ? "" : "stopped by the test");
   return FixtureRun{id, variant, info.backend, batch, status == store::RunStatus::complete};
 }
 
@@ -143,7 +148,8 @@ FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool 
 std::vector<FixtureRun> fillStore(const std::string& path) {
   auto st = store::open_store(path, store::OpenMode::read_write);
   std::vector<FixtureRun> runs;
-  for (Variant v : kAllVariants) runs.push_back(writeRun(*st, v, 2, true, store::RunStatus::complete));
+  for (Variant v : kAllVariants)
+    runs.push_back(writeRun(*st, v, 2, true, store::RunStatus::complete));
   runs.push_back(writeRun(*st, Variant::plt, 1, false, store::RunStatus::complete));
   runs.push_back(writeRun(*st, Variant::looped, 1, false, store::RunStatus::interrupted));
   return runs;
@@ -154,20 +160,30 @@ void multiplyRuns(const std::string& path, std::int64_t total) {
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("cannot open " + path);
   // Copies of the existing runs (cycling through them) until the table holds `total` rows.
   const std::string sql =
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(total) +
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+      std::to_string(total) +
       " - (SELECT count(*) FROM runs)) "
-      "INSERT INTO runs (created_at, finished_at, status, complete, label, model, variant, loops, config_json, "
-      "batch, prompt_len, decode_steps, warmup, repeats, backend, tracer, hardware_id, device_name, "
-      "driver_version, cuda_version, engine_commit, host, pid, seed, threads, dropped_records, error, "
-      "prefill_median_s, decode_median_s, decode_p10_s, decode_p90_s, predicted_prefill_s, predicted_decode_s) "
-      "SELECT r.created_at, r.finished_at, r.status, r.complete, r.label, r.model, r.variant, r.loops, "
-      "r.config_json, r.batch + (n.i % 64), r.prompt_len, r.decode_steps, r.warmup, r.repeats, r.backend, "
-      "r.tracer, r.hardware_id, r.device_name, r.driver_version, r.cuda_version, r.engine_commit, r.host, "
+      "INSERT INTO runs (created_at, finished_at, status, complete, label, model, variant, loops, "
+      "config_json, "
+      "batch, prompt_len, decode_steps, warmup, repeats, backend, tracer, hardware_id, "
+      "device_name, "
+      "driver_version, cuda_version, engine_commit, host, pid, seed, threads, dropped_records, "
+      "error, "
+      "prefill_median_s, decode_median_s, decode_p10_s, decode_p90_s, predicted_prefill_s, "
+      "predicted_decode_s) "
+      "SELECT r.created_at, r.finished_at, r.status, r.complete, r.label, r.model, r.variant, "
+      "r.loops, "
+      "r.config_json, r.batch + (n.i % 64), r.prompt_len, r.decode_steps, r.warmup, r.repeats, "
+      "r.backend, "
+      "r.tracer, r.hardware_id, r.device_name, r.driver_version, r.cuda_version, r.engine_commit, "
+      "r.host, "
       "r.pid, r.seed + n.i, r.threads, r.dropped_records, r.error, r.prefill_median_s, "
-      "r.decode_median_s * (1 + (n.i % 97) / 100.0), r.decode_p10_s, r.decode_p90_s, r.predicted_prefill_s, "
+      "r.decode_median_s * (1 + (n.i % 97) / 100.0), r.decode_p10_s, r.decode_p90_s, "
+      "r.predicted_prefill_s, "
       "r.predicted_decode_s FROM n JOIN runs r ON r.id = 1 + (n.i % (SELECT count(*) FROM runs))";
   char* error = nullptr;
-  const int rc = sqlite3_exec(db, ("BEGIN; " + sql + "; COMMIT;").c_str(), nullptr, nullptr, &error);
+  const int rc =
+      sqlite3_exec(db, ("BEGIN; " + sql + "; COMMIT;").c_str(), nullptr, nullptr, &error);
   const std::string message = error != nullptr ? error : "";
   sqlite3_free(error);
   sqlite3_close(db);

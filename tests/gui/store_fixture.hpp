@@ -13,7 +13,7 @@ namespace looplab::gui::test {
 struct FixtureRun {
   store::RunId id = 0;
   Variant variant = Variant::vanilla;
-  std::string backend;   // "cuda" or "cpu"
+  std::string backend;  // "cuda" or "cpu"
   std::int64_t batch = 0;
   bool complete = true;
 };

@@ -108,7 +108,7 @@ TEST(Roofline, RidgePointAndAttainablePerformance) {
   // H200-like: 989 TFLOP/s bf16 dense, 4.8 TB/s -> ridge 989e12 / 4.8e12 = 206.04 FLOP/B
   const Ceiling c{989e12, 4.8e12};
   EXPECT_NEAR(c.ridgeIntensity(), 206.0416666, 1e-6);
-  EXPECT_DOUBLE_EQ(c.attainable(10.0), 48e12);   // memory-bound: 10 * 4.8e12
+  EXPECT_DOUBLE_EQ(c.attainable(10.0), 48e12);     // memory-bound: 10 * 4.8e12
   EXPECT_DOUBLE_EQ(c.attainable(1000.0), 989e12);  // compute-bound: the roof
 }
 

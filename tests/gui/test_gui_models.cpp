@@ -77,7 +77,8 @@ TEST(RunFilterProxy, SortsNumbersWithMissingValuesLast) {
   proxy.sort(RunListModel::MeasuredColumn, Qt::AscendingOrder);
   // measured: vanilla 100, clp_share 101, plt 102, clp 150, looped 200, cpu run missing
   std::vector<qint64> ids;
-  for (int r = 0; r < proxy.rowCount(); ++r) ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
+  for (int r = 0; r < proxy.rowCount(); ++r)
+    ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
   EXPECT_EQ(ids, (std::vector<qint64>{1, 4, 5, 3, 2, 6}));
   proxy.sort(RunListModel::HardwareColumn, Qt::AscendingOrder);  // "h200" < "host"
   EXPECT_EQ(cell(proxy, 5, RunListModel::HardwareColumn), "host");
@@ -218,7 +219,9 @@ TEST(LadderModel, ShowsThePapersRatiosBesideOurs) {
   model.setRuns(test::ladderRuns());
   model.setPaper(paper);
   EXPECT_EQ(cell(model, 1, LadderModel::PaperLatencyRatioColumn), QString::fromUtf8("1.96×"));
-  EXPECT_EQ(model.headerData(LadderModel::PaperKvRatioColumn, Qt::Horizontal, Qt::ToolTipRole).toString().toStdString(),
+  EXPECT_EQ(model.headerData(LadderModel::PaperKvRatioColumn, Qt::Horizontal, Qt::ToolTipRole)
+                .toString()
+                .toStdString(),
             paper.source);
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
   std::istringstream broken("{\"table2_batch4\": {\"vanilla\": {\"latency_ms\": \"fast\"}}}");

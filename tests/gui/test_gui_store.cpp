@@ -2,6 +2,7 @@
 // show what was written, every broken store gives its own clear problem, and a 100,000-run store
 // loads and scrolls without blocking the GUI thread.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -15,7 +16,6 @@
 #include <QTimer>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "engine/core/config.hpp"
 #include "engine/core/kv.hpp"
@@ -54,7 +54,8 @@ class StoreTest : public ::testing::Test {
   }
 
   // What one open() reports for a file.
-  static std::optional<StoreProblem> problemOf(const std::string& file, SourceFactory factory = defaultSourceFactory()) {
+  static std::optional<StoreProblem> problemOf(const std::string& file,
+                                               SourceFactory factory = defaultSourceFactory()) {
     StoreLoader loader(std::move(factory));
     QSignalSpy failed(&loader, &StoreLoader::failed);
     QSignalSpy loaded(&loader, &StoreLoader::runsLoaded);
@@ -73,7 +74,8 @@ class StoreTest : public ::testing::Test {
 double expectedStepS(std::size_t ops, int step, bool gpu) {
   double ns = 2000.0;
   for (std::size_t i = 0; i < ops; ++i) {
-    ns += std::floor(static_cast<double>(i + 1) * 1000.0 * test::stepFactor(step) + 0.5) + (gpu ? 1000.0 : 0.0);
+    ns += std::floor(static_cast<double>(i + 1) * 1000.0 * test::stepFactor(step) + 0.5) +
+          (gpu ? 1000.0 : 0.0);
   }
   return ns * 1e-9;
 }
@@ -118,10 +120,12 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
     EXPECT_EQ(r.window, load_model("tiny").window);
     if (!w.complete) continue;
     // The decode median is step 4 (factor 1.02); its context is prompt + 4.
-    const double measured = expectedStepS(decodeOps(w.variant, w.batch, test::kPromptLen + 4), 4, w.backend == "cuda");
+    const double measured =
+        expectedStepS(decodeOps(w.variant, w.batch, test::kPromptLen + 4), 4, w.backend == "cuda");
     ASSERT_TRUE(r.measuredStepS.has_value());
     EXPECT_NEAR(*r.measuredStepS, measured, 1e-12) << "run " << w.id;
-    EXPECT_EQ(model.data(model.index(row, RunListModel::MeasuredColumn)).toString(), formatDuration(measured));
+    EXPECT_EQ(model.data(model.index(row, RunListModel::MeasuredColumn)).toString(),
+              formatDuration(measured));
     // Predicted: mean over steps of sum_i (i+1) * 1.1 µs * (1 + 0.001 s); the op count is the same
     // at every decode step of this shape.
     const auto n = static_cast<double>(decodeOps(w.variant, w.batch, test::kPromptLen + 1));
@@ -130,7 +134,8 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
     c.variant = w.variant;
     c.loops = w.variant == Variant::vanilla ? 1 : 2;
     const std::int64_t elementBytes = w.backend == "cpu" ? 4 : 2;
-    EXPECT_EQ(r.kvBytes, kv_bytes_formula(c, w.batch, test::kPromptLen + test::kDecodeSteps, elementBytes));
+    EXPECT_EQ(r.kvBytes,
+              kv_bytes_formula(c, w.batch, test::kPromptLen + test::kDecodeSteps, elementBytes));
     EXPECT_EQ(r.weightBytes, c.parameter_count() * elementBytes);
   }
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
@@ -180,9 +185,12 @@ TEST_F(StoreTest, RunDetailIsTheDecodeStepOpByOp) {
   // Ceilings: h200's bf16 and bandwidth numbers, datasheet and measured, as in the stored spec.
   std::ifstream in(data_dir() / "hardware" / "h200.json");
   const nlohmann::json h200 = nlohmann::json::parse(in);
-  EXPECT_DOUBLE_EQ(d.hardware.peakFlopsPerS, h200["peak_flops"]["bf16"]["datasheet"]["value"].get<double>());
-  EXPECT_DOUBLE_EQ(*d.hardware.measuredPeakFlopsPerS, h200["peak_flops"]["bf16"]["measured"]["value"].get<double>());
-  EXPECT_DOUBLE_EQ(d.hardware.bandwidthBytesPerS, h200["mem_bw_bytes_per_s"]["datasheet"]["value"].get<double>());
+  EXPECT_DOUBLE_EQ(d.hardware.peakFlopsPerS,
+                   h200["peak_flops"]["bf16"]["datasheet"]["value"].get<double>());
+  EXPECT_DOUBLE_EQ(*d.hardware.measuredPeakFlopsPerS,
+                   h200["peak_flops"]["bf16"]["measured"]["value"].get<double>());
+  EXPECT_DOUBLE_EQ(d.hardware.bandwidthBytesPerS,
+                   h200["mem_bw_bytes_per_s"]["datasheet"]["value"].get<double>());
 
   test::ModelFailures failures;
   OpTableModel ops;
@@ -226,7 +234,8 @@ TEST_F(StoreTest, EveryBrokenStoreGetsItsOwnProblem) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->kind, ProblemKind::empty);
   // Not SQLite at all.
-  std::ofstream(path("garbage.db")) << "this is not a database, just text that goes on for a while\n";
+  std::ofstream(path("garbage.db"))
+      << "this is not a database, just text that goes on for a while\n";
   p = problemOf(path("garbage.db"));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->kind, ProblemKind::corrupt);
@@ -281,8 +290,9 @@ TEST_F(StoreTest, AStoreLockedByAnotherWriterIsReportedNotWaitedOnForever) {
   ASSERT_EQ(sqlite3_open(m_path.c_str(), &db), SQLITE_OK);
   // Exclusive locking mode in WAL: after its first write this connection keeps every other
   // connection out, readers included, until it closes.
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
-                             "UPDATE runs SET label = label WHERE id = 1;",
+  ASSERT_EQ(sqlite3_exec(db,
+                         "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+                         "UPDATE runs SET label = label WHERE id = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   QElapsedTimer timer;
@@ -358,11 +368,13 @@ TEST_F(StoreTest, AHundredThousandRunsLoadAndScrollWithoutBlockingTheGuiThread) 
   EXPECT_GT(browser.proxy()->rowCount(), 0);
   EXPECT_LT(browser.proxy()->rowCount(), kRuns);
 
-  std::printf("100k runs: read %lld ms (GUI thread longest block %lld ms over %d ticks), model fill %lld ms, "
-              "worst scroll %lld ms, sort %lld ms, filter %lld ms\n",
-              static_cast<long long>(loadMs), static_cast<long long>(maxGapMs), ticks,
-              static_cast<long long>(fillMs), static_cast<long long>(worstScrollMs),
-              static_cast<long long>(sortMs), static_cast<long long>(filterMs));
+  std::printf(
+      "100k runs: read %lld ms (GUI thread longest block %lld ms over %d ticks), model fill %lld "
+      "ms, "
+      "worst scroll %lld ms, sort %lld ms, filter %lld ms\n",
+      static_cast<long long>(loadMs), static_cast<long long>(maxGapMs), ticks,
+      static_cast<long long>(fillMs), static_cast<long long>(worstScrollMs),
+      static_cast<long long>(sortMs), static_cast<long long>(filterMs));
   // The read itself takes long; the GUI thread must keep ticking through it. Bounds are loose:
   // this machine is shared, the point is "never frozen for seconds".
   EXPECT_GT(ticks, 3);

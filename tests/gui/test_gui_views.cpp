@@ -4,12 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QMessageBox>
 #include <QSpinBox>
-#include <QComboBox>
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 #include <fstream>
@@ -21,11 +21,11 @@
 #include "gui/models/ladder_model.hpp"
 #include "gui/models/op_kind_model.hpp"
 #include "gui/models/op_table_model.hpp"
+#include "gui/models/run_list_model.hpp"
 #include "gui/models/sweep_model.hpp"
 #include "gui/views/compare_view.hpp"
 #include "gui/views/roofline_view.hpp"
 #include "gui/views/roofline_widget.hpp"
-#include "gui/models/run_list_model.hpp"
 #include "gui/views/run_view.hpp"
 #include "gui/views/runs_browser.hpp"
 #include "gui/views/sweep_view.hpp"
@@ -88,7 +88,8 @@ TEST_F(ViewsTest, EveryViewRendersANonBlankScreenshotOfTheRequestedSize) {
   const QString sweep = tempPath("sweep.csv");
   {
     std::ofstream out(sweep.toStdString());
-    out << "hardware,model,variant,loops,window,batch,context,decode_step_s,decode_tokens_per_s,kv_bytes,pareto\n"
+    out << "hardware,model,variant,loops,window,batch,context,decode_step_s,decode_tokens_per_s,kv_"
+           "bytes,pareto\n"
            "h200,tiny,vanilla,1,,4,4096,0.00010,40000,100000,1\n"
            "h200,tiny,looped,2,,4,4096,0.00020,20000,200000,0\n"
            "h200,tiny,clp,2,,4,4096,0.00015,26000,200000,0\n"
@@ -157,12 +158,13 @@ TEST_F(ViewsTest, TimelineHasLanesPerSourceAndZoomsAboutTheCursor) {
   TimelineWidget* timeline = view->timeline();
   QStringList names;
   for (const auto& lane : timeline->lanes()) names << lane.name;
-  EXPECT_EQ(names, (QStringList{"measured ops", "kernels, stream 7", "kernels, stream 13", "predicted ops"}));
+  EXPECT_EQ(names, (QStringList{"measured ops", "kernels, stream 7", "kernels, stream 13",
+                                "predicted ops"}));
   const double span = timeline->axis().spanS;
   const QPointF at(timeline->axis().leftPx + timeline->axis().widthPx / 4.0, 60.0);
   const double timeUnder = timeline->axis().timeAt(at.x());
-  QWheelEvent wheel(at, timeline->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
-                    Qt::NoScrollPhase, false);
+  QWheelEvent wheel(at, timeline->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
   QApplication::sendEvent(timeline, &wheel);
   EXPECT_NEAR(timeline->axis().spanS, span / (1.25 * 1.25), span * 1e-9);
   EXPECT_NEAR(timeline->axis().timeAt(at.x()), timeUnder, span * 1e-9);
@@ -218,7 +220,8 @@ TEST_F(ViewsTest, WhatIfRepredictsOnEveryEdit) {
   constexpr int kEdits = 50;
   for (int i = 0; i < kEdits; ++i) panel->batchBox()->setValue(1 + i);
   const double perEditMs = static_cast<double>(timer.nsecsElapsed()) / 1e6 / kEdits;
-  std::printf("what-if: %.3f ms per edit (tiny, %zu ops)\n", perEditMs, panel->prediction()->ops.size());
+  std::printf("what-if: %.3f ms per edit (tiny, %zu ops)\n", perEditMs,
+              panel->prediction()->ops.size());
   EXPECT_LT(perEditMs, 50.0);
 }
 
