@@ -36,18 +36,23 @@ void HostTracer::on_step_begin(const StepPlan& plan, std::int64_t /*step_index*/
   s.context_len = plan.shape.context_len;
   s.start_ns = steady_now_ns();
   steps_.push_back(s);
+  last_end_ns_ = -1;
 }
 
-void HostTracer::on_op_begin(const OpDesc& /*op*/, std::size_t /*op_index*/) { op_start_ns_ = steady_now_ns(); }
+void HostTracer::on_op_begin(const OpDesc& /*op*/, std::size_t /*op_index*/) {
+  op_start_ns_ = last_end_ns_ >= 0 ? last_end_ns_ : steady_now_ns();
+}
 
 void HostTracer::on_op_end(const OpDesc& op, std::size_t op_index) {
   std::int64_t end = steady_now_ns();
+  last_end_ns_ = end;
   std::int64_t step = steps_.empty() ? 0 : steps_.back().step;
   ops_.push_back({step, static_cast<std::uint32_t>(op_index), op, op_start_ns_, end});
 }
 
 void HostTracer::on_step_end(const StepPlan& /*plan*/, std::int64_t /*step_index*/) {
   if (!steps_.empty()) steps_.back().end_ns = steady_now_ns();
+  last_end_ns_ = -1;
 }
 
 }  // namespace looplab::profiler

@@ -1,0 +1,150 @@
+// Overhead of the host tracer on a CPU decode step. BM_TracerAB alternates untraced and traced
+// decode steps (the order flips every pair) so machine noise falls on both alike, then reports the
+// median of each and their ratio as `overhead_pct`. BM_DecodeStep times each mode on its own.
+// Usage: bench_profiler [--benchmark_filter=AB] [--benchmark_min_time=5]; env LOOPLAB_BENCH_MODEL
+// picks the preset (default small, the demo's model).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "engine/core/config.hpp"
+#include "engine/core/weights.hpp"
+#include "engine/runtime/backend_factory.hpp"
+#include "engine/runtime/generate.hpp"
+#include "engine/runtime/session.hpp"
+#include "profiler/host_tracer.hpp"
+
+namespace looplab {
+namespace {
+
+constexpr std::int64_t kPrompt = 32;
+constexpr std::int64_t kMaxDecode = 256;  // steps before the sequence restarts (outside the timing)
+
+// A CPU session on one model, a decode step at a time, restarting the sequence when full.
+class DecodeLoop {
+ public:
+  explicit DecodeLoop(const std::string& model)
+      : config_(load_model(model)),
+        weights_(random_weights(config_, 1)),
+        backend_(make_backend("cpu")),
+        session_(config_, weights_, *backend_, {1, kPrompt + kMaxDecode, kPrompt}),
+        prompts_(random_prompts(1, 1, kPrompt, config_.vocab)) {
+    restart();
+  }
+  const ModelConfig& config() const { return config_; }
+  std::size_t ops_per_step() const { return plan_step(config_, {Phase::decode, 1, kPrompt + kMaxDecode}).ops.size(); }
+
+  // Seconds of one decode step with `observer` attached (nullptr: none).
+  double step(StepObserver* observer, profiler::HostTracer* tracer) {
+    if (session_.length() >= kPrompt + kMaxDecode) restart();
+    if (tracer && ++traced_steps_ % 512 == 0) {  // keep the window's buffers bounded, outside the timing
+      tracer->end_window();
+      tracer->begin_window(512, 512 * ops_per_step());
+    }
+    session_.set_observer(observer);
+    auto t0 = std::chrono::steady_clock::now();
+    tokens_ = session_.decode(tokens_);
+    auto t1 = std::chrono::steady_clock::now();
+    session_.set_observer(nullptr);
+    return std::chrono::duration<double>(t1 - t0).count();
+  }
+
+ private:
+  void restart() {
+    session_.set_observer(nullptr);
+    session_.reset();
+    tokens_ = session_.prefill(prompts_);
+  }
+  ModelConfig config_;
+  Weights weights_;
+  std::unique_ptr<Backend> backend_;
+  Session session_;
+  std::vector<std::int32_t> prompts_, tokens_;
+  std::int64_t traced_steps_ = 0;
+};
+
+std::string bench_model() {
+  const char* m = std::getenv("LOOPLAB_BENCH_MODEL");
+  return m && *m ? m : "small";
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void BM_TracerAB(benchmark::State& state) {
+  DecodeLoop loop(bench_model());
+  profiler::HostTracer tracer;
+  tracer.begin_window(512, 512 * loop.ops_per_step());
+  for (int i = 0; i < 20; ++i) loop.step(nullptr, nullptr);  // warm-up
+  std::vector<double> plain, traced;
+  bool traced_first = false;
+  for (auto _ : state) {
+    if (traced_first) {
+      traced.push_back(loop.step(&tracer, &tracer));
+      plain.push_back(loop.step(nullptr, nullptr));
+    } else {
+      plain.push_back(loop.step(nullptr, nullptr));
+      traced.push_back(loop.step(&tracer, &tracer));
+    }
+    traced_first = !traced_first;
+  }
+  const double a = median(plain), b = median(traced);
+  // Each pair ran back to back, so its ratio cancels slow drift of the machine's speed.
+  std::vector<double> ratio;
+  for (std::size_t i = 0; i < plain.size(); ++i) ratio.push_back(traced[i] / plain[i]);
+  state.counters["untraced_us"] = a * 1e6;
+  state.counters["traced_us"] = b * 1e6;
+  state.counters["overhead_pct"] = a > 0 ? (b / a - 1.0) * 100.0 : 0.0;
+  state.counters["paired_overhead_pct"] = (median(ratio) - 1.0) * 100.0;
+  state.counters["ops_per_step"] = static_cast<double>(loop.ops_per_step());
+  state.counters["pairs"] = static_cast<double>(plain.size());
+  state.SetLabel(bench_model() + " " + std::string(to_string(loop.config().variant)) + ", batch 1");
+}
+BENCHMARK(BM_TracerAB)->Unit(benchmark::kMillisecond)->MinTime(5.0);
+
+// The tracer alone: one op span (two clock reads and a push) per iteration.
+void BM_HostTracerPerOp(benchmark::State& state) {
+  profiler::HostTracer tracer;
+  StepPlan plan = plan_step(load_model("small"), {Phase::decode, 1, 64});
+  const std::size_t n = plan.ops.size();
+  tracer.begin_window(1, 1 << 20);
+  tracer.on_step_begin(plan, 0);
+  std::size_t i = 0, recorded = 0;
+  for (auto _ : state) {
+    tracer.on_op_begin(plan.ops[i], i);
+    tracer.on_op_end(plan.ops[i], i);
+    if (++i == n) i = 0;
+    if (++recorded == (1u << 20)) {
+      state.PauseTiming();
+      tracer.end_window();
+      tracer.begin_window(1, 1 << 20);
+      tracer.on_step_begin(plan, 0);
+      recorded = 0;
+      state.ResumeTiming();
+    }
+  }
+  state.SetLabel("ns per traced op");
+}
+BENCHMARK(BM_HostTracerPerOp)->Unit(benchmark::kNanosecond);
+
+void BM_DecodeStep(benchmark::State& state) {
+  const bool traced = state.range(0) != 0;
+  DecodeLoop loop(bench_model());
+  profiler::HostTracer tracer;
+  tracer.begin_window(512, 512 * loop.ops_per_step());
+  for (int i = 0; i < 20; ++i) loop.step(nullptr, nullptr);
+  for (auto _ : state) state.SetIterationTime(loop.step(traced ? &tracer : nullptr, traced ? &tracer : nullptr));
+  state.SetLabel(traced ? "host tracer" : "no tracer");
+}
+BENCHMARK(BM_DecodeStep)->Arg(0)->Arg(1)->UseManualTime()->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+}  // namespace
+}  // namespace looplab
+
+BENCHMARK_MAIN();
