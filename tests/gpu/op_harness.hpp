@@ -1,4 +1,4 @@
-// One harness for every CUDA op (house-style habits 7-8). A case builds random inputs (never
+// One harness for every CUDA op. A case builds random inputs (never
 // zeros), computes the exact op in fp64 on the fp32 inputs (the reference) and a CPU run with the
 // engine's CPU kernels on the inputs and outputs rounded to bf16 where the GPU stores bf16, then
 // says how to launch the GPU op. The harness poisons every output (NaN), launches, and requires
