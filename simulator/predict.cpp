@@ -66,7 +66,8 @@ Prediction predict(const ModelConfig& c, const HardwareSpec& hw, const PredictRe
   if (r.batch < 1) throw InputError("batch", std::to_string(r.batch) + " must be >= 1");
   if (r.context < 1) throw InputError("context", std::to_string(r.context) + " must be >= 1");
   if (r.prompt < 0) throw InputError("prompt", std::to_string(r.prompt) + " must be >= 0");
-  if (r.generate < 0) throw InputError("generate", std::to_string(r.generate) + " must be >= 0");
+  if (r.generate < 0 || r.generate > kMaxGenerateTokens)
+    throw InputError("generate", std::to_string(r.generate) + " must be in 0.." + std::to_string(kMaxGenerateTokens));
   const std::int64_t P = r.prompt > 0 ? r.prompt : r.context;
   if (r.generate > 0 && P > INT64_MAX - r.generate) throw InputError("generate", "prompt + generate overflows");
 

@@ -64,6 +64,9 @@ struct GenerationPrediction {
   double tokens_per_s = 0;      // batch * T / total_s
 };
 
+// Generations are summed step by step (0.1-0.5 us a step); this keeps a typo from running for hours.
+inline constexpr std::int64_t kMaxGenerateTokens = 10'000'000;
+
 struct PredictRequest {
   std::int64_t batch = 1;
   std::int64_t context = 4096;  // decode step: keys visible to the new token, itself included

@@ -5,6 +5,7 @@
 
 #include "engine/core/error.hpp"
 #include "simulator/json_fields.hpp"
+#include "simulator/predict.hpp"
 
 namespace looplab {
 
@@ -68,7 +69,8 @@ SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
   }
   if (auto it = j.find("generate"); it != j.end()) {
     s.generate = jsonf::integer(*it, "generate", where);
-    if (s.generate < 0) throw InputError("generate", "must be >= 0 (in " + where + ")");
+    if (s.generate < 0 || s.generate > kMaxGenerateTokens)
+      throw InputError("generate", "must be in 0.." + std::to_string(kMaxGenerateTokens) + " (in " + where + ")");
   }
   if (auto it = j.find("launch"); it != j.end()) {
     const std::string v = jsonf::string(*it, "launch", where);

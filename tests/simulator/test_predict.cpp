@@ -231,6 +231,14 @@ TEST(Predict, BadInputNamesTheField) {
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "kv_heads");
   }
+  r.generate = kMaxGenerateTokens + 1;
+  try {
+    predict(paper(Variant::plt), hw, r);
+    FAIL() << "generate above the limit accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "generate");
+  }
+  r.generate = 0;
   Calibration other;
   other.provenance.hardware = "h100-sxm";
   try {
