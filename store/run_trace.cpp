@@ -111,6 +111,7 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
   std::sort(launched.begin(), launched.end());
   launched.erase(std::unique(launched.begin(), launched.end()), launched.end());
   std::vector<std::int64_t> flow_ids;  // correlation ids whose launch got a flow start
+  std::vector<char> flow_started(launched.size(), 0);
   std::map<std::int64_t, int> api_tid;  // Nsight globalTid -> track
   store.for_each_api_call(run, [&](const ApiCallRow& a) {
     auto [it, fresh] = api_tid.emplace(a.global_tid, kFirstApiTid + static_cast<int>(api_tid.size()));
@@ -120,7 +121,11 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
     }
     w.complete(kMeasuredPid, it->second, a.name, "cuda api", a.start, a.end - a.start,
                "\"correlationId\":" + std::to_string(a.correlation_id) + ",\"returnValue\":" + std::to_string(a.return_value));
-    if (a.correlation_id != 0 && std::binary_search(launched.begin(), launched.end(), a.correlation_id)) {
+    // One arrow per launch: a runtime call and the driver call inside it may share the id.
+    auto l = std::lower_bound(launched.begin(), launched.end(), a.correlation_id);
+    if (a.correlation_id != 0 && l != launched.end() && *l == a.correlation_id &&
+        !flow_started[static_cast<std::size_t>(l - launched.begin())]) {
+      flow_started[static_cast<std::size_t>(l - launched.begin())] = 1;
       w.flow_start(kMeasuredPid, it->second, flow_id(a.correlation_id), a.start, "launch");
       flow_ids.push_back(a.correlation_id);
       ++st.flows;

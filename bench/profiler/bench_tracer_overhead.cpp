@@ -1,7 +1,8 @@
 // Overhead of the host tracer on a CPU decode step. BM_TracerAB alternates untraced and traced
 // decode steps (the order flips every pair) so machine noise falls on both alike, then reports the
 // median of each and their ratio as `overhead_pct`. BM_DecodeStep times each mode on its own.
-// Usage: bench_profiler [--benchmark_filter=AB] [--benchmark_min_time=5]; env LOOPLAB_BENCH_MODEL
+// BM_CuptiAB (CUDA builds) does the same for the CUPTI tracer on a GPU decode step.
+// Usage: bench_profiler [--benchmark_filter=AB] [--benchmark_repetitions=5]; env LOOPLAB_BENCH_MODEL
 // picks the preset (default small, the demo's model).
 #include <benchmark/benchmark.h>
 
@@ -17,6 +18,12 @@
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 #include "profiler/host_tracer.hpp"
+
+#if LOOPLAB_PROFILER_HAVE_CUPTI
+#include "engine/cuda/cuda_backend.hpp"
+#include "engine/cuda/device.hpp"
+#include "profiler/cupti/cupti_tracer.hpp"
+#endif
 
 namespace looplab {
 namespace {
@@ -143,6 +150,83 @@ void BM_DecodeStep(benchmark::State& state) {
   state.SetLabel(traced ? "host tracer" : "no tracer");
 }
 BENCHMARK(BM_DecodeStep)->Arg(0)->Arg(1)->UseManualTime()->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+#if LOOPLAB_PROFILER_HAVE_CUPTI
+// The CUPTI tracer on a CUDA decode step (eager launches, so every kernel is under its op):
+// blocks of 32 steps with CUPTI collecting and 32 without, alternating, compared block pair by
+// block pair (toggling CUPTI happens between blocks, outside the timing).
+void BM_CuptiAB(benchmark::State& state) {
+  if (gpu::device_count() == 0) {
+    state.SkipWithError("no CUDA device");
+    return;
+  }
+  std::string why;
+  auto tracer = profiler::CuptiTracer::create(why);
+  if (!tracer) {
+    state.SkipWithError(("CUPTI unavailable: " + why).c_str());
+    return;
+  }
+  ModelConfig c = load_model(bench_model());
+  Weights w = random_weights(c, 1);
+  gpu::CudaBackend backend({0, gpu::GraphMode::off});
+  Session session(c, w, backend, {1, kPrompt + kMaxDecode, kPrompt});
+  const auto prompts = random_prompts(1, 1, kPrompt, c.vocab);
+  std::vector<std::int32_t> tokens;
+  auto restart = [&] {
+    session.set_observer(nullptr);
+    session.reset();
+    tokens = session.prefill(prompts);
+  };
+  restart();
+  const std::size_t ops = plan_step(c, {Phase::decode, 1, kPrompt + kMaxDecode}).ops.size();
+  double dropped = 0;
+  auto block = [&](bool traced) {
+    std::vector<double> t;
+    if (traced) {
+      tracer->set_collecting(true);
+      tracer->begin_window(64, 64 * ops);
+    }
+    for (int i = 0; i < 32; ++i) {
+      if (session.length() >= kPrompt + kMaxDecode) restart();
+      session.set_observer(traced ? tracer.get() : nullptr);
+      auto t0 = std::chrono::steady_clock::now();
+      tokens = session.decode(tokens);
+      t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      session.set_observer(nullptr);
+    }
+    if (traced) {
+      profiler::Capture cap = tracer->end_window();
+      dropped += static_cast<double>(cap.dropped_records);
+      tracer->set_collecting(false);
+    }
+    return median(t);
+  };
+  tracer->set_collecting(false);
+  block(false);  // warm-up
+  std::vector<double> ratio, plain, traced;
+  bool traced_first = false;
+  for (auto _ : state) {
+    double a = 0, b = 0;
+    if (traced_first) {
+      b = block(true);
+      a = block(false);
+    } else {
+      a = block(false);
+      b = block(true);
+    }
+    traced_first = !traced_first;
+    plain.push_back(a);
+    traced.push_back(b);
+    ratio.push_back(b / a);
+  }
+  state.counters["untraced_us"] = median(plain) * 1e6;
+  state.counters["traced_us"] = median(traced) * 1e6;
+  state.counters["paired_overhead_pct"] = (median(ratio) - 1.0) * 100.0;
+  state.counters["dropped_records"] = dropped;
+  state.SetLabel(bench_model() + " on " + std::string(backend.name()) + ", batch 1, eager launches");
+}
+BENCHMARK(BM_CuptiAB)->Unit(benchmark::kMillisecond)->MinTime(5.0);
+#endif
 
 }  // namespace
 }  // namespace looplab

@@ -25,10 +25,12 @@ constexpr std::size_t kBufferBytes = 8u << 20;  // 8 MiB, CUPTI's recommended or
 constexpr std::size_t kPoolBuffers = 8;          // ready before each window
 constexpr std::size_t kAlign = 8;                // CUPTI requires 8-byte aligned buffers
 
+// Driver API calls too: libraries such as cuBLASLt launch through the driver API, and an external
+// correlation record (our op id) exists only for calls of an enabled API kind.
 const CUpti_ActivityKind kKinds[] = {
     CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,          CUPTI_ACTIVITY_KIND_MEMSET,
-    CUPTI_ACTIVITY_KIND_RUNTIME,           CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
-    CUPTI_ACTIVITY_KIND_MARKER,            CUPTI_ACTIVITY_KIND_OVERHEAD};
+    CUPTI_ACTIVITY_KIND_RUNTIME,           CUPTI_ACTIVITY_KIND_DRIVER,          CUPTI_ACTIVITY_KIND_SYNCHRONIZATION,
+    CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, CUPTI_ACTIVITY_KIND_MARKER,       CUPTI_ACTIVITY_KIND_OVERHEAD};
 
 // One activity buffer; its only owner frees it.
 struct BufferDeleter {
@@ -100,9 +102,11 @@ std::string api_name(ApiDomain d, std::uint32_t cbid) {
 
 // CUPTI sees NVTX ranges only when NVTX loads it as its injection library. NVTX reads the
 // variable at its first call, so this must run before any range is pushed; a user's own
-// setting (for example under Nsight Systems) is left alone.
+// setting (for example under Nsight Systems) is left alone, and LOOPLAB_CUPTI_NVTX=0 turns the
+// routing off (a way around NVTX-in-CUPTI bugs of a given CUDA release).
 void route_nvtx_to_cupti() {
   if (std::getenv("NVTX_INJECTION64_PATH")) return;
+  if (const char* v = std::getenv("LOOPLAB_CUPTI_NVTX"); v && std::string(v) == "0") return;
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&cuptiActivityEnable), &info) != 0 && info.dli_fname)
     setenv("NVTX_INJECTION64_PATH", info.dli_fname, 0);
@@ -145,6 +149,17 @@ CuptiTracer::~CuptiTracer() {
   s.free.clear();  // buffers still lent to CUPTI stay alive until completed; the flush completed them
   s.in_window = false;
   s.active = false;
+}
+
+bool CuptiTracer::set_collecting(bool on) {
+  if (!on) {
+    cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    disable_all();
+    return true;
+  }
+  for (CUpti_ActivityKind k : kKinds)
+    if (cuptiActivityEnable(k) != CUPTI_SUCCESS) return false;
+  return true;
 }
 
 void CuptiTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {

@@ -23,6 +23,9 @@ class CuptiTracer final : public Tracer {
   CuptiTracer& operator=(const CuptiTracer&) = delete;
 
   TracerKind kind() const override { return TracerKind::cupti; }
+  // Turns CUPTI's activity collection off and on again between windows, for A/B measurements of
+  // its overhead in one process. Returns false when CUPTI refused.
+  bool set_collecting(bool on);
   void begin_window(std::size_t max_steps, std::size_t max_ops) override;
   Capture end_window() override;
 

@@ -6,6 +6,7 @@
 
 #include "profiler/attribution.hpp"
 #include "profiler/cupti/cupti_parse.hpp"
+#include "profiler/kernel_names.hpp"
 
 using namespace looplab;
 using namespace looplab::profiler;
@@ -265,12 +266,4 @@ TEST(CuptiParse, MarkersOverheadAndUnknownKinds) {
   EXPECT_EQ(a.overheads[0].end_ns, 3300);
   EXPECT_EQ(a.overheads[0].process_id, 11u);
   EXPECT_EQ(a.overheads[0].thread_id, 13u);
-}
-
-TEST(CuptiParse, ShortNames) {
-  EXPECT_EQ(short_kernel_name("void looplab::gpu::gemm<float, 128>(float const*, int)"), "gemm");
-  EXPECT_EQ(short_kernel_name("rmsnorm"), "rmsnorm");
-  EXPECT_EQ(short_kernel_name("void at::native::(anonymous namespace)::kernel<(int)4>(int)"), "kernel");
-  EXPECT_EQ(demangle("plain_c_name"), "plain_c_name");
-  EXPECT_EQ(demangle(nullptr), "");
 }

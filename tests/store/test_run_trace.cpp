@@ -45,6 +45,7 @@ RunRows gpu_like_rows() {
       r.predictions.push_back({step, op, "p" + std::to_string(step) + std::to_string(op), "gemm",
                                1e-6 * (op + 1) + 3e-10, 1e6, 2e6, "memory"});
   r.api_calls = {{1150, 1200, 1, (10LL << 24) + 11, 501, "cudaLaunchKernel", 0, 0},
+                 {1160, 1190, 2, (10LL << 24) + 11, 501, "cuLaunchKernel", 0, 0},  // nested, same id
                  {2150, 2200, 1, (10LL << 24) + 11, 502, "cudaLaunchKernel", 0, 0},
                  {3150, 3200, 1, (10LL << 24) + 11, 503, "cudaLaunchKernel", 0, 0}};
   r.kernels = {kernel(501, 7, 1300, 1900), kernel(502, 7, 1800, 2500), kernel(999, 9, 4000, 4100)};
@@ -80,7 +81,7 @@ TEST(RunTrace, TracksRulesPredictionsAndFlows) {
   EXPECT_EQ(by_cat["step"].size(), 2u);
   EXPECT_EQ(by_cat["op"].size(), 6u);
   EXPECT_EQ(by_cat["kernel"].size(), 3u);
-  EXPECT_EQ(by_cat["cuda api"].size(), 3u);
+  EXPECT_EQ(by_cat["cuda api"].size(), 4u);
   EXPECT_EQ(by_cat["predicted step"].size(), 2u);
   EXPECT_TRUE(names.count("host thread: steps and plan ops"));
   EXPECT_TRUE(names.count("predicted plan ops"));

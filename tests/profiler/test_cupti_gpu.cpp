@@ -1,0 +1,68 @@
+// The CUPTI tracer on a real device (label gpu; skipped, exit 77, without one): kernels are
+// attributed to the plan ops that launched them, on the tracer's clock, with no record dropped.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "engine/core/weights.hpp"
+#include "engine/cuda/cuda_backend.hpp"
+#include "engine/runtime/generate.hpp"
+#include "engine/runtime/session.hpp"
+#include "profiler/attribution.hpp"
+#include "profiler/cupti/cupti_tracer.hpp"
+
+using namespace looplab;
+
+TEST(CuptiGpu, KernelsLandUnderTheirOps) {
+  std::string why;
+  auto tracer = profiler::CuptiTracer::create(why);
+  ASSERT_TRUE(tracer) << why;
+  ModelConfig c = load_model("tiny");
+  gpu::CudaBackend backend({0, gpu::GraphMode::off});
+  Session session(c, random_weights(c, 1), backend, {2, 16, 8});
+  session.set_observer(tracer.get());
+  tracer->begin_window(8, 4096);
+  auto tokens = session.prefill(random_prompts(1, 2, 8, c.vocab));
+  for (int i = 0; i < 3; ++i) tokens = session.decode(tokens);
+  profiler::Capture cap = tracer->end_window();
+
+  EXPECT_EQ(cap.dropped_records, 0);
+  EXPECT_EQ(cap.buffers_allocated_in_window, 0);
+  ASSERT_EQ(cap.steps.size(), 4u);
+  ASSERT_FALSE(cap.device.kernels.empty());
+  std::size_t attributed = 0;
+  for (const auto& k : cap.device.kernels) {
+    if (!k.op) continue;
+    ++attributed;
+    ASSERT_LT(k.op->step, 4);
+    const profiler::StepSpan& st = cap.steps[static_cast<std::size_t>(k.op->step)];
+    // Same clock: a kernel runs after its op began on the host and before its step ended.
+    const profiler::OpSpan* op = nullptr;
+    for (const auto& o : cap.ops)
+      if (o.step == k.op->step && o.op_index == k.op->op_index) op = &o;
+    ASSERT_NE(op, nullptr) << "kernel attributed to an op that did not run";
+    EXPECT_GE(k.start_ns, op->start_ns) << k.name;
+    EXPECT_LE(k.end_ns, st.end_ns) << k.name;
+  }
+  EXPECT_GT(attributed, cap.device.kernels.size() / 2);
+  auto dev = profiler::device_time_per_op(cap);
+  std::size_t with_kernels = 0;
+  for (const auto& d : dev) with_kernels += d.kernels > 0;
+  EXPECT_GE(with_kernels * 2, cap.ops.size()) << "fewer than half of the ops have a kernel";
+  std::set<std::string> api;
+  for (const auto& a : cap.device.api_calls) api.insert(a.name);
+  EXPECT_TRUE(api.count("cudaLaunchKernel") || api.count("cuLaunchKernel") || api.count("cudaLaunchKernelExC_v11060") ||
+              api.count("cuLaunchKernelEx"))
+      << "no launch API call was recorded";
+}
+
+TEST(CuptiGpu, OnlyOneTracerAtATime) {
+  std::string why;
+  auto first = profiler::CuptiTracer::create(why);
+  ASSERT_TRUE(first) << why;
+  std::string second_why;
+  EXPECT_FALSE(profiler::CuptiTracer::create(second_why));
+  EXPECT_NE(second_why.find("another"), std::string::npos) << second_why;
+  first.reset();
+  EXPECT_TRUE(profiler::CuptiTracer::create(why)) << why;
+}
