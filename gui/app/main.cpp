@@ -19,6 +19,17 @@ bool hasScreenshotFlag(int argc, char** argv) {
   return false;
 }
 
+// Headless runs print what matters on stderr; two notices of the offscreen platform (no runtime
+// directory, no window-manager size hints) say nothing about the picture and are dropped.
+QtMessageHandler g_defaultHandler = nullptr;
+void quietOffscreen(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  if (message.contains(QLatin1String("propagateSizeHints")) ||
+      message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set"))) {
+    return;
+  }
+  g_defaultHandler(type, context, message);
+}
+
 int fail(int code, const QString& message) {
   std::fprintf(stderr, "looplab-gui: %s\n", qPrintable(message));
   return code;
@@ -28,7 +39,10 @@ int fail(int code, const QString& message) {
 
 int main(int argc, char** argv) {
   // Screenshots need no display: the offscreen platform, whatever the environment says.
-  if (hasScreenshotFlag(argc, argv)) qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (hasScreenshotFlag(argc, argv)) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    g_defaultHandler = qInstallMessageHandler(quietOffscreen);
+  }
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("looplab-gui"));
   QApplication::setOrganizationName(QStringLiteral("looplab"));

@@ -29,9 +29,6 @@ class Predictor {
   virtual std::vector<std::string> hardwareNames() const = 0;
   // Throws InputError naming the field for an impossible request.
   virtual Prediction predict(const WhatIfRequest& request) const = 0;
-  // The ceilings of a hardware spec (roofline of a sweep point); throws InputError if unknown.
-  virtual HardwareCeilings ceilings(const std::string& hardware,
-                                    const std::string& configJson) const = 0;
 };
 
 // The simulator when this build has it, else nullptr (the panels then say so).

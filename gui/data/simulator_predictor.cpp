@@ -63,24 +63,6 @@ class SimulatorPredictor final : public Predictor {
     return out;
   }
 
-  HardwareCeilings ceilings(const std::string& hardware,
-                            const std::string& configJson) const override {
-    WhatIfRequest r;
-    r.hardware = hardware;
-    const HardwareSpec& h = spec(r);
-    const ModelConfig config = parse_config_text(configJson, "run config");
-    HardwareCeilings c;
-    c.name = h.name;
-    const SpecNumber& flops = h.peak_flops(config.dtype);
-    c.peakFlopsPerS = flops.value(Ceiling::datasheet);
-    c.bandwidthBytesPerS = h.mem_bw_bytes_per_s.value(Ceiling::datasheet);
-    if (flops.measured) c.measuredPeakFlopsPerS = flops.measured->value;
-    if (h.mem_bw_bytes_per_s.measured)
-      c.measuredBandwidthBytesPerS = h.mem_bw_bytes_per_s.measured->value;
-    c.source = h.description;
-    return c;
-  }
-
  private:
   // Specs are read once per name (or per stored JSON): the panel predicts on every keystroke.
   const HardwareSpec& spec(const WhatIfRequest& r) const {

@@ -118,6 +118,9 @@ HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string
   h.peakFlopsPerS = flopsData.value_or(flopsMeasured.value_or(0.0));
   if (bwData && bwMeasured) h.measuredBandwidthBytesPerS = bwMeasured;
   if (flopsData && flopsMeasured) h.measuredPeakFlopsPerS = flopsMeasured;
+  h.mainLabel = bwData && flopsData     ? "datasheet"
+                : !bwData && !flopsData ? "measured"
+                                        : "datasheet + measured";
   std::string bwSource = specSource(bw, bwData ? "datasheet" : "measured");
   std::string flopsSource = specSource(flops, flopsData ? "datasheet" : "measured");
   h.source = bwSource.empty() && flopsSource.empty()

@@ -74,14 +74,17 @@ struct Span {
   std::int32_t lane = 0;  // stream (kernels) or thread; ops use lane 0
 };
 
-// Memory and compute roofs of one hardware spec: datasheet and, when calibrated, measured.
+// Memory and compute roofs of one hardware spec. The main roof is the datasheet's; a spec with
+// only measured numbers (a calibrated host) has a measured main roof and says so in mainLabel.
+// The measured* fields are a second, measured roof beside a datasheet one.
 struct HardwareCeilings {
   std::string name;
   double peakFlopsPerS = 0.0;
   double bandwidthBytesPerS = 0.0;
+  std::string mainLabel = "datasheet";  // "datasheet", "measured", or "datasheet + measured"
   std::optional<double> measuredPeakFlopsPerS;
   std::optional<double> measuredBandwidthBytesPerS;
-  std::string source;  // where the datasheet numbers come from
+  std::string source;  // where the numbers come from
 };
 
 // Everything the run view, roofline and timeline show for one run.

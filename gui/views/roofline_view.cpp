@@ -29,8 +29,8 @@ void RooflineView::setRun(RunDetailSnapshot run) {
   const HardwareCeilings& hw = run->hardware;
   std::vector<RooflineWidget::Roof> roofs;
   if (hw.peakFlopsPerS > 0.0 && hw.bandwidthBytesPerS > 0.0) {
-    roofs.push_back(
-        {Ceiling{hw.peakFlopsPerS, hw.bandwidthBytesPerS}, QStringLiteral("datasheet"), false});
+    roofs.push_back({Ceiling{hw.peakFlopsPerS, hw.bandwidthBytesPerS},
+                     QString::fromStdString(hw.mainLabel), false});
   }
   if (hw.measuredPeakFlopsPerS || hw.measuredBandwidthBytesPerS) {
     roofs.push_back({Ceiling{hw.measuredPeakFlopsPerS.value_or(hw.peakFlopsPerS),

@@ -202,6 +202,7 @@ void RunView::fillHistogram() {
   auto* bins = new QBarCategoryAxis;
   bins->append(labels);
   bins->setTitleText(QStringLiteral("step latency (%1, bin centre)").arg(unit.name));
+  if (h.counts.size() > 8) bins->setLabelsAngle(-45);  // many bins: slanted labels stay whole
   chart->addAxis(bins, Qt::AlignBottom);
   series->attachAxis(bins);
   auto* counts = new QValueAxis;

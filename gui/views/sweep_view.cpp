@@ -12,6 +12,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSortFilterProxyModel>
@@ -60,6 +61,8 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   m_maxX = new QCheckBox(QStringLiteral("larger is better"), this);
   m_maxY = new QCheckBox(QStringLiteral("larger is better"), this);
   m_count = new QLabel(this);
+  m_log = new QCheckBox(QStringLiteral("log scale"), this);
+  m_log->setChecked(true);
   auto* bar = new QHBoxLayout;
   bar->addWidget(open);
   bar->addWidget(m_file);
@@ -70,6 +73,7 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   bar->addWidget(new QLabel(QStringLiteral("y:"), this));
   bar->addWidget(m_y);
   bar->addWidget(m_maxY);
+  bar->addWidget(m_log);
   bar->addWidget(m_count);
 
   m_chart = makeChartView(this);
@@ -117,6 +121,7 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   connect(m_y, &QComboBox::currentIndexChanged, this, axesChanged);
   connect(m_maxX, &QCheckBox::toggled, this, goalsChanged);
   connect(m_maxY, &QCheckBox::toggled, this, goalsChanged);
+  connect(m_log, &QCheckBox::toggled, this, [this] { fillChart(); });
   connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
             if (!current.isValid() || m_filling) return;
@@ -273,16 +278,27 @@ void SweepView::fillChart() {
     m_selectedSeries->append(xs[static_cast<std::size_t>(m_selected)],
                              ys[static_cast<std::size_t>(m_selected)]);
   }
-  auto* ax = new QValueAxis;
-  auto* ay = new QValueAxis;
-  const double padX = x1 > x0 ? (x1 - x0) * 0.05 : std::max(std::abs(x0) * 0.1, 1e-12);
-  const double padY = y1 > y0 ? (y1 - y0) * 0.05 : std::max(std::abs(y0) * 0.1, 1e-12);
-  ax->setRange(x0 - padX, x1 + padX);
-  ay->setRange(y0 - padY, y1 + padY);
-  ax->setLabelFormat(QStringLiteral("%.3g"));
-  ay->setLabelFormat(QStringLiteral("%.3g"));
-  ax->setTitleText(m_x->currentText());
-  ay->setTitleText(m_y->currentText());
+  // Log axes when asked and every value is positive (sweeps span decades: batch 1 to 64,
+  // contexts 1k to 16k); linear ones padded 5 %, never below zero for non-negative data.
+  auto makeAxis = [&](double lo, double hi, const QString& title) -> QAbstractAxis* {
+    if (m_log->isChecked() && lo > 0.0) {
+      auto* a = new QLogValueAxis;
+      a->setBase(10.0);
+      a->setRange(lo / 1.3, hi * 1.3);
+      a->setLabelFormat(QStringLiteral("%.3g"));
+      a->setMinorTickCount(0);
+      a->setTitleText(title);
+      return a;
+    }
+    const double pad = hi > lo ? (hi - lo) * 0.05 : std::max(std::abs(lo) * 0.1, 1e-12);
+    auto* a = new QValueAxis;
+    a->setRange(lo >= 0.0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+    a->setLabelFormat(QStringLiteral("%.3g"));
+    a->setTitleText(title);
+    return a;
+  };
+  QAbstractAxis* ax = makeAxis(x0, x1, m_x->currentText());
+  QAbstractAxis* ay = makeAxis(y0, y1, m_y->currentText());
   chart->addAxis(ax, Qt::AlignBottom);
   chart->addAxis(ay, Qt::AlignLeft);
   for (QXYSeries* s : std::initializer_list<QXYSeries*>{others, line, onFront, m_selectedSeries}) {
@@ -348,10 +364,19 @@ void SweepView::selectPoint(int row) {
   if (row < 0 || static_cast<std::size_t>(row) >= t.rows) return;
   m_selected = row;
   const auto r = static_cast<std::size_t>(row);
+  // The configuration (text columns and the shape numbers) and the two plotted values.
+  const int xc = m_x->currentData().toInt();
+  const int yc = m_y->currentData().toInt();
   QStringList parts;
   for (std::size_t c = 0; c < t.columns.size(); ++c) {
-    parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(t.columns[c].name),
-                                           QString::fromStdString(t.cellText(r, c)));
+    const std::string& name = t.columns[c].name;
+    const bool shape = name == "loops" || name == "window" || name == "batch" || name == "context";
+    if (t.columns[c].numeric && !shape && static_cast<int>(c) != xc && static_cast<int>(c) != yc)
+      continue;
+    const std::string value = t.cellText(r, c);
+    if (value.empty()) continue;
+    parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(name),
+                                           QString::fromStdString(value));
   }
   QString text =
       QStringLiteral("<b>Point %1%2</b>: %3")
@@ -400,9 +425,20 @@ void SweepView::selectPoint(int row) {
     }
   }
   m_details->setText(text);
+  // The table follows the chart: its row becomes current and scrolls into view.
+  if (auto* proxy = qobject_cast<QSortFilterProxyModel*>(m_table->model())) {
+    const auto* tint = qobject_cast<const QAbstractProxyModel*>(proxy->sourceModel());
+    const QModelIndex source = m_model->index(row, 0);
+    const QModelIndex index =
+        proxy->mapFromSource(tint != nullptr ? tint->mapFromSource(source) : source);
+    if (index.isValid() && m_table->currentIndex().row() != index.row()) {
+      m_filling = true;
+      m_table->setCurrentIndex(index);
+      m_table->scrollTo(index);
+      m_filling = false;
+    }
+  }
   if (m_selectedSeries != nullptr) {
-    const int xc = m_x->currentData().toInt();
-    const int yc = m_y->currentData().toInt();
     m_selectedSeries->clear();
     if (xc >= 0 && yc >= 0) {
       m_selectedSeries->append(t.columns[static_cast<std::size_t>(xc)].values[r],

@@ -54,6 +54,7 @@ class SweepView : public ViewPage {
   QCheckBox* m_maxX = nullptr;
   QCheckBox* m_maxY = nullptr;
   QLabel* m_count = nullptr;
+  QCheckBox* m_log = nullptr;
   QChartView* m_chart = nullptr;
   QScatterSeries* m_selectedSeries = nullptr;
   QTableView* m_table = nullptr;

@@ -189,6 +189,7 @@ TEST_F(StoreTest, RunDetailIsTheDecodeStepOpByOp) {
                    h200["peak_flops"]["bf16"]["datasheet"]["value"].get<double>());
   EXPECT_DOUBLE_EQ(*d.hardware.measuredPeakFlopsPerS,
                    h200["peak_flops"]["bf16"]["measured"]["value"].get<double>());
+  EXPECT_EQ(d.hardware.mainLabel, "datasheet");
   EXPECT_DOUBLE_EQ(d.hardware.bandwidthBytesPerS,
                    h200["mem_bw_bytes_per_s"]["datasheet"]["value"].get<double>());
 
@@ -215,6 +216,7 @@ TEST_F(StoreTest, TheHostRunUsesItsStoredMeasuredSpec) {
   EXPECT_DOUBLE_EQ(d.hardware.peakFlopsPerS, 1e11);  // f32, measured only
   EXPECT_DOUBLE_EQ(d.hardware.bandwidthBytesPerS, 2e10);
   EXPECT_FALSE(d.hardware.measuredPeakFlopsPerS.has_value());
+  EXPECT_EQ(d.hardware.mainLabel, "measured");  // the roofline must not call it a datasheet
   EXPECT_TRUE(d.kernels.empty());
   EXPECT_EQ(d.hardwareJson, test::hostSpecJson());
 }
