@@ -184,7 +184,7 @@ void RunView::fillHistogram() {
     return;
   }
   const Histogram h = makeHistogram(
-      decode, std::min<int>(16, std::max<int>(4, static_cast<int>(decode.size()) / 4)));
+      decode, std::min<int>(12, std::max<int>(4, static_cast<int>(decode.size()) / 4)));
   const TimeUnit unit = timeUnitFor(h.binLeft(h.counts.size()));
   auto* set = new QBarSet(QStringLiteral("decode steps"));
   set->setColor(measuredColor());
@@ -193,7 +193,9 @@ void RunView::fillHistogram() {
   for (std::size_t i = 0; i < h.counts.size(); ++i) {
     *set << static_cast<double>(h.counts[i]);
     maxCount = std::max(maxCount, h.counts[i]);
-    labels << QString::number((h.binLeft(i) + h.binWidth / 2.0) * unit.scale, 'g', 3);
+    // Short labels (a category axis cuts long ones to "1..."): whole numbers from 10 up.
+    const double centre = (h.binLeft(i) + h.binWidth / 2.0) * unit.scale;
+    labels << (centre >= 10.0 ? QString::number(centre, 'f', 0) : QString::number(centre, 'g', 2));
   }
   auto* series = new QBarSeries;
   series->append(set);
