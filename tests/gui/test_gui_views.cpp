@@ -8,8 +8,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QItemSelectionModel>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 #include <fstream>
@@ -21,6 +24,7 @@
 #include "gui/models/ladder_model.hpp"
 #include "gui/models/op_kind_model.hpp"
 #include "gui/models/op_table_model.hpp"
+#include "gui/models/run_filter_proxy.hpp"
 #include "gui/models/run_list_model.hpp"
 #include "gui/models/sweep_model.hpp"
 #include "gui/views/compare_view.hpp"
@@ -190,6 +194,32 @@ TEST_F(ViewsTest, CompareViewBuildsTheLadderFromTheRunsOfOneShape) {
   };
   EXPECT_NEAR(*relativeTo(kv(entries[1]), kv(entries[0])), 2.0, 1e-12);
   EXPECT_NEAR(*relativeTo(kv(entries[3]), kv(entries[0])), 1.0, 1e-12);
+}
+
+TEST_F(ViewsTest, MultiSelectInTheRunsBrowserComparesTheChosenRuns) {
+  openRun();
+  RunsBrowser* browser = m_window->runsBrowser();
+  QItemSelectionModel* selection = browser->table()->selectionModel();
+  selection->clearSelection();
+  for (store::RunId id : {s_runs[0].id, s_runs[1].id}) {
+    const QModelIndex source = browser->model()->index(browser->model()->rowOfId(id), 0);
+    selection->select(browser->proxy()->mapFromSource(source),
+                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  }
+  ASSERT_EQ(browser->selectedRunIds().size(), 2);
+  QPushButton* compare = nullptr;
+  for (QPushButton* b : browser->findChildren<QPushButton*>()) {
+    if (b->text() == QStringLiteral("Compare selected")) compare = b;
+  }
+  ASSERT_NE(compare, nullptr);
+  compare->click();
+  EXPECT_EQ(m_window->currentViewName(), QStringLiteral("compare"));
+  auto* view = qobject_cast<CompareView*>(m_window->page(QStringLiteral("compare")));
+  const auto& entries = view->ladderModel()->entries();
+  EXPECT_EQ(entries[0].runId, s_runs[0].id);   // vanilla
+  EXPECT_EQ(entries[1].runId, s_runs[1].id);   // looped
+  EXPECT_FALSE(entries[2].runId.has_value());  // not chosen
+  EXPECT_FALSE(entries[4].runId.has_value());
 }
 
 TEST_F(ViewsTest, WhatIfRepredictsOnEveryEdit) {
