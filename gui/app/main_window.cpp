@@ -13,7 +13,6 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
-#include <unordered_map>
 
 #include "gui/models/roles.hpp"
 #include "gui/models/run_list_model.hpp"
