@@ -47,7 +47,10 @@ std::unique_ptr<Backend> pick_backend(const std::string& want, bool quiet) {
       try {
         return make_backend("cuda");
       } catch (const InputError& e) {
-        say(quiet, std::string("no usable CUDA device (") + e.what() + "): measuring the CPU backend");
+        // Once per process: the demo picks a backend for each of its five variants.
+        static bool told = false;
+        if (!told) say(quiet, std::string("no usable CUDA device (") + e.what() + "): measuring the CPU backend");
+        told = true;
       }
     }
   return make_backend("cpu");
