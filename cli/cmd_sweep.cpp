@@ -1,6 +1,6 @@
 // `looplab sweep SPEC.json`: predicts every point of a grid (models x variants x loops x
 // windows x batches x contexts x hardware), writes CSV or JSON with a Pareto flag per point, and
-// summarises the fronts. Progress on stderr.
+// summarises the fronts. Progress on stderr. With --db the sweep is also kept in the store.
 #include <unistd.h>
 
 #include <chrono>
@@ -13,8 +13,10 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
+#include "simulator/build_info.hpp"
 #include "simulator/sweep.hpp"
 #include "simulator/sweep_output.hpp"
+#include "store/store.hpp"
 
 namespace looplab::cli {
 
@@ -24,6 +26,7 @@ struct SweepArgs {
   std::string spec;
   std::optional<std::string> out;
   std::optional<std::int64_t> max_points;
+  std::optional<std::string> db;
   bool json = false;
   bool no_progress = false;
 };
@@ -59,12 +62,45 @@ class ProgressBar {
   std::int64_t printed_quarter_ = 0;
 };
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The store's columns of each point: config, predicted decode step, KV bytes, compute, front.
+std::vector<store::SweepPointRow> store_points(const SweepResult& r) {
+  std::vector<store::SweepPointRow> out;
+  out.reserve(r.rows.size());
+  for (const SweepRow& w : r.rows) {
+    store::SweepPointRow p;
+    p.hardware = w.hardware;
+    p.model = w.model;
+    p.variant = std::string(to_string(w.variant));
+    p.loops = w.loops;
+    p.window = w.window;
+    p.batch = w.batch;
+    p.context_len = w.context;
+    p.dtype = std::string(to_string(w.dtype));
+    p.calibrated = w.calibrated;
+    p.decode_step_s = w.decode_step_s;
+    p.decode_flops_per_token = w.decode_flops_per_token;
+    p.kv_bytes = w.kv_bytes;
+    p.weight_bytes = w.weight_bytes;
+    p.memory_total_bytes = w.memory_total_bytes;
+    p.fits = w.verdict == MemoryVerdict::fits;
+    p.pareto = w.pareto;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 Registered register_sweep(CLI::App& root) {
   auto* sub = root.add_subcommand("sweep", "predict a grid of configurations and find the Pareto front");
   auto a = std::make_shared<SweepArgs>();
   sub->add_option("spec", a->spec, "sweep spec JSON (see studies/sweeps/)")->required();
   sub->add_option("--out", a->out, "write the CSV (or JSON with --json) to FILE instead of stdout");
   sub->add_option("--max-points", a->max_points, "allow a grid this large (needed above 100000 points)");
+  sub->add_option("--db", a->db, "also write the sweep and its points to this results store");
   sub->add_flag("--json", a->json, "JSON instead of CSV");
   sub->add_flag("--no-progress", a->no_progress, "no progress output on stderr");
   return {sub, [a] {
@@ -72,6 +108,9 @@ Registered register_sweep(CLI::App& root) {
             const ResolvedSweep s = resolve_sweep(spec);
             if (a->max_points && *a->max_points < 1) throw InputError("max-points", "must be >= 1");
             check_point_limit(s.points, a->max_points);
+            // Open (create, migrate) the store before the sweep runs, so a bad --db costs nothing.
+            std::unique_ptr<store::Store> db;
+            if (a->db) db = store::open_store(*a->db, store::OpenMode::read_write);
             std::ofstream file;
             if (a->out) {
               file.open(*a->out);
@@ -90,12 +129,21 @@ Registered register_sweep(CLI::App& root) {
               file.close();
               if (!file) throw std::runtime_error("failed writing '" + *a->out + "'");
             }
+            std::int64_t sweep_id = 0;
+            if (db) {
+              store::SweepInfo info;
+              info.name = spec.name.empty() ? a->spec : spec.name;
+              info.engine_commit = build_commit();
+              info.spec_json = read_text(a->spec);
+              sweep_id = db->add_sweep(info, store_points(r));
+            }
             // The summary goes where it does not mix with machine output.
             std::ostringstream summary;
             summary << "sweep '" << (spec.name.empty() ? a->spec : spec.name) << "': " << s.points << " points ("
                     << s.grid_points << " in the grid as written, duplicates run once), " << r.oom_rows
                     << " out of memory, " << r.pareto_rows << " on a Pareto front; " << elapsed << " s, "
                     << (elapsed > 0 ? static_cast<double>(s.points) / elapsed : 0.0) << " points/s\n";
+            if (db) summary << "stored as sweep " << sweep_id << " in " << *a->db << "\n";
             write_pareto_summary(summary, r);
             (a->out ? std::cout : std::cerr) << summary.str();
             return 0;

@@ -222,4 +222,29 @@ struct CalibrationRow {
   friend bool operator==(const CalibrationRow&, const CalibrationRow&) = default;
 };
 
+// A stored sweep (`looplab sweep --db`): its spec and provenance; `points` rows in sweep_points.
+struct SweepInfo {
+  std::int64_t id = 0;
+  std::string name;           // the spec's name, or its file name
+  std::string created_at;     // filled by the store
+  std::string engine_commit;
+  std::string spec_json;      // the spec as read
+  std::int64_t points = 0;    // filled by the store from the rows written
+  friend bool operator==(const SweepInfo&, const SweepInfo&) = default;
+};
+
+// One predicted configuration of a sweep.
+struct SweepPointRow {
+  std::string hardware, model, variant;
+  std::int64_t loops = 1, window = 0, batch = 1, context_len = 1;
+  std::string dtype;
+  bool calibrated = false;
+  double decode_step_s = 0;           // predicted decode step time
+  double decode_flops_per_token = 0;  // the sweep's compute objective
+  std::int64_t kv_bytes = 0, weight_bytes = 0, memory_total_bytes = 0;
+  bool fits = true;                   // false: out of memory on the hardware
+  bool pareto = false;
+  friend bool operator==(const SweepPointRow&, const SweepPointRow&) = default;
+};
+
 }  // namespace looplab::store

@@ -1,4 +1,4 @@
-// Schema version 1 and the open-time checks. Tables whose data is what Nsight Systems exports
+// Schema versions 1 and 2 and the open-time checks. Tables whose data is what Nsight Systems exports
 // use its table and column names (StringIds, CUPTI_ACTIVITY_KIND_*, NVTX_EVENTS, correlationId),
 // plus runId and the plan-op attribution columns, so nsys SQL recipes run on our data.
 #include "store/schema.hpp"
@@ -223,7 +223,40 @@ CREATE TABLE PROFILER_OVERHEAD (
   repeatIndex INTEGER);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kSchemaV1}};
+// Version 2: sweeps of predicted configurations (`looplab sweep --db`). A sweep and all its
+// points are written in one transaction, so a sweep row always has every point it counts.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  engine_commit TEXT NOT NULL,
+  spec_json TEXT NOT NULL,
+  points INTEGER NOT NULL);
+
+CREATE TABLE sweep_points (
+  sweep_id INTEGER NOT NULL REFERENCES sweeps (id),
+  point_index INTEGER NOT NULL,
+  hardware TEXT NOT NULL,
+  model TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  loops INTEGER NOT NULL,
+  window_len INTEGER NOT NULL,
+  batch INTEGER NOT NULL,
+  context_len INTEGER NOT NULL,
+  dtype TEXT NOT NULL,
+  calibrated INTEGER NOT NULL,
+  decode_step_s REAL NOT NULL,
+  decode_flops_per_token REAL NOT NULL,
+  kv_bytes INTEGER NOT NULL,
+  weight_bytes INTEGER NOT NULL,
+  memory_total_bytes INTEGER NOT NULL,
+  fits INTEGER NOT NULL,
+  pareto INTEGER NOT NULL,
+  PRIMARY KEY (sweep_id, point_index)) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
 
 [[noreturn]] void refuse(const Database& db, const std::string& problem) {
   throw InputError("db", db.path() + " " + problem);

@@ -19,6 +19,7 @@ class SqliteStore final : public Store {
                   const std::string& error) override;
   std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) override;
   std::int64_t put_hardware(const std::string& name, const std::string& spec_json) override;
+  std::int64_t add_sweep(SweepInfo& sweep, const std::vector<SweepPointRow>& points) override;
 
   std::vector<RunSummary> list_runs() override;
   std::optional<RunInfo> get_run(RunId run) override;
@@ -30,6 +31,8 @@ class SqliteStore final : public Store {
   void for_each_api_call(RunId run, const std::function<void(const ApiCallRow&)>& fn) override;
   std::vector<HardwareRow> hardware() override;
   std::vector<CalibrationRow> calibrations() override;
+  std::vector<SweepInfo> sweeps() override;
+  std::vector<SweepPointRow> read_sweep_points(std::int64_t sweep) override;
 
   Database& database() { return db_; }
 

@@ -38,6 +38,9 @@ class Store {
   // Keeps a hardware spec (deduplicated on name + JSON) and returns its id, e.g. a measured
   // `host` spec that later runs on the same machine reuse.
   virtual std::int64_t put_hardware(const std::string& name, const std::string& spec_json) = 0;
+  // Writes a sweep and all its points in one transaction (all or nothing) and returns its id.
+  // Fills id, created_at and points.
+  virtual std::int64_t add_sweep(SweepInfo& sweep, const std::vector<SweepPointRow>& points) = 0;
 
   // ---- reading ----
   // Newest first.
@@ -53,6 +56,8 @@ class Store {
   virtual void for_each_api_call(RunId run, const std::function<void(const ApiCallRow&)>& fn) = 0;
   virtual std::vector<HardwareRow> hardware() = 0;  // oldest first
   virtual std::vector<CalibrationRow> calibrations() = 0;
+  virtual std::vector<SweepInfo> sweeps() = 0;  // oldest first
+  virtual std::vector<SweepPointRow> read_sweep_points(std::int64_t sweep) = 0;  // in point order
 };
 
 enum class OpenMode : unsigned char {

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -179,4 +181,68 @@ TEST(Cli, DbFaultsExitWithCode2AndOneLine) {
   Result bad = run({"run", "--model", "tiny", "--repeat", "0", "--db", (dir / "x.db").string()}, dir.path());
   EXPECT_EQ(bad.rc, 2);
   EXPECT_NE(bad.err.find("repeat: "), std::string::npos) << bad.err;
+}
+
+// `looplab sweep --db`: the stored sweep has every point of the CSV written by the same run,
+// with the same configs, predicted decode step, KV bytes, compute and Pareto flags.
+TEST(Cli, SweepIntoTheStoreMatchesItsCsv) {
+  TempDir dir;
+  const std::string spec = (dir / "grid.json").string(), db = (dir / "s.db").string();
+  const std::string csv = (dir / "grid.csv").string();
+  std::ofstream(spec) << R"({"name": "tiny-grid", "models": ["tiny"], "variants": ["vanilla", "looped", "plt"],
+    "loops": [2, 3], "windows": [4], "batches": [1, 8], "contexts": [64, 512], "hardware": ["h200", "l40s"]})";
+  Result r = run({"sweep", spec, "--db", db, "--out", csv, "--no-progress"}, dir.path());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("stored as sweep 1"), std::string::npos) << r.out;
+
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  for (std::stringstream hs(line); std::getline(hs, line, ',');) header.push_back(line);
+  auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    if (line.back() == ',') cells.emplace_back();
+    rows.push_back(cells);
+  }
+  // vanilla runs once whatever the loops: 2 hardware x 2 batches x 2 contexts x (1 + 2 + 2).
+  ASSERT_EQ(rows.size(), 40u);
+
+  auto s = store::open_store(db, store::OpenMode::read_only);
+  const auto sweeps = s->sweeps();
+  ASSERT_EQ(sweeps.size(), 1u);
+  EXPECT_EQ(sweeps[0].name, "tiny-grid");
+  EXPECT_EQ(sweeps[0].points, 40);
+  EXPECT_NE(sweeps[0].spec_json.find("\"tiny-grid\""), std::string::npos);
+  EXPECT_FALSE(sweeps[0].engine_commit.empty());
+  const auto points = s->read_sweep_points(sweeps[0].id);
+  ASSERT_EQ(points.size(), rows.size());
+  std::int64_t on_front = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& c = rows[i];
+    const auto& p = points[i];
+    SCOPED_TRACE("point " + std::to_string(i));
+    EXPECT_EQ(p.hardware, c[col("hardware")]);
+    EXPECT_EQ(p.model, c[col("model")]);
+    EXPECT_EQ(p.variant, c[col("variant")]);
+    EXPECT_EQ(p.loops, std::stoll(c[col("loops")]));
+    EXPECT_EQ(p.window, c[col("window")].empty() ? 0 : std::stoll(c[col("window")]));
+    EXPECT_EQ(p.batch, std::stoll(c[col("batch")]));
+    EXPECT_EQ(p.context_len, std::stoll(c[col("context")]));
+    EXPECT_NEAR(p.decode_step_s, std::stod(c[col("decode_step_s")]), 1e-8 * p.decode_step_s);
+    EXPECT_NEAR(p.decode_flops_per_token, std::stod(c[col("decode_flops_per_token")]),
+                1e-8 * p.decode_flops_per_token);
+    EXPECT_EQ(p.kv_bytes, std::stoll(c[col("kv_bytes")]));
+    EXPECT_EQ(p.fits, c[col("fits")] == "1");
+    EXPECT_EQ(p.pareto, c[col("pareto")] == "1");
+    on_front += p.pareto ? 1 : 0;
+  }
+  EXPECT_GT(on_front, 0);
+  EXPECT_LT(on_front, 40);
 }
