@@ -1,26 +1,20 @@
 // `looplab calibrate-host`: measures this machine for the simulator's `host` spec: copy bandwidth
 // (OpenMP threads, reads + writes counted), the FLOP/s of the CPU backend's matmul_nt, and the
-// fixed cost of a tiny matmul_nt call as the per-op overhead. Writes the spec only with --out.
-#include <omp.h>
-#include <unistd.h>
+// fixed cost of a tiny matmul_nt call as the per-op overhead (simulator/host/host_spec.cpp).
+// Writes the spec only with --out.
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
-#include "engine/cpu/matmul.hpp"
-#include "simulator/build_info.hpp"
 #include "simulator/format.hpp"
 #include "simulator/hardware.hpp"
+#include "simulator/host/host_spec.hpp"
 
 namespace looplab::cli {
 
@@ -32,123 +26,6 @@ struct HostArgs {
   int repetitions = 15;
   bool json = false;
 };
-
-using Clock = std::chrono::steady_clock;
-
-template <typename F>
-double median_seconds(int reps, F&& f) {
-  f();  // warm-up: page faults, thread pool start
-  std::vector<double> t;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = Clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
-    }
-  return "unknown CPU";
-}
-
-SpecNumber measured(double value, std::string source) {
-  SpecNumber n;
-  n.measured = SourcedValue{value, std::move(source)};
-  return n;
-}
-
-HardwareSpec measure(const HostArgs& a) {
-  const std::string when = "looplab calibrate-host " + utc_now_iso8601() + " (" + build_commit() + ")";
-  const int threads = omp_get_max_threads();
-  HardwareSpec h;
-  h.name = "host";
-  h.kind = HardwareKind::host;
-  h.description = cpu_model() + ", " + std::to_string(threads) + " OpenMP threads, fp32 CPU backend";
-
-  // Copy bandwidth: each thread copies its slice, so every core's memory path is used, as the
-  // backend's OpenMP GEMVs do. Bytes read + written, the convention of every spec.
-  const auto bytes = static_cast<std::size_t>(a.copy_mib) << 20;
-  std::vector<char> src(bytes, 1), dst(bytes, 0);
-  const double copy_s = median_seconds(a.repetitions, [&] {
-#pragma omp parallel
-    {
-      const auto nt = static_cast<std::size_t>(omp_get_num_threads());
-      const auto t = static_cast<std::size_t>(omp_get_thread_num());
-      const std::size_t chunk = (bytes + nt - 1) / nt, lo = std::min(bytes, t * chunk),
-                        hi = std::min(bytes, lo + chunk);
-      std::memcpy(dst.data() + lo, src.data() + lo, hi - lo);
-    }
-  });
-  const double bw = 2.0 * static_cast<double>(bytes) / copy_s;
-  h.mem_bw_bytes_per_s = measured(bw, "measured by " + when + ": copy of " + std::to_string(a.copy_mib) +
-                                          " MiB on " + std::to_string(threads) +
-                                          " threads, read + written bytes over the median of " +
-                                          std::to_string(a.repetitions));
-
-  // matmul_nt FLOP/s at prefill-like shapes; the best median is the ceiling.
-  double best = 0;
-  std::string best_shape;
-  for (const auto& [m, n, k] : {std::array<std::int64_t, 3>{64, 2048, 2048}, std::array<std::int64_t, 3>{256, 1024, 1024},
-                                std::array<std::int64_t, 3>{512, 2048, 512}}) {
-    std::vector<float> x(static_cast<std::size_t>(m * k), 0.5f), w(static_cast<std::size_t>(n * k), 0.25f),
-        y(static_cast<std::size_t>(m * n));
-    cpu::MatmulArgs args;
-    args.x = x.data();
-    args.w = w.data();
-    args.y = y.data();
-    args.m = m;
-    args.n = n;
-    args.k = k;
-    const double s = median_seconds(a.repetitions, [&] { cpu::matmul_nt(args); });
-    const double flops = 2.0 * static_cast<double>(m * n * k) / s;
-    if (flops > best) {
-      best = flops;
-      best_shape = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
-    }
-  }
-  h.peak_flops_f32 = measured(best, "measured by " + when + ": looplab::cpu::matmul_nt fp32, best median over "
-                                        "three shapes, at m x n x k = " + best_shape);
-
-  // A 1x4x4 matmul_nt is all fixed cost: dispatch and loop set-up, no threads (too small).
-  std::vector<float> x1(4, 1.0f), w1(16, 1.0f), y1(4);
-  cpu::MatmulArgs tiny;
-  tiny.x = x1.data();
-  tiny.w = w1.data();
-  tiny.y = y1.data();
-  tiny.m = 1;
-  tiny.n = 4;
-  tiny.k = 4;
-  const double op_s = median_seconds(1001, [&] { cpu::matmul_nt(tiny); });
-  const std::string op_src = "measured by " + when + ": median of a 1x4x4 matmul_nt call; the CPU backend has no "
-                                                      "kernel launches, this stands for its fixed per-op cost "
-                                                      "(calibration fits it per op kind)";
-  h.launch_stream_s = measured(op_s, op_src);
-  h.launch_graph_s = measured(op_s, op_src);
-
-  const double mem = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-  h.memory_bytes = measured(mem, "sysconf(_SC_PHYS_PAGES * _SC_PAGE_SIZE) on this host");
-  long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
-  std::string llc_src = "sysconf(_SC_LEVEL3_CACHE_SIZE): last-level cache as the OS reports it";
-  if (llc <= 0) {
-    llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    llc_src = "sysconf(_SC_LEVEL2_CACHE_SIZE): no L3 reported";
-  }
-  if (llc <= 0) {
-    llc = 1 << 20;
-    llc_src = "no cache size reported; 1 MiB assumed";
-  }
-  h.l2_bytes = measured(static_cast<double>(llc), llc_src);
-  h.sm_count = measured(threads, "omp_get_max_threads() on this host: cores the CPU backend uses");
-  return h;
-}
 
 Registered register_calibrate_host(CLI::App& root) {
   auto* sub = root.add_subcommand(
@@ -169,7 +46,7 @@ Registered register_calibrate_host(CLI::App& root) {
               file.open(out_path);
               if (!file) throw InputError("out", "cannot write '" + out_path + "'");
             }
-            const HardwareSpec h = measure(*a);
+            const HardwareSpec h = measure_host_spec({a->copy_mib, a->repetitions});
             const std::string text = hardware_to_json(h).dump(2) + "\n";
             if (!out_path.empty() && !(file << text).flush())
               throw std::runtime_error("failed writing '" + out_path + "'");
