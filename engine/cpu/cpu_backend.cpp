@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "engine/core/error.hpp"
+#include "engine/core/step_rows.hpp"
 #include "engine/cpu/elementwise.hpp"
 #include "engine/cpu/matmul.hpp"
 #include "engine/cpu/rmsnorm.hpp"
@@ -125,27 +126,13 @@ float* CpuBackend::kv_ptr(std::vector<float>& buf, const KvStore& s, std::int64_
 }
 
 void CpuBackend::begin_step(const StepIO& io) {
-  if (!io.plan) throw std::invalid_argument("begin_step: no plan");
-  const StepShape& s = io.plan->shape;
-  if (s.batch != batch_) throw std::invalid_argument("begin_step: plan batch differs from the prepared batch");
-  phase_ = s.phase;
+  const StepRows r = check_step(io, batch_, rope_.max_positions(), vocab_);
+  phase_ = r.phase;
   position_ = io.position;
-  if (phase_ == Phase::prefill) {
-    if (io.position != 0) throw std::invalid_argument("begin_step: a prefill starts at position 0");
-    prompt_len_ = s.context_len;
-    step_rows_ = batch_ * prompt_len_;
-  } else {
-    if (s.context_len != io.position + 1)
-      throw std::invalid_argument("begin_step: decode context must be position + 1");
-    prompt_len_ = 1;
-    step_rows_ = batch_;
-  }
-  if (static_cast<std::int64_t>(io.tokens.size()) != step_rows_)
-    throw std::invalid_argument("begin_step: expected " + std::to_string(step_rows_) + " tokens");
-  if (position_ + prompt_len_ > rope_.max_positions())
-    throw std::invalid_argument("begin_step: position beyond the KV capacity");
+  prompt_len_ = r.prompt_len;
+  step_rows_ = r.rows;
+  multi_loop_ = r.multi_loop;
   tokens_in_.assign(io.tokens.begin(), io.tokens.end());
-  multi_loop_ = phase_ == Phase::decode && is_cross_loop(io.plan->variant) && io.plan->loops > 1;
   plan_ = io.plan;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/core/error.hpp"
+#include "engine/core/step_rows.hpp"
 #include "engine/cuda/check.hpp"
 #include "engine/cuda/ops/attn_global.hpp"
 
@@ -124,28 +125,13 @@ void CudaBackend::set_graph_mode(GraphMode mode) {
 
 void CudaBackend::begin_step(const StepIO& io) {
   if (!prepared_) throw std::logic_error("CudaBackend::begin_step before prepare");
-  if (io.plan == nullptr) throw std::invalid_argument("begin_step: no plan");
   capture_.reset();
-  const StepShape& s = io.plan->shape;
-  if (s.batch != batch_) throw std::invalid_argument("begin_step: plan batch differs from the prepared batch");
-  phase_ = s.phase;
-  if (phase_ == Phase::prefill) {
-    if (io.position != 0) throw std::invalid_argument("begin_step: a prefill starts at position 0");
-    prompt_len_ = s.context_len;
-    step_rows_ = batch_ * prompt_len_;
-  } else {
-    if (s.context_len != io.position + 1)
-      throw std::invalid_argument("begin_step: decode context must be position + 1");
-    prompt_len_ = 1;
-    step_rows_ = batch_;
-  }
-  if (static_cast<std::int64_t>(io.tokens.size()) != step_rows_)
-    throw std::invalid_argument("begin_step: expected " + std::to_string(step_rows_) + " tokens");
-  if (step_rows_ > max_rows_) throw std::invalid_argument("begin_step: more rows than prepared");
-  if (io.position + prompt_len_ > capacity_) throw std::invalid_argument("begin_step: position beyond the KV capacity");
-  for (std::int32_t t : io.tokens)
-    if (t < 0 || t >= vocab_) throw InputError("tokens", "token " + std::to_string(t) + " is outside the vocabulary");
-  multi_loop_ = phase_ == Phase::decode && is_cross_loop(io.plan->variant) && io.plan->loops > 1;
+  const StepRows r = check_step(io, batch_, capacity_, vocab_);
+  if (r.rows > max_rows_) throw std::invalid_argument("begin_step: more rows than prepared");
+  phase_ = r.phase;
+  prompt_len_ = r.prompt_len;
+  step_rows_ = r.rows;
+  multi_loop_ = r.multi_loop;
   plan_ = io.plan;
 
   // The step's position and tokens go to device memory, outside any graph: a replayed graph
