@@ -15,16 +15,26 @@
 namespace looplab {
 namespace {
 
-std::vector<float> copy_of(const Weights& w, const std::string& name) { return w.at(name).data; }
-
-std::vector<float> stacked(const Weights& w, std::initializer_list<std::string> names) {
-  std::vector<float> out;
-  for (const auto& n : names) {
-    const auto& t = w.at(n).data;
-    out.insert(out.end(), t.begin(), t.end());
+// Copies tensors into the arena back to back, or (sizing pass, arena null) only counts them.
+class ArenaFill {
+ public:
+  ArenaFill(const Weights& w, cpu::WeightArena* arena) : w_(w), arena_(arena) {}
+  std::span<const float> operator()(std::initializer_list<std::string> names) {
+    std::size_t n = 0;
+    for (const auto& name : names) n += w_.at(name).data.size();
+    floats += n;
+    if (!arena_) return {};
+    std::span<float> out = arena_->take(n);
+    float* p = out.data();
+    for (const auto& name : names) p = std::copy(w_.at(name).data.begin(), w_.at(name).data.end(), p);
+    return out;
   }
-  return out;
-}
+  std::size_t floats = 0;
+
+ private:
+  const Weights& w_;
+  cpu::WeightArena* arena_;
+};
 
 }  // namespace
 
@@ -49,28 +59,36 @@ void CpuBackend::prepare(const ModelConfig& config, const Weights& weights, cons
   batch_ = layout.batch;
   max_rows_ = max_rows;
 
-  layers_.assign(static_cast<std::size_t>(config.layers), Layer{});
-  for (std::int64_t i = 0; i < config.layers; ++i) {
-    auto n = [&](std::string_view suffix) { return layer_tensor_name(i, suffix); };
-    Layer& L = layers_[static_cast<std::size_t>(i)];
-    L.attn_norm = copy_of(weights, n("input_layernorm.weight"));
-    L.wqkv = stacked(weights, {n("self_attn.q_proj.weight"), n("self_attn.k_proj.weight"), n("self_attn.v_proj.weight")});
-    L.wo = copy_of(weights, n("self_attn.o_proj.weight"));
-    if (config.qk_norm) {
-      L.q_norm = copy_of(weights, n("self_attn.q_norm.weight"));
-      L.k_norm = copy_of(weights, n("self_attn.k_norm.weight"));
+  // All weights in one arena (weight_arena.hpp): a sizing pass, then the copying pass.
+  auto load = [&](ArenaFill& take) {
+    layers_.assign(static_cast<std::size_t>(config.layers), Layer{});
+    for (std::int64_t i = 0; i < config.layers; ++i) {
+      auto n = [&](std::string_view suffix) { return layer_tensor_name(i, suffix); };
+      Layer& L = layers_[static_cast<std::size_t>(i)];
+      L.attn_norm = take({n("input_layernorm.weight")});
+      L.wqkv = take({n("self_attn.q_proj.weight"), n("self_attn.k_proj.weight"), n("self_attn.v_proj.weight")});
+      L.wo = take({n("self_attn.o_proj.weight")});
+      if (config.qk_norm) {
+        L.q_norm = take({n("self_attn.q_norm.weight")});
+        L.k_norm = take({n("self_attn.k_norm.weight")});
+      }
+      if (config.variant == Variant::plt) {
+        L.gate_w = take({n("self_attn.gate.weight")});
+        L.gate_b = take({n("self_attn.gate.bias")});
+      }
+      L.mlp_norm = take({n("post_attention_layernorm.weight")});
+      L.w_gate_up = take({n("mlp.gate_proj.weight"), n("mlp.up_proj.weight")});
+      L.w_down = take({n("mlp.down_proj.weight")});
     }
-    if (config.variant == Variant::plt) {
-      L.gate_w = copy_of(weights, n("self_attn.gate.weight"));
-      L.gate_b = copy_of(weights, n("self_attn.gate.bias"));
-    }
-    L.mlp_norm = copy_of(weights, n("post_attention_layernorm.weight"));
-    L.w_gate_up = stacked(weights, {n("mlp.gate_proj.weight"), n("mlp.up_proj.weight")});
-    L.w_down = copy_of(weights, n("mlp.down_proj.weight"));
-  }
-  embed_ = copy_of(weights, "model.embed_tokens.weight");
-  norm_ = copy_of(weights, "model.norm.weight");
-  lm_head_ = config.tied_embeddings ? std::vector<float>{} : copy_of(weights, "lm_head.weight");
+    embed_ = take({"model.embed_tokens.weight"});
+    norm_ = take({"model.norm.weight"});
+    lm_head_ = config.tied_embeddings ? std::span<const float>{} : take({"lm_head.weight"});
+  };
+  ArenaFill count(weights, nullptr);
+  load(count);
+  arena_.reset(count.floats);
+  ArenaFill fill(weights, &arena_);
+  load(fill);
 
   // The KV buffers, exactly as the layout says (its byte counts are what kv_bytes_allocated reports).
   stores_.clear();
@@ -206,7 +224,7 @@ void CpuBackend::op_reinject(const OpDesc& op) {
     }
 }
 
-void CpuBackend::op_norm(const OpDesc& op, const std::vector<float>& weight) {
+void CpuBackend::op_norm(const OpDesc& op, std::span<const float> weight) {
   const std::int64_t r0 = row0(op);
   cpu::rmsnorm({x_.data() + r0 * d_, weight.data(), xn_.data() + r0 * d_, op.rows, d_, 0, 0, config_.norm_eps});
 }

@@ -2,11 +2,13 @@
 // the oracle the CUDA backend and the tests compare against.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "engine/core/backend.hpp"
 #include "engine/cpu/rope.hpp"
+#include "engine/cpu/weight_arena.hpp"
 
 namespace looplab {
 
@@ -32,15 +34,15 @@ class CpuBackend final : public Backend {
 
  private:
   struct Layer {
-    std::vector<float> attn_norm;     // (d)
-    std::vector<float> wqkv;          // (Hq*dh + 2*Hkv*dh, d): q_proj, k_proj, v_proj stacked
-    std::vector<float> wo;            // (d, Hq*dh)
-    std::vector<float> q_norm, k_norm;  // (dh) when qk_norm
-    std::vector<float> gate_w;        // (Hq, dh) when plt
-    std::vector<float> gate_b;        // (Hq) when plt
-    std::vector<float> mlp_norm;      // (d)
-    std::vector<float> w_gate_up;     // (2*ffn, d): gate_proj, up_proj stacked
-    std::vector<float> w_down;        // (d, ffn)
+    std::span<const float> attn_norm;     // (d)
+    std::span<const float> wqkv;          // (Hq*dh + 2*Hkv*dh, d): q_proj, k_proj, v_proj stacked
+    std::span<const float> wo;            // (d, Hq*dh)
+    std::span<const float> q_norm, k_norm;  // (dh) when qk_norm
+    std::span<const float> gate_w;        // (Hq, dh) when plt
+    std::span<const float> gate_b;        // (Hq) when plt
+    std::span<const float> mlp_norm;      // (d)
+    std::span<const float> w_gate_up;     // (2*ffn, d): gate_proj, up_proj stacked
+    std::span<const float> w_down;        // (d, ffn)
   };
   // One KvLayout buffer: K and V, each (layers, B, Hkv, tokens, dh).
   struct KvStore {
@@ -66,7 +68,7 @@ class CpuBackend final : public Backend {
 
   void op_embed(const OpDesc& op);
   void op_reinject(const OpDesc& op);
-  void op_norm(const OpDesc& op, const std::vector<float>& weight);
+  void op_norm(const OpDesc& op, std::span<const float> weight);
   void op_gemm(const OpDesc& op);
   void op_rope_kv_append(const OpDesc& op);
   void op_attn_global(const OpDesc& op);
@@ -78,9 +80,10 @@ class CpuBackend final : public Backend {
   ModelConfig config_;
   std::int64_t d_ = 0, qd_ = 0, kvd_ = 0, ld_qkv_ = 0, ffn_ = 0, vocab_ = 0, loops_ = 1;
   std::vector<Layer> layers_;
-  std::vector<float> embed_;    // (vocab, d)
-  std::vector<float> norm_;     // (d)
-  std::vector<float> lm_head_;  // (vocab, d); empty when tied (embed_ is used)
+  cpu::WeightArena arena_;       // holds every weight below, in this order
+  std::span<const float> embed_;    // (vocab, d)
+  std::span<const float> norm_;     // (d)
+  std::span<const float> lm_head_;  // (vocab, d); empty when tied (embed_ is used)
   std::vector<KvStore> stores_;
   std::vector<std::int32_t> store_of_loop_;  // 1-based loop -> index into stores_
   cpu::RopeTable rope_;

@@ -1,14 +1,17 @@
 // CPU kernels against plain loops: matmul_nt (strides, accumulate, odd sizes), attention over a
-// ring, RMSNorm, RoPE preserving norms.
+// ring, RMSNorm, RoPE preserving norms; the weight arena.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/cpu/attention.hpp"
 #include "engine/cpu/matmul.hpp"
 #include "engine/cpu/rmsnorm.hpp"
 #include "engine/cpu/rope.hpp"
+#include "engine/cpu/weight_arena.hpp"
 
 using namespace looplab;
 
@@ -91,4 +94,27 @@ TEST(CpuOps, RmsNormAndRope) {
   EXPECT_NEAR(v[2], 3 * std::cos(5.0) + std::sin(5.0), 1e-5);
   EXPECT_NEAR(v[0] * v[0] + v[2] * v[2], 10.0, 1e-4);
   EXPECT_NEAR(v[1] * v[1] + v[3] * v[3], 20.0, 1e-4);
+}
+
+// The arena starts on a 2 MiB boundary, hands out zeroed floats back to back, refuses to hand
+// out more than it reserved, and can be reset to another size.
+TEST(CpuOps, WeightArenaIsAlignedContiguousAndBounded) {
+  cpu::WeightArena a;
+  a.reset(1000);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(a.data()) % (std::uintptr_t{2} << 20), 0u);
+  const std::span<float> x = a.take(600), y = a.take(400);
+  EXPECT_EQ(x.data(), a.data());
+  EXPECT_EQ(y.data(), x.data() + 600);
+  for (float v : x) ASSERT_EQ(v, 0.0f);
+  y[399] = 1.5f;  // the last float is writable
+  EXPECT_EQ(a.used(), 1000u);
+  EXPECT_THROW(a.take(1), std::logic_error);
+  a.reset(3u << 20);  // 12 MiB: more than one huge page
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(a.data()) % (std::uintptr_t{2} << 20), 0u);
+  std::span<float> big = a.take(3u << 20);
+  big.back() = 2.0f;
+  EXPECT_EQ(big.front(), 0.0f);
+  a.reset(0);
+  EXPECT_EQ(a.data(), nullptr);
+  EXPECT_EQ(a.capacity(), 0u);
 }
