@@ -1,9 +1,10 @@
 // host_records: runs the CPU backend over the five variants and writes measured op records in the
 // format `looplab calibrate` reads (simulator/host/host_records.cpp times each plan op with a
-// StepObserver; each op keeps its median over --repeats generations). It stands in for the
-// profiler's host tracer until `looplab run` writes records itself.
+// StepObserver; each op keeps its median over --repeats generations, taken round-robin over the
+// configurations). It stands in for the profiler's host tracer until `looplab run` writes records.
 //   host_records [--model small] [--steps 24] [--repeats 5] [--out host-records.json] [--hardware host]
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -16,16 +17,27 @@ namespace {
 
 using namespace looplab;
 
+constexpr const char* kUsage =
+    "usage: host_records [--model small] [--steps 24] [--repeats 5] [--out host-records.json] [--hardware host]\n"
+    "Times every plan op of the CPU backend over the five variants (L = 2, batch 1 and 4, prompts 16\n"
+    "and 96), the repeats round-robin over the configurations, each op's median kept; writes the\n"
+    "records `looplab calibrate` reads. Run it on one thread (OMP_NUM_THREADS=1) on a quiet machine.\n";
+
 int run(int argc, char** argv) {
   std::string model = "small", out = "host-records.json", hardware = "host";
   std::int64_t steps = 24, repeats = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (i + 1 >= argc) throw InputError(argv[i], "needs a value");
     if (!std::strcmp(argv[i], "--model")) model = argv[i + 1];
     else if (!std::strcmp(argv[i], "--out")) out = argv[i + 1];
     else if (!std::strcmp(argv[i], "--hardware")) hardware = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--steps")) steps = std::stoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeats")) repeats = std::stoll(argv[i + 1]);
-    else throw InputError(argv[i], "unknown option (--model, --steps, --repeats, --out, --hardware)");
+    else if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoll(argv[i + 1]);
+    else throw InputError(argv[i], "unknown option (--model, --steps, --repeats, --out, --hardware, --help)");
   }
   if (steps < 1 || repeats < 1) throw InputError("steps", "--steps and --repeats must be >= 1");
   HostRecordOptions options;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <memory>
 
 #include "engine/core/error.hpp"
 #include "engine/core/observer.hpp"
@@ -48,43 +50,68 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
   records.hardware = o.hardware;
   records.engine_commit = build_commit();
   records.launch = LaunchMode::stream;
+
+  // Every (model, variant, batch, prompt) lives at once, and the repeats go round-robin over
+  // them: a machine's slow drift (frequency, a neighbour's load, which lasts for seconds) then
+  // lands on every configuration alike instead of biasing the one measured at the time.
+  struct Config {
+    std::string label;
+    ModelConfig config;
+    Weights weights;
+    std::unique_ptr<CpuBackend> backend;
+    std::unique_ptr<Session> session;
+    std::unique_ptr<OpTimer> timer;
+    std::vector<std::int32_t> prompts;
+    std::vector<std::vector<StepRecord>> runs;
+  };
+  std::deque<Config> configs;  // a deque: sessions hold references to their config and weights
   for (const std::string& model : o.models)
     for (Variant v : o.variants)
       for (std::int64_t batch : o.batches)
         for (std::int64_t prompt : o.prompts) {
-          ModelConfig c = load_model(model);
-          c.variant = v;
-          c.loops = o.loops;
-          const Weights w = random_weights(c, 1234);
-          CpuBackend backend;
-          Session session(c, w, backend, {batch, prompt + o.steps, prompt});
-          OpTimer timer(c);
-          session.set_observer(&timer);
-          // A warm-up generation (not recorded), then the measured repeats.
-          const std::vector<std::int32_t> prompts = random_prompts(7, batch, prompt, c.vocab);
-          generate(session, prompts, 4);
-          std::vector<std::vector<StepRecord>> runs;
-          for (std::int64_t r = 0; r < o.repeats; ++r) {
-            timer.steps.clear();
-            session.reset();
-            generate(session, prompts, o.steps);
-            runs.push_back(std::move(timer.steps));
-          }
-          // Each op's median over the repeats: a busy machine's stalls hit single repeats.
-          for (std::size_t s = 0; s < runs[0].size(); ++s) {
-            StepRecord rec = runs[0][s];
-            std::vector<double> t(runs.size());
-            for (std::size_t op = 0; op < rec.op_time_s.size(); ++op) {
-              for (std::size_t r = 0; r < runs.size(); ++r) t[r] = runs[r][s].op_time_s[op];
-              std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-              rec.op_time_s[op] = t[t.size() / 2];
-            }
-            records.steps.push_back(std::move(rec));
-          }
-          if (progress)
-            progress(model + " " + std::string(to_string(v)) + " batch " + std::to_string(batch) + " prompt " +
-                     std::to_string(prompt) + ": " + std::to_string(records.steps.size()) + " steps");
+          Config& k = configs.emplace_back();
+          k.label = model + " " + std::string(to_string(v)) + " batch " + std::to_string(batch) + " prompt " +
+                    std::to_string(prompt);
+          k.config = load_model(model);
+          k.config.variant = v;
+          k.config.loops = o.loops;
+          k.weights = random_weights(k.config, 1234);
+          k.backend = std::make_unique<CpuBackend>();
+          k.session = std::make_unique<Session>(k.config, k.weights, *k.backend,
+                                                SessionOptions{batch, prompt + o.steps, prompt});
+          k.timer = std::make_unique<OpTimer>(k.config);
+          k.session->set_observer(k.timer.get());
+          k.prompts = random_prompts(7, batch, prompt, k.config.vocab);
         }
+  for (std::int64_t r = 0; r < o.repeats; ++r) {
+    for (Config& k : configs) {
+      // The other configurations ran in between: one unrecorded prefill brings this one's
+      // weights back into the caches, as a server running one model would find them.
+      k.session->reset();
+      generate(*k.session, k.prompts, 1);
+      k.timer->steps.clear();
+      k.session->reset();
+      generate(*k.session, k.prompts, o.steps);
+      k.runs.push_back(std::move(k.timer->steps));
+      k.timer->steps.clear();
+    }
+    if (progress)
+      progress("repeat " + std::to_string(r + 1) + "/" + std::to_string(o.repeats) + " of " +
+               std::to_string(configs.size()) + " configurations");
+  }
+  // Each op's median over the repeats: a busy machine's stalls hit single repeats.
+  for (Config& k : configs) {
+    for (std::size_t s = 0; s < k.runs[0].size(); ++s) {
+      StepRecord rec = k.runs[0][s];
+      std::vector<double> t(k.runs.size());
+      for (std::size_t op = 0; op < rec.op_time_s.size(); ++op) {
+        for (std::size_t r = 0; r < k.runs.size(); ++r) t[r] = k.runs[r][s].op_time_s[op];
+        std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
+        rec.op_time_s[op] = t[t.size() / 2];
+      }
+      records.steps.push_back(std::move(rec));
+    }
+  }
   return records;
 }
 

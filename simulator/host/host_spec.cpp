@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -21,6 +22,32 @@ namespace looplab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Size in bytes of the highest-level data or unified cache of cpu0 under sysfs; 0 if none.
+double largest_sysfs_cache_bytes() {
+  double best = 0;
+  int best_level = 0;
+  for (int i = 0; i < 16; ++i) {
+    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i) + "/";
+    std::ifstream level_f(dir + "level"), type_f(dir + "type"), size_f(dir + "size");
+    int level = 0;
+    std::string type, size;
+    if (!(level_f >> level) || !(type_f >> type) || !(size_f >> size)) continue;
+    if (type == "Instruction" || size.empty()) continue;
+    double bytes = std::atof(size.c_str());
+    switch (size.back()) {
+      case 'K': bytes *= 1024; break;
+      case 'M': bytes *= 1024 * 1024; break;
+      case 'G': bytes *= 1024.0 * 1024 * 1024; break;
+      default: break;
+    }
+    if (level > best_level && bytes > 0) {
+      best_level = level;
+      best = bytes;
+    }
+  }
+  return best;
+}
 
 template <typename F>
 double median_seconds(int reps, F&& f) {
@@ -124,17 +151,19 @@ HardwareSpec measure_host_spec(const HostSpecOptions& a) {
 
   const double mem = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
   h.memory_bytes = measured(mem, "sysconf(_SC_PHYS_PAGES * _SC_PAGE_SIZE) on this host");
-  long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
-  std::string llc_src = "sysconf(_SC_LEVEL3_CACHE_SIZE): last-level cache as the OS reports it";
+  // The kernel's cache topology first: glibc's sysconf reads CPUID, which under a hypervisor can
+  // describe the host's whole socket (256 MiB where the guest's CPU sees a 32 MiB L3).
+  double llc = largest_sysfs_cache_bytes();
+  std::string llc_src = "/sys/devices/system/cpu/cpu0/cache: largest cache level the OS reports for cpu0";
   if (llc <= 0) {
-    llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    llc_src = "sysconf(_SC_LEVEL2_CACHE_SIZE): no L3 reported";
+    llc = static_cast<double>(std::max(sysconf(_SC_LEVEL3_CACHE_SIZE), sysconf(_SC_LEVEL2_CACHE_SIZE)));
+    llc_src = "sysconf(_SC_LEVEL3/2_CACHE_SIZE): last-level cache as the C library reports it";
   }
   if (llc <= 0) {
     llc = 1 << 20;
     llc_src = "no cache size reported; 1 MiB assumed";
   }
-  h.l2_bytes = measured(static_cast<double>(llc), llc_src);
+  h.l2_bytes = measured(llc, llc_src);
   h.sm_count = measured(threads, "omp_get_max_threads() on this host: cores the CPU backend uses");
   return h;
 }
