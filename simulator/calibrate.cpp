@@ -114,9 +114,10 @@ bool solve_subset(const std::vector<std::array<double, 3>>& cols, const std::vec
   return true;
 }
 
-KindFactors fit_kind_ls(const std::vector<OpSample>& s, const FitBasis& b) {
+// One alternating fit from a starting point x: its first assignment of records to bounds is the
+// one x implies (x_m = 0: all compute-bound, x_c = 0: all memory-bound).
+KindFactors fit_kind_from(const std::vector<OpSample>& s, std::array<double, 3> x) {
   KindFactors f;
-  std::array<double, 3> x = {1.0, 1.0, b.launch_s};
   std::vector<char> mem(s.size(), 2);  // 2: unassigned
   std::vector<std::array<double, 3>> cols(s.size());
   std::vector<double> t(s.size());
@@ -162,7 +163,57 @@ KindFactors fit_kind_ls(const std::vector<OpSample>& s, const FitBasis& b) {
   if (f.memory_fitted) f.memory_efficiency = 1.0 / x[kXm];
   if (f.compute_fitted) f.compute_efficiency = 1.0 / x[kXc];
   if (f.overhead_fitted) f.overhead_s = x[kO];
+  // A start that put every record on one bound leaves the other factor at 0: that efficiency
+  // gets the least value that keeps every record on the bound the fit gave it (the default 1
+  // could bind where the fit assumed it does not). E.g. CPU decode GEMMs whose weights sit in
+  // the cache follow their FLOPs, and DRAM bandwidth never limits them.
+  if (x[kXm] == 0 && used[kXc]) {
+    double least = 0;
+    for (const OpSample& o : s)
+      if (o.roof_compute_s > 0) least = std::max(least, o.roof_memory_s / (o.roof_compute_s * x[kXc]));
+    if (least > 0) {
+      f.memory_efficiency = least;
+      f.memory_fitted = true;
+    }
+  }
+  if (x[kXc] == 0 && used[kXm]) {
+    double least = 0;
+    for (const OpSample& o : s)
+      if (o.roof_memory_s > 0) least = std::max(least, o.roof_compute_s / (o.roof_memory_s * x[kXm]));
+    if (least > 0) {
+      f.compute_efficiency = least;
+      f.compute_fitted = true;
+    }
+  }
   return f;
+}
+
+// The alternating fit finds a local optimum that depends on the first assignment: from the
+// ceilings' ratio, a kind whose time follows its FLOPs (CPU attention: a dot product per query
+// and key) can be taken as memory-bound with a low efficiency, and then mispredicts the variants
+// that read fewer bytes for the same FLOPs. So it starts three times (the ceilings' assignment,
+// all compute-bound, all memory-bound) and keeps the fit with the least relative squared error.
+// Another start must beat the ceilings' by more than 10% of it: where FLOPs and bytes grow
+// together (norms, elementwise ops) every start explains the records equally well, and the
+// ceilings' assignment is the physically expected one.
+KindFactors fit_kind_ls(const std::vector<OpSample>& s, const FitBasis& b) {
+  const std::array<std::array<double, 3>, 3> starts = {{{1.0, 1.0, b.launch_s}, {0.0, 1.0, b.launch_s},
+                                                        {1.0, 0.0, b.launch_s}}};
+  KindFactors best;
+  double best_sse = 0;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const KindFactors f = fit_kind_from(s, starts[i]);
+    double sse = 0;
+    for (const OpSample& o : s) {
+      const double r = (sample_time_s(o, f, b) - o.measured_s) / o.measured_s;
+      sse += r * r;
+    }
+    if (i == 0 || sse < best_sse * 0.9) {
+      best = f;
+      best_sse = sse;
+    }
+  }
+  return best;
 }
 
 // Timing noise is one-sided and heavy-tailed (preemption, interrupts, a descheduled thread at a

@@ -1,10 +1,9 @@
 // Calibration: the fit recovers known per-kind factors from synthetic noisy records, reports
-// error before and after, round-trips through its file, and (with measured CPU records) meets
-// the host accuracy target.
+// error before and after, and round-trips through its file. The measured host check is in
+// test_calibrate_measured.cpp.
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -177,28 +176,40 @@ TEST(Calibration, BadRecordsNameTheKey) {
   }
 }
 
-// Hook for the measured check of the calibration issue: records of the CPU backend in the records
-// format (bench/simulator/host_records today, `looplab run` once the profiler writes them), and
-// the host spec of `looplab calibrate-host` (LOOPLAB_HOST_SPEC, else the records' hardware).
-// Fits on even steps, checks the host prediction of the odd steps: median step error <= 10%.
-TEST(CalibrationMeasured, HostMedianStepErrorAtMost10Percent) {
-  const char* file = std::getenv("LOOPLAB_HOST_RECORDS");
-  if (!file || !*file)
-    GTEST_SKIP() << "needs measured CPU-backend op records: set LOOPLAB_HOST_RECORDS=FILE (and LOOPLAB_HOST_SPEC)";
-  const RecordSet r = load_records(file);
-  const char* spec = std::getenv("LOOPLAB_HOST_SPEC");
-  const HardwareSpec hw = load_hardware(spec && *spec ? spec : r.hardware);
-  RecordSet fit_set = r, check_set = r;
-  fit_set.steps.clear();
-  check_set.steps.clear();
-  for (std::size_t i = 0; i < r.steps.size(); ++i) (i % 2 ? check_set : fit_set).steps.push_back(r.steps[i]);
-  ASSERT_FALSE(check_set.steps.empty());
-  const FitBasis basis = fit_basis(hw, Ceiling::measured, r.launch);
-  const Calibration cal = fit_calibration(samples_from_records(fit_set, hw, Ceiling::measured), basis,
-                                          {hw.name, r.engine_commit, "test", file}, Ceiling::measured, r.launch);
-  const ErrorSummary e = evaluate(samples_from_records(check_set, hw, Ceiling::measured), cal.kinds, basis);
-  EXPECT_LE(e.step_median, 0.10) << "op median " << e.op_median << ", step p90 " << e.step_p90;
-  std::printf("held-out steps: %lld ops, op median %.1f%% p90 %.1f%%; %lld steps, step median %.1f%% p90 %.1f%%\n",
-              static_cast<long long>(e.ops), 100 * e.op_median, 100 * e.op_p90, static_cast<long long>(e.steps),
-              100 * e.step_median, 100 * e.step_p90);
+// CPU attention follows its FLOPs (a dot product per query and key): two groups of records
+// with the same FLOPs and half the bytes (clp vs clp_share: own caches vs one shared cache)
+// take the same time. From the ceilings' ratio the records look memory-bound (bytes/bandwidth
+// is 3x or 1.5x FLOPs/peak); one memory efficiency cannot fit both groups, so the fit must
+// also start from "all compute-bound" and keep that, the better optimum.
+TEST(Calibration, FindsTheComputeBoundFitWhenTheCeilingsSayMemory) {
+  std::vector<OpSample> samples;
+  for (int i = 0; i < 40; ++i) {
+    OpSample s;
+    s.kind = OpKind::attn_global;
+    s.roof_compute_s = (1 + i % 10) * 1e-6;
+    s.roof_memory_s = s.roof_compute_s * (i < 20 ? 3.0 : 1.5);
+    s.flops = s.roof_compute_s * 1e12;
+    s.bytes = s.roof_memory_s * 1e11;
+    s.measured_s = s.roof_compute_s / 0.2 + 1e-6;  // compute efficiency 0.2, 1 us per op
+    s.step = i;
+    samples.push_back(s);
+  }
+  const FitBasis basis{0.0};
+  const Calibration cal = fit_calibration(samples, basis, {"h200", "synthetic", "now", "test"}, Ceiling::measured,
+                                          LaunchMode::graph);
+  const KindFactors& f = cal[OpKind::attn_global];
+  ASSERT_TRUE(f.compute_fitted);
+  EXPECT_NEAR(f.compute_efficiency, 0.2, 1e-6);
+  EXPECT_NEAR(f.overhead_s, 1e-6, 1e-12);
+  // Memory efficiency: the least that keeps every record compute-bound, 3 / 5 = 0.6.
+  EXPECT_NEAR(f.memory_efficiency, 0.6, 1e-9);
+  EXPECT_LT(cal.after.op_median, 1e-9);
+  EXPECT_LT(cal.after.step_p90, 1e-9);
+  // The memory-bound reading (the single start this fit used to make) is 20% off or worse.
+  KindFactors memory_only;
+  memory_only.memory_efficiency = 3.0 / 5.0 * 1.5;  // between the groups' two needs
+  memory_only.memory_fitted = true;
+  std::array<KindFactors, kOpKindCount> kinds{};
+  kinds[static_cast<std::size_t>(OpKind::attn_global)] = memory_only;
+  EXPECT_GT(evaluate(samples, kinds, basis).op_p90, 0.2);
 }
