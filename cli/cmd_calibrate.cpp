@@ -1,6 +1,7 @@
 // `looplab calibrate RECORDS.json`: fits per-op-kind efficiency factors to measured op times,
 // reports the error before and after, and saves the calibration with its provenance.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -23,8 +24,39 @@ struct CalibrateArgs {
   std::string ceiling = "measured";
   std::optional<std::string> out;
   std::optional<std::string> db;
+  std::optional<std::string> residuals;
   bool json = false;
 };
+
+// One CSV row per op record: what it was, what was measured, what the fit predicts. Rows follow
+// the samples' order (steps in record order, ops in plan order).
+void write_residuals(const std::string& file, const RecordSet& r, const std::vector<OpSample>& samples,
+                     const Calibration& cal, const FitBasis& basis) {
+  std::ofstream f(file);
+  if (!f) throw InputError("residuals", "cannot write '" + file + "'");
+  f << "step,model,variant,loops,phase,batch,context,op,name,kind,rows,flops,bytes,roof_compute_s,"
+       "roof_memory_s,measured_s,before_s,after_s\n";
+  const std::array<KindFactors, kOpKindCount> uncalibrated{};
+  std::size_t i = 0;
+  for (std::size_t st = 0; st < r.steps.size(); ++st) {
+    const StepRecord& rec = r.steps[st];
+    const StepPlan plan = plan_step(rec.config, rec.shape);
+    for (std::size_t op = 0; op < plan.ops.size(); ++op, ++i) {
+      const OpSample& s = samples.at(i);
+      const auto k = static_cast<std::size_t>(s.kind);
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%zu,%s,%s,%lld,%s,%lld,%lld,%zu,%s,%s,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", st,
+                    rec.config.name.c_str(), std::string(to_string(rec.config.variant)).c_str(),
+                    static_cast<long long>(rec.config.loops), std::string(to_string(rec.shape.phase)).c_str(),
+                    static_cast<long long>(rec.shape.batch), static_cast<long long>(rec.shape.context_len), op,
+                    op_name(plan.ops[op]).c_str(), std::string(to_string(s.kind)).c_str(),
+                    static_cast<long long>(plan.ops[op].rows), s.flops, s.bytes, s.roof_compute_s, s.roof_memory_s,
+                    s.measured_s, sample_time_s(s, uncalibrated[k], basis), sample_time_s(s, cal.kinds[k], basis));
+      f << buf;
+    }
+  }
+  if (!f.flush()) throw InputError("residuals", "cannot write '" + file + "'");
+}
 
 void print_error_row(const char* label, const ErrorSummary& e) {
   std::printf("  %-8s ops: median %7s  p90 %7s   steps: median %7s  p90 %7s\n", label,
@@ -41,6 +73,7 @@ Registered register_calibrate(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--out", a->out, "save the calibration to FILE (use it with predict --calibration FILE)");
   sub->add_option("--db", a->db, "also add it to this results store (prints its id for --calibration ID)");
+  sub->add_option("--residuals", a->residuals, "write one CSV row per op record: measured, predicted before and after");
   sub->add_flag("--json", a->json, "print the calibration as JSON");
   return {sub, [a] {
             const RecordSet r = load_records(a->records);
@@ -52,6 +85,7 @@ Registered register_calibrate(CLI::App& root) {
                                              std::filesystem::path(a->records).filename().string()};
             const Calibration cal =
                 fit_calibration(samples, fit_basis(hw, *ceiling, r.launch), prov, *ceiling, r.launch);
+            if (a->residuals) write_residuals(*a->residuals, r, samples, cal, fit_basis(hw, *ceiling, r.launch));
             if (a->out) save_calibration(cal, *a->out);
             std::int64_t stored_id = 0;
             if (a->db) stored_id = store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records);

@@ -15,6 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/plan.hpp"
+#include "simulator/op_cost.hpp"
+#include "simulator/records.hpp"
 #include "store/store.hpp"
 #include "tests/profiler/trace_check.hpp"
 #include "tests/store/host_spec.hpp"
@@ -245,4 +248,68 @@ TEST(Cli, SweepIntoTheStoreMatchesItsCsv) {
   }
   EXPECT_GT(on_front, 0);
   EXPECT_LT(on_front, 40);
+}
+
+// `looplab calibrate --residuals`: one CSV row per op record, in record order, with the measured
+// time as given and the fitted prediction. The records are made from known per-op times (1.5x
+// the host spec's roofline, plus 2 us), so the fit reproduces them to rounding.
+TEST(Cli, CalibrateWritesOneResidualRowPerOpRecord) {
+  TempDir dir;
+  const std::string spec = looplab::testing::write_host_spec(dir.path()).string();
+  const HardwareSpec hw = load_hardware(spec);
+  RecordSet rec;
+  rec.hardware = "host";
+  rec.engine_commit = "test";
+  rec.launch = LaunchMode::stream;
+  std::size_t ops = 0;
+  for (Variant v : {Variant::vanilla, Variant::plt})
+    for (std::int64_t ctx : {8, 12, 16, 20}) {
+      ModelConfig c = load_model("tiny");
+      c.variant = v;
+      const StepShape shape{Phase::decode, 2, ctx};
+      const StepPlan plan = plan_step(c, shape);
+      const CostParams params = make_cost_params(c, hw, {LaunchMode::stream});
+      StepRecord s{c, shape, {}};
+      for (const OpDesc& op : plan.ops) {
+        const OpCost cost = cost_op(op, params);
+        s.op_time_s.push_back(1.5 * std::max(cost.compute_s, cost.memory_s) + 2e-6);
+      }
+      ops += s.op_time_s.size();
+      rec.steps.push_back(std::move(s));
+    }
+  const std::string records = (dir / "records.json").string(), csv = (dir / "residuals.csv").string();
+  std::ofstream(records) << records_to_json(rec).dump();
+  Result r = run({"calibrate", records, "--hardware", spec, "--residuals", csv}, dir.path());
+  ASSERT_EQ(r.rc, 0) << r.err;
+
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "step,model,variant,loops,phase,batch,context,op,name,kind,rows,flops,bytes,roof_compute_s,"
+                  "roof_memory_s,measured_s,before_s,after_s");
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string cell; std::getline(ls, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  ASSERT_EQ(rows.size(), ops);
+  std::size_t i = 0;
+  for (std::size_t st = 0; st < rec.steps.size(); ++st)
+    for (std::size_t op = 0; op < rec.steps[st].op_time_s.size(); ++op, ++i) {
+      SCOPED_TRACE("row " + std::to_string(i));
+      ASSERT_EQ(rows[i].size(), 18u);
+      EXPECT_EQ(rows[i][0], std::to_string(st));
+      EXPECT_EQ(rows[i][2], st < 4 ? "vanilla" : "plt");
+      EXPECT_EQ(rows[i][7], std::to_string(op));
+      const double measured = std::stod(rows[i][15]), after = std::stod(rows[i][17]);
+      EXPECT_NEAR(measured, rec.steps[st].op_time_s[op], 1e-5 * measured);
+      EXPECT_NEAR(after, measured, 0.01 * measured);
+    }
+  // Bad output path: exit 2 naming the option.
+  Result bad = run({"calibrate", records, "--hardware", spec, "--residuals", (dir / "no/such/dir.csv").string()},
+                   dir.path());
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_EQ(bad.err.rfind("looplab: error: residuals:", 0), 0u) << bad.err;
 }
