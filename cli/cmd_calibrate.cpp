@@ -1,10 +1,12 @@
-// `looplab calibrate RECORDS.json`: fits per-op-kind efficiency factors to measured op times,
-// reports the error before and after, and saves the calibration with its provenance.
+// `looplab calibrate RECORDS.json | --runs ID,...`: fits per-op-kind efficiency factors to measured
+// op times (a records file, or runs of `looplab run` in the store), reports the error before and
+// after, and saves the calibration with its provenance.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "cli/cmd_calibrate_store.hpp"
 #include "cli/commands.hpp"
@@ -20,6 +22,7 @@ namespace {
 
 struct CalibrateArgs {
   std::string records;
+  std::vector<std::int64_t> runs;
   std::optional<std::string> hardware;
   std::string ceiling = "measured";
   std::optional<std::string> out;
@@ -67,28 +70,49 @@ void print_error_row(const char* label, const ErrorSummary& e) {
 Registered register_calibrate(CLI::App& root) {
   auto* sub = root.add_subcommand("calibrate", "fit per-op-kind efficiency factors to measured op records");
   auto a = std::make_shared<CalibrateArgs>();
-  sub->add_option("records", a->records, "records JSON (format in docs/simulator.md)")->required();
+  sub->add_option("records", a->records, "records JSON (format in docs/simulator.md); or --runs");
+  sub->add_option("--runs", a->runs, "instead of a records file: measured runs in the store --db (ids, comma-separated)")
+      ->delimiter(',');
   sub->add_option("--hardware", a->hardware, "spec the records ran on (default: the records' own)");
   sub->add_option("--ceiling", a->ceiling, "measured | datasheet: the ceiling the efficiencies are relative to")
       ->capture_default_str();
   sub->add_option("--out", a->out, "save the calibration to FILE (use it with predict --calibration FILE)");
-  sub->add_option("--db", a->db, "also add it to this results store (prints its id for --calibration ID)");
+  sub->add_option("--db", a->db,
+                  "also add it to this results store (prints its id for --calibration ID); with --runs, the store "
+                  "the runs are read from (default looplab.db)");
   sub->add_option("--residuals", a->residuals, "write one CSV row per op record: measured, predicted before and after");
   sub->add_flag("--json", a->json, "print the calibration as JSON");
   return {sub, [a] {
-            const RecordSet r = load_records(a->records);
-            const HardwareSpec hw = load_hardware(a->hardware ? *a->hardware : r.hardware);
+            if (a->records.empty() == a->runs.empty())
+              throw InputError("records", "give a records file or --runs ID,... (one of the two)");
             auto ceiling = parse_ceiling(a->ceiling);
             if (!ceiling) throw InputError("ceiling", "'" + a->ceiling + "' is not one of measured, datasheet");
+            RecordSet r;
+            HardwareSpec hw;
+            std::string source;
+            if (!a->runs.empty()) {
+              // Runs of `looplab run`: their store is --db (read first, the calibration added after).
+              if (!a->db) a->db = "looplab.db";
+              r = records_from_runs(*a->db, a->runs, hw);
+              if (a->hardware) hw = load_hardware(*a->hardware);
+              source = "runs";
+              for (std::size_t i = 0; i < a->runs.size(); ++i) source += (i ? "," : " ") + std::to_string(a->runs[i]);
+              source += " of " + std::filesystem::path(*a->db).filename().string();
+            } else {
+              r = load_records(a->records);
+              hw = load_hardware(a->hardware ? *a->hardware : r.hardware);
+              source = std::filesystem::path(a->records).filename().string();
+            }
             const std::vector<OpSample> samples = samples_from_records(r, hw, *ceiling);
-            const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(),
-                                             std::filesystem::path(a->records).filename().string()};
+            const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(), source};
             const Calibration cal =
                 fit_calibration(samples, fit_basis(hw, *ceiling, r.launch), prov, *ceiling, r.launch);
             if (a->residuals) write_residuals(*a->residuals, r, samples, cal, fit_basis(hw, *ceiling, r.launch));
             if (a->out) save_calibration(cal, *a->out);
             std::int64_t stored_id = 0;
-            if (a->db) stored_id = store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records);
+            if (a->db)
+              stored_id = store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records,
+                                            a->runs.empty() ? std::nullopt : std::optional<std::int64_t>(a->runs[0]));
             if (a->json) {
               std::cout << calibration_to_json(cal).dump(2) << "\n";
               return 0;

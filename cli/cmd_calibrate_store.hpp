@@ -2,10 +2,14 @@
 // and saving a fitted calibration with its hardware spec (`looplab calibrate --db`).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include <vector>
 
 #include "simulator/calibration.hpp"
 #include "simulator/hardware.hpp"
+#include "simulator/records.hpp"
 
 namespace looplab::cli {
 
@@ -13,8 +17,14 @@ namespace looplab::cli {
 // `db`. Throws InputError("calibration", ...) when it is neither.
 Calibration resolve_calibration(const std::string& file_or_id, const std::string& db);
 
+// Op records of measured runs in the store (`looplab calibrate --runs`): one StepRecord per step
+// of each run, each op's time its median over the run's repeats (device time on a GPU, the host
+// span on a CPU). `spec` receives the hardware spec the first run was predicted with. Throws
+// InputError("runs", ...) for a missing or incomplete run, or runs on different hardware.
+RecordSet records_from_runs(const std::string& db, const std::vector<std::int64_t>& runs, HardwareSpec& spec);
+
 // Adds the calibration (its JSON as params) with the hardware spec it was fitted on; returns its id.
 std::int64_t store_calibration(const Calibration& c, const HardwareSpec& hw, const std::string& db,
-                               const std::string& method);
+                               const std::string& method, std::optional<std::int64_t> source_run = {});
 
 }  // namespace looplab::cli

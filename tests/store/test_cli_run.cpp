@@ -313,3 +313,44 @@ TEST(Cli, CalibrateWritesOneResidualRowPerOpRecord) {
   EXPECT_EQ(bad.rc, 2);
   EXPECT_EQ(bad.err.rfind("looplab: error: residuals:", 0), 0u) << bad.err;
 }
+
+// `looplab calibrate --runs`: the op times of `looplab run` in the store are the records (each
+// op's median over the repeats), the spec is the one the runs were predicted with, and the
+// calibration goes into the same store with its first run as source.
+TEST(Cli, CalibrateFromStoredRuns) {
+  TempDir dir;
+  const std::string db = (dir / "l.db").string(), spec = looplab::testing::write_host_spec(dir.path()).string();
+  for (const char* variant : {"plt", "looped"}) {
+    Result r = run({"run", "--model", "tiny", "--variant", variant, "--backend", "cpu", "--decode-steps", "4",
+                    "--repeat", "3", "--db", db, "--hardware", spec},
+                   dir.path());
+    ASSERT_EQ(r.rc, 0) << r.err;
+  }
+  Result r = run({"calibrate", "--runs", "1,2", "--db", db, "--json"}, dir.path());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["provenance"]["records"], "runs 1,2 of l.db");
+  EXPECT_EQ(j["provenance"]["hardware"], "host");
+  EXPECT_EQ(j["error"]["after"]["steps"], 10);  // 2 runs x (prefill + 4 decode steps)
+  std::size_t ops = 0;
+  for (Variant v : {Variant::plt, Variant::looped}) {
+    ModelConfig c = load_model("tiny");
+    c.variant = v;
+    ops += plan_step(c, {Phase::prefill, 1, 32}).ops.size() + 4 * plan_step(c, {Phase::decode, 1, 33}).ops.size();
+  }
+  EXPECT_EQ(j["error"]["after"]["ops"].get<std::size_t>(), ops);
+  EXPECT_LT(j["error"]["after"]["op_median"].get<double>(), j["error"]["before"]["op_median"].get<double>());
+
+  auto s = store::open_store(db, store::OpenMode::read_only);
+  const auto cals = s->calibrations();
+  ASSERT_EQ(cals.size(), 1u);
+  EXPECT_EQ(cals[0].source_run, std::optional<store::RunId>(1));
+  EXPECT_NE(cals[0].method.find("runs 1,2"), std::string::npos) << cals[0].method;
+
+  Result missing = run({"calibrate", "--runs", "9", "--db", db}, dir.path());
+  EXPECT_EQ(missing.rc, 2);
+  EXPECT_EQ(missing.err.rfind("looplab: error: runs: no run 9", 0), 0u) << missing.err;
+  Result both = run({"calibrate", "records.json", "--runs", "1", "--db", db}, dir.path());
+  EXPECT_EQ(both.rc, 2);
+  EXPECT_EQ(both.err.rfind("looplab: error: records:", 0), 0u) << both.err;
+}
