@@ -167,21 +167,22 @@ KindFactors fit_kind_from(const std::vector<OpSample>& s, std::array<double, 3> 
   // gets the least value that keeps every record on the bound the fit gave it (the default 1
   // could bind where the fit assumed it does not). E.g. CPU decode GEMMs whose weights sit in
   // the cache follow their FLOPs, and DRAM bandwidth never limits them.
-  if (x[kXm] == 0 && used[kXc]) {
-    double least = 0;
+  // least(a, b, xb): the smallest efficiency on roof time a with a / eff <= b * xb for every record.
+  auto least = [&s](double OpSample::*a, double OpSample::*b, double xb) {
+    double v = 0;
     for (const OpSample& o : s)
-      if (o.roof_compute_s > 0) least = std::max(least, o.roof_memory_s / (o.roof_compute_s * x[kXc]));
-    if (least > 0) {
-      f.memory_efficiency = least;
+      if (o.*b > 0) v = std::max(v, o.*a / (o.*b * xb));
+    return v;
+  };
+  if (x[kXm] == 0 && used[kXc]) {
+    if (const double v = least(&OpSample::roof_memory_s, &OpSample::roof_compute_s, x[kXc]); v > 0) {
+      f.memory_efficiency = v;
       f.memory_fitted = true;
     }
   }
   if (x[kXc] == 0 && used[kXm]) {
-    double least = 0;
-    for (const OpSample& o : s)
-      if (o.roof_memory_s > 0) least = std::max(least, o.roof_compute_s / (o.roof_memory_s * x[kXm]));
-    if (least > 0) {
-      f.compute_efficiency = least;
+    if (const double v = least(&OpSample::roof_compute_s, &OpSample::roof_memory_s, x[kXm]); v > 0) {
+      f.compute_efficiency = v;
       f.compute_fitted = true;
     }
   }
