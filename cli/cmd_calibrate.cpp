@@ -105,9 +105,9 @@ Registered register_calibrate(CLI::App& root) {
             }
             const std::vector<OpSample> samples = samples_from_records(r, hw, *ceiling);
             const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(), source};
-            const Calibration cal =
-                fit_calibration(samples, fit_basis(hw, *ceiling, r.launch), prov, *ceiling, r.launch);
-            if (a->residuals) write_residuals(*a->residuals, r, samples, cal, fit_basis(hw, *ceiling, r.launch));
+            const FitBasis basis = fit_basis(hw, *ceiling, r.launch);
+            const Calibration cal = fit_calibration(samples, basis, prov, *ceiling, r.launch);
+            if (a->residuals) write_residuals(*a->residuals, r, samples, cal, basis);
             if (a->out) save_calibration(cal, *a->out);
             std::int64_t stored_id = 0;
             if (a->db)

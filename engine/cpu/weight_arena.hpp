@@ -1,10 +1,9 @@
 // WeightArena: every weight of a CpuBackend in one 2 MiB-aligned block, tensors back to back,
-// advised for transparent huge pages (Linux). Why: separately allocated tensors land on scattered
-// 4 KiB pages (or, huge-page aligned one by one, all start at cache set 0), so which of them
-// collide in the last-level cache depends on the allocation, and decode GEMMs of one shape
-// measured 10-25% apart between two identical configurations. One contiguous block spreads a
-// model that fits in the cache evenly over its sets, the same way every run, and needs 512x fewer
-// TLB entries.
+// advised for transparent huge pages (Linux). Why: with each tensor a separate allocation on
+// scattered 4 KiB pages, which tensors collide in the last-level cache depends on the
+// allocation, and two identical configurations in one process timed decode GEMMs of one shape
+// up to 24% apart (within 8% with this block; docs/simulator.md). Where the kernel grants huge
+// pages, the block also needs far fewer TLB entries.
 #pragma once
 #include <cstddef>
 #include <memory>

@@ -55,7 +55,6 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
   // them: a machine's slow drift (frequency, a neighbour's load, which lasts for seconds) then
   // lands on every configuration alike instead of biasing the one measured at the time.
   struct Config {
-    std::string label;
     ModelConfig config;
     Weights weights;
     std::unique_ptr<CpuBackend> backend;
@@ -70,8 +69,6 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
       for (std::int64_t batch : o.batches)
         for (std::int64_t prompt : o.prompts) {
           Config& k = configs.emplace_back();
-          k.label = model + " " + std::string(to_string(v)) + " batch " + std::to_string(batch) + " prompt " +
-                    std::to_string(prompt);
           k.config = load_model(model);
           k.config.variant = v;
           k.config.loops = o.loops;
