@@ -141,6 +141,11 @@ struct Capture {
   std::vector<MarkerRange> nvtx;     // paired from device.markers
   std::int64_t dropped_records = 0; // CUPTI records lost in this window
   std::int64_t buffers_allocated_in_window = 0;  // CUPTI buffers the pool had to add while measuring
+  // Op attributions lost in this window (count_lost_attributions in attribution.hpp): plan ops
+  // whose correlation push failed, plus device records (kernels, copies, sets) launched inside a
+  // plan op whose external correlation is missing, or attributed to an op this window never ran.
+  // Their time is missing from the per-op device time. Always 0 with the host tracer.
+  std::int64_t lost_attributions = 0;
 };
 
 }  // namespace looplab::profiler

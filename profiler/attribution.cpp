@@ -1,9 +1,13 @@
-// Joins CUPTI device records to plan ops through external correlation ids, and pairs NVTX
-// marker records into ranges. Pure functions: tested with hand-built records.
+// Joins CUPTI device records to plan ops through external correlation ids, counts the joins that
+// were lost, and pairs NVTX marker records into ranges. Pure functions: tested with hand-built
+// records.
 #include "profiler/attribution.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace looplab::profiler {
@@ -29,6 +33,40 @@ AttributionStats attribute(DeviceActivity& a) {
   for (MemsetActivity& m : a.memsets)
     if ((m.op = find(m.correlation_id))) ++s.copies_attributed;
   return s;
+}
+
+std::int64_t count_lost_attributions(const Capture& c, const std::vector<OpRef>& failed_pushes) {
+  using Key = std::pair<std::int64_t, std::uint32_t>;
+  std::set<Key> ran, failed;
+  for (const OpRef& r : failed_pushes) failed.insert({r.step, r.op_index});
+  // Host spans of the ops whose id was pushed, by start time; spans of one thread never overlap.
+  std::vector<std::pair<std::int64_t, std::int64_t>> pushed;
+  for (const OpSpan& o : c.ops) {
+    ran.insert({o.step, o.op_index});
+    if (!failed.count({o.step, o.op_index})) pushed.push_back({o.start_ns, o.end_ns});
+  }
+  std::sort(pushed.begin(), pushed.end());
+  // The push precedes the span's start and the pop follows its end, so both ends are inside.
+  const auto inside_pushed_op = [&](std::int64_t t) {
+    auto it = std::upper_bound(pushed.begin(), pushed.end(), std::pair{t, INT64_MAX});
+    return it != pushed.begin() && std::prev(it)->second >= t;
+  };
+  std::unordered_map<std::uint32_t, std::int64_t> call_start;  // correlationId -> API call start
+  for (const ApiActivity& a : c.device.api_calls) call_start.emplace(a.correlation_id, a.start_ns);
+
+  auto lost = static_cast<std::int64_t>(failed_pushes.size());
+  const auto check = [&](const std::optional<OpRef>& op, std::uint32_t correlation_id) {
+    if (op) {
+      lost += ran.count({op->step, op->op_index}) ? 0 : 1;
+      return;
+    }
+    auto it = call_start.find(correlation_id);
+    if (it != call_start.end() && inside_pushed_op(it->second)) ++lost;
+  };
+  for (const KernelActivity& k : c.device.kernels) check(k.op, k.correlation_id);
+  for (const MemcpyActivity& m : c.device.memcpys) check(m.op, m.correlation_id);
+  for (const MemsetActivity& m : c.device.memsets) check(m.op, m.correlation_id);
+  return lost;
 }
 
 std::vector<OpDeviceTime> device_time_per_op(const Capture& capture) {

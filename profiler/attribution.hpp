@@ -29,6 +29,19 @@ struct AttributionStats {
 // of kLooplabCorrelationKind; others stay unattributed (work outside any plan op).
 AttributionStats attribute(DeviceActivity& activity);
 
+// Op attributions lost in a capture whose records went through attribute():
+//  - one per plan op in `failed_pushes`: its correlation id was never pushed, so whatever it
+//    launched carries no op (those records are not counted again);
+//  - one per kernel, memcpy or memset without an op whose launching API call (the api_calls
+//    record with its correlationId) started inside a host op span: its external correlation
+//    record is missing (dropped, or never made);
+//  - one per kernel, memcpy or memset attributed to a (step, op) with no host op span in the
+//    capture: an id from outside this window, or a step counter out of step with the host's.
+// Records launched outside every op span (graph replays, sampling, copies between steps) are
+// not losses. Op spans are taken to come from the one thread that drives the session.
+std::int64_t count_lost_attributions(const Capture& capture,
+                                     const std::vector<OpRef>& failed_pushes = {});
+
 // Device time of each host op span: for capture.ops[i], the summed duration and count of the
 // kernels attributed to (ops[i].step, ops[i].op_index).
 struct OpDeviceTime {

@@ -21,16 +21,22 @@ class RangeSink {
   virtual void push(const std::string& name) = 0;
   virtual void pop() = 0;
 };
-// Pushes to and pops from the looplab NVTX domain (no-ops when NVTX is compiled out).
+// Pushes to and pops from the NVTX domain "looplab", created once, at this function's first call;
+// no-ops that call no NVTX function at all when NVTX is compiled out.
 RangeSink& nvtx_sink();
 
-// One NVTX push/pop range for a scope.
+// One NVTX push/pop range for a scope (pushed to `sink`, the NVTX domain unless a test says).
 class NvtxRange {
  public:
-  explicit NvtxRange(const std::string& name) { nvtx_sink().push(name); }
-  ~NvtxRange() { nvtx_sink().pop(); }
+  explicit NvtxRange(const std::string& name, RangeSink& sink = nvtx_sink()) : sink_(&sink) {
+    sink_->push(name);
+  }
+  ~NvtxRange() { sink_->pop(); }
   NvtxRange(const NvtxRange&) = delete;
   NvtxRange& operator=(const NvtxRange&) = delete;
+
+ private:
+  RangeSink* sink_;
 };
 
 class NvtxTracer final : public StepObserver {

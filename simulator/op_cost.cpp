@@ -70,8 +70,12 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
   OpCost c;
   const double E = p.bytes_per_element;
   const double M = static_cast<double>(op.rows), N = static_cast<double>(op.n), K = static_cast<double>(op.k);
-  // A layer's weights on a later pass of the same step come from L2 when the stack fits there.
-  const double weight_scale = (op.layer >= 0 && op.pass > 0 && p.stack_weights_in_l2) ? 0.0 : 1.0;
+  // A weight comes from DRAM the first time a step uses it, from L2 on a later use when the stack
+  // fits there. A layer's weights are first used on pass 0, except the PLT gate: loop 2 uses it
+  // first (pass 1 of a prefill; a cross-loop decode has only pass 0).
+  const bool later_use =
+      op.layer >= 0 && op.pass > 0 && (op.kind != OpKind::attn_local_gate || op.loop_lo > 2);
+  const double weight_scale = later_use && p.stack_weights_in_l2 ? 0.0 : 1.0;
   const double Hq = op.heads, Hkv = op.kv_heads, dh = op.head_dim;
 
   switch (op.kind) {

@@ -44,9 +44,10 @@ struct CostParams {
   std::array<double, kOpKindCount> s_per_flop{};  // 1 / (peak * compute efficiency of the kind)
   std::array<double, kOpKindCount> s_per_byte{};  // 1 / (bandwidth * memory efficiency)
   std::array<double, kOpKindCount> overhead_s{};
-  // Weight reuse rule: a layer's weights are read from DRAM on the first pass of a step; a later
-  // pass (looped variants) finds them in L2 only when the weights of the whole layer stack fit in
-  // L2, since the other N-1 layers' weights stream through L2 between two uses of one layer.
+  // Weight reuse rule: a layer's weights are read from DRAM on the first pass of a step that uses
+  // them (pass 0; pass 1 for the PLT gate of a prefill, which loop 1 does not use); a later pass
+  // finds them in L2 only when the weights of the whole layer stack fit in L2, since the other
+  // N-1 layers' weights stream through L2 between two uses of one layer.
   bool stack_weights_in_l2 = false;
   bool qk_norm = false;
   std::int64_t stack_weight_bytes = 0;

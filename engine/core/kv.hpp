@@ -1,6 +1,6 @@
-// KV cache layout and its byte accounting (plt-model.md section 2). The engine's KV manager
-// allocates exactly kv_layout(); kv_bytes_formula() is the paper-level formula written out
-// independently, and tests hold the two equal to the byte.
+// KV cache layout and its byte accounting (docs/model.md, "The five variants"). The engine's KV
+// manager allocates exactly kv_layout(); kv_bytes_formula() is the paper-level formula written
+// out independently, and tests hold the two equal to the byte.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -36,7 +36,8 @@ std::int64_t kv_unit_bytes(const ModelConfig& c, std::int64_t bytes_per_element)
 KvLayout kv_layout(const ModelConfig& c, std::int64_t batch, std::int64_t capacity_tokens,
                    std::int64_t bytes_per_element);
 
-// The formula of plt-model.md section 2 times batch: unit * {n, L*n, L*n, n, n + (L-1)*min(n,w)}.
+// The formula of docs/model.md ("The five variants", KV stored per sequence) times batch:
+// unit * {n, L*n, L*n, n, n + (L-1)*min(n,w)}.
 // Throws InputError("context") when the product overflows 64 bits.
 std::int64_t kv_bytes_formula(const ModelConfig& c, std::int64_t batch, std::int64_t n,
                               std::int64_t bytes_per_element);

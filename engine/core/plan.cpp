@@ -1,4 +1,5 @@
-// plan_step: the op sequence of one step for every variant (docs/plt-model.md sections 2-3).
+// plan_step: the op sequence of one step for every variant (docs/model.md, "The five variants"
+// and "Cost of one decode step (memory-bound regime)").
 #include "engine/core/plan.hpp"
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 // The step plan: the ordered list of operations one prefill or decode step executes.
 // plan_step() is the single source of truth that the engine executes, the profiler tags and the
-// simulator costs; nothing else may re-derive the op sequence (docs/architecture.md).
+// simulator costs; nothing else may re-derive the op sequence (docs/architecture.md, "The step
+// plan").
 #pragma once
 #include <cstdint>
 #include <ostream>
@@ -28,7 +29,7 @@ struct StepShape {
 // Fused operations are op kinds of their own; the CPU backend implements them plainly.
 enum class OpKind : std::uint8_t {
   embed,               // gather token embeddings; in a cross-loop decode pass row l also adds
-                       // the saved state s(l-1) (re-injection), see plt-model.md
+                       // the saved state s(l-1) (re-injection), see docs/model.md
   reinject,            // prefill loop l >= 2: B(l) = a*E + b*shift(H(l-1))
   attn_norm,           // RMSNorm before attention
   qkv_proj,            // GEMM x(M,d) . [Wq;Wk;Wv]^T -> q(M,Hq*dh), k,v(M,Hkv*dh)

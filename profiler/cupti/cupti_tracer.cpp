@@ -101,9 +101,10 @@ std::string api_name(ApiDomain d, std::uint32_t cbid) {
 }
 
 // CUPTI sees NVTX ranges only when NVTX loads it as its injection library. NVTX reads the
-// variable at its first call, so this must run before any range is pushed; a user's own
-// setting (for example under Nsight Systems) is left alone, and LOOPLAB_CUPTI_NVTX=0 turns the
-// routing off (a way around NVTX-in-CUPTI bugs of a given CUDA release).
+// variable at its first call, so this must run before any range is pushed, and only once CUPTI
+// has accepted the subscription (a process whose tracer failed keeps NVTX as it was); a user's
+// own setting (for example under Nsight Systems) is left alone, and LOOPLAB_CUPTI_NVTX=0 turns
+// the routing off (a way around NVTX-in-CUPTI bugs of a given CUDA release).
 void route_nvtx_to_cupti() {
   if (std::getenv("NVTX_INJECTION64_PATH")) return;
   if (const char* v = std::getenv("LOOPLAB_CUPTI_NVTX"); v && std::string(v) == "0") return;
@@ -124,7 +125,6 @@ std::unique_ptr<CuptiTracer> CuptiTracer::create(std::string& why_not) {
     }
     s.active = true;
   }
-  route_nvtx_to_cupti();
   try {
     // Timestamps on our steady clock, so device records and host spans share one time line.
     LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterTimestampCallback(steady_timestamp));
@@ -137,6 +137,7 @@ std::unique_ptr<CuptiTracer> CuptiTracer::create(std::string& why_not) {
     why_not = e.what();
     return nullptr;
   }
+  route_nvtx_to_cupti();
   return std::unique_ptr<CuptiTracer>(new CuptiTracer());
 }
 
@@ -165,7 +166,8 @@ bool CuptiTracer::set_collecting(bool on) {
 void CuptiTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {
   host_.begin_window(max_steps, max_ops);
   step_ = 0;
-  push_failures_ = 0;
+  failed_pushes_.clear();
+  failed_pushes_.reserve(max_ops);  // no allocation inside the measured window
   // Complete whatever CUPTI holds from before (warm-up), then start clean.
   cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
   State& s = state();
@@ -191,6 +193,7 @@ Capture CuptiTracer::end_window() {
   }
   for (ApiActivity& a : c.device.api_calls) a.name = api_name(a.domain, a.cbid);
   attribute(c.device);
+  c.lost_attributions = count_lost_attributions(c, failed_pushes_);
   c.nvtx = pair_markers(c.device.markers);
   return c;
 }
@@ -201,10 +204,10 @@ void CuptiTracer::on_step_begin(const StepPlan& plan, std::int64_t step_index) {
 }
 
 void CuptiTracer::on_op_begin(const OpDesc& op, std::size_t op_index) {
+  const auto index = static_cast<std::uint32_t>(op_index);
   if (cuptiActivityPushExternalCorrelationId(CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0,
-                                             encode_external_id(step_, static_cast<std::uint32_t>(op_index))) !=
-      CUPTI_SUCCESS)
-    ++push_failures_;
+                                             encode_external_id(step_, index)) != CUPTI_SUCCESS)
+    failed_pushes_.push_back({step_, index});
   host_.on_op_begin(op, op_index);
 }
 

@@ -2,11 +2,13 @@
 // memcpy, memset, runtime API calls, synchronization, external correlations, NVTX markers and
 // CUPTI's overhead; pushes each plan op as an external correlation id; keeps host spans too.
 // Activity buffers come from a pool filled before the measured window; end_window() forces a
-// flush, reads the dropped-record count and attributes kernels to plan ops. Only one CuptiTracer
-// can exist at a time (CUPTI's buffer callbacks are process-wide).
+// flush, reads the dropped-record count, attributes kernels to plan ops and counts the
+// attributions lost (Capture::lost_attributions). Only one CuptiTracer can exist at a time
+// (CUPTI's buffer callbacks are process-wide).
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "profiler/host_tracer.hpp"
 #include "profiler/tracer.hpp"
@@ -38,7 +40,8 @@ class CuptiTracer final : public Tracer {
   CuptiTracer() = default;
   HostTracer host_;
   std::int64_t step_ = 0;
-  std::int64_t push_failures_ = 0;
+  // Ops of this window whose external correlation push CUPTI refused (Capture::lost_attributions).
+  std::vector<OpRef> failed_pushes_;
 };
 
 }  // namespace looplab::profiler

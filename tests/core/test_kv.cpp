@@ -1,4 +1,5 @@
-// KV layout: allocated buffers equal the plt-model.md section 2 formula to the byte.
+// KV layout: allocated buffers equal the formula of docs/model.md ("The five variants") to the
+// byte.
 #include <gtest/gtest.h>
 
 #include "engine/core/error.hpp"

@@ -1,6 +1,7 @@
 // An independent, plainly written reference of the models in their full-sequence form
-// (plt-model.md section 2), in double precision, for one sequence at a time. It shares nothing
-// with the engine but the config and the weights: its own norm, RoPE, attention and matmuls.
+// (docs/model.md, "The five variants"), in double precision, for one sequence at a time. It
+// shares nothing with the engine but the config and the weights: its own norm, RoPE, attention
+// and matmuls.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -13,7 +14,7 @@ namespace looplab::ref {
 
 using Mat = std::vector<std::vector<double>>;  // rows of a (n, width) matrix
 
-// Which keys a loop's attention reads (the table of plt-model.md section 2).
+// Which keys a loop's attention reads (the table of docs/model.md, "The five variants").
 enum class AttnMode : std::uint8_t {
   own,     // causal over this pass's own K/V (vanilla, looped, clp, every loop 1)
   shared,  // causal over loop 1's K/V (clp_share loops >= 2)

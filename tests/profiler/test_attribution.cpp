@@ -1,5 +1,6 @@
-// Kernel -> plan-op attribution through external correlation ids, per-op device time, and NVTX
-// marker pairing, on hand-built records (no GPU, no CUPTI library needed).
+// Kernel -> plan-op attribution through external correlation ids, the attributions lost,
+// per-op device time, and NVTX marker pairing, on hand-built records (no GPU, no CUPTI library
+// needed).
 #include <gtest/gtest.h>
 
 #include "profiler/attribution.hpp"
@@ -103,4 +104,73 @@ TEST(Attribution, MarkersPairIntoRanges) {
   EXPECT_TRUE(r[2].instant);
   EXPECT_EQ(r[2].start_ns, 160);
   EXPECT_EQ(r[2].end_ns, 160);
+}
+
+namespace {
+
+OpSpan span(std::int64_t step, std::uint32_t op_index, std::int64_t start, std::int64_t end) {
+  OpSpan s;
+  s.step = step;
+  s.op_index = op_index;
+  s.start_ns = start;
+  s.end_ns = end;
+  return s;
+}
+
+ApiActivity call(std::uint32_t corr, std::int64_t start) {
+  ApiActivity a;
+  a.correlation_id = corr;
+  a.start_ns = start;
+  a.end_ns = start + 5;
+  return a;
+}
+
+}  // namespace
+
+TEST(Attribution, LostAttributionsCountEveryWayAnOpLosesItsRecords) {
+  // Step 0 ran ops 0, 1, 2 on the host at [100, 200], [300, 400], [500, 600]; CUPTI refused the
+  // correlation push of op 1.
+  Capture c;
+  c.ops = {span(0, 0, 100, 200), span(0, 1, 300, 400), span(0, 2, 500, 600)};
+  const std::vector<OpRef> failed_pushes = {{0, 1}};
+  DeviceActivity& a = c.device;
+  a.api_calls = {call(1, 110), call(2, 100), call(3, 320), call(4, 250), call(5, 350), call(6, 700),
+                 call(7, 600), call(8, 530), call(10, 200), call(11, 540)};
+  a.correlations = {
+      {kLooplabCorrelationKind, encode_external_id(0, 0), 1},
+      {kLooplabCorrelationKind, encode_external_id(0, 2), 7},
+      {kLooplabCorrelationKind, encode_external_id(5, 0), 8},  // step 5: not in this window
+      {kLooplabCorrelationKind, encode_external_id(0, 2), 11}};
+  a.kernels = {
+      kernel(1, 120, 130),  // op 0, attributed: fine
+      kernel(2, 140, 150),  // launched at 100, op 0's first instant, no external record: lost
+      kernel(3, 330, 340),  // under op 1's failed push: already counted by the push
+      kernel(5, 360, 370),  // the same
+      kernel(4, 260, 270),  // launched between ops (a copy between steps): not a loss
+      kernel(6, 710, 720),  // launched after the last op (a graph replay, sampling): not a loss
+      kernel(7, 610, 620),  // launched at 600, op 2's last instant, attributed: fine
+      kernel(8, 540, 550),  // attributed to step 5 op 0, which never ran here: lost
+      kernel(9, 560, 570),  // no API record at all: nothing to judge by, not counted
+  };
+  MemsetActivity set;
+  set.correlation_id = 10;  // launched at 200, op 0's last instant, no external record: lost
+  a.memsets.push_back(set);
+  MemcpyActivity copy;
+  copy.correlation_id = 11;  // op 2, attributed: fine
+  a.memcpys.push_back(copy);
+
+  attribute(a);
+  // 1 failed push + kernel 2 + kernel 8 + memset 10 = 4
+  EXPECT_EQ(count_lost_attributions(c, failed_pushes), 4);
+  // Not told of the failed push, kernels 3 and 5 (launched inside op 1, no external record) are
+  // each lost: kernels 2, 3, 5, 8 + memset 10 = 5
+  EXPECT_EQ(count_lost_attributions(c), 5);
+  // Nothing lost when every record under an op carries it and every op ran.
+  Capture clean;
+  clean.ops = {span(0, 0, 100, 200)};
+  clean.device.api_calls = {call(1, 110), call(4, 250)};
+  clean.device.correlations = {{kLooplabCorrelationKind, encode_external_id(0, 0), 1}};
+  clean.device.kernels = {kernel(1, 120, 130), kernel(4, 260, 270)};
+  attribute(clean.device);
+  EXPECT_EQ(count_lost_attributions(clean), 0);
 }

@@ -28,6 +28,7 @@ TEST(CuptiGpu, KernelsLandUnderTheirOps) {
 
   EXPECT_EQ(cap.dropped_records, 0);
   EXPECT_EQ(cap.buffers_allocated_in_window, 0);
+  EXPECT_EQ(cap.lost_attributions, 0);  // eager launches: every kernel under an op carries it
   ASSERT_EQ(cap.steps.size(), 4u);
   ASSERT_FALSE(cap.device.kernels.empty());
   std::size_t attributed = 0;

@@ -86,7 +86,7 @@ TEST(OpCost, CausalPrefillAttentionCountsATriangle) {
   EXPECT_EQ(g.kv_read_bytes, 1280);  // 2 * 5 * 2 * 2 * 16 * 2
   const OpCost l = cost_of(tiny(Variant::plt, 2, 4), {Phase::prefill, 1, 10}, OpKind::attn_local_gate, 0, 1);
   // rows 1..10 see min(p, 4) keys: 1+2+3+4 + 6*4 = 34 pairs
-  EXPECT_EQ(l.flops, 4 * 4 * 16 * 34 + 10 * 4 * (2 * 16 + 3 * 16));  // 8704 + 3200
+  EXPECT_EQ(l.flops, 11904);         // 4*4*16*34 = 8704, gate + mix 10*4*(2*16 + 3*16) = 3200
   EXPECT_EQ(l.kv_read_bytes, 512);   // 1 * 4 keys * 2 * 2 * 16 * 2
 }
 
