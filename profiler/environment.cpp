@@ -6,11 +6,11 @@
 #include <fstream>
 #include <thread>
 
-#include "looplab_git_commit.hpp"
+#include "engine/core/build_stamp.hpp"
 
 namespace looplab::profiler {
 
-std::string engine_commit() { return LOOPLAB_GIT_COMMIT; }
+std::string engine_commit() { return build_stamp(); }
 
 RunEnvironment collect_environment() {
   RunEnvironment e;

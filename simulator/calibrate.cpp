@@ -2,6 +2,8 @@
 // determine it (a kind never compute-bound keeps compute efficiency 1 and says so).
 #include "simulator/calibrate.hpp"
 
+#include "lab/stats.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -36,14 +38,7 @@ double sample_time_s(const OpSample& s, const KindFactors& f, const FitBasis& b)
 
 namespace {
 
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
-}
+using stats::quantile;
 
 // Variables of one kind's model: x_m = 1/memory efficiency, x_c = 1/compute efficiency, o.
 enum Var : std::uint8_t { kXm = 0, kXc = 1, kO = 2 };

@@ -29,6 +29,7 @@
 #include "engine/cuda/stream.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
+#include "lab/stats.hpp"
 #include "simulator/hardware.hpp"
 #include "simulator/predict.hpp"
 
@@ -180,18 +181,12 @@ void BM_DecodeStep(benchmark::State& state, const std::string& model, Variant v,
   write_table_file();
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
 std::string table_text() {
   std::ostringstream out;
   out << "model\tvariant\tbatch\tmeasured_us_per_step\tpredicted_us_per_step\tbytes_per_step\tGB_per_s\tMBU\n";
   for (const Row& r : g_rows) {
     if (r.step_us.empty()) continue;  // not run (filtered out, or not yet)
-    const double us = median(r.step_us);
+    const double us = stats::median(r.step_us);
     const double gbs = us > 0 ? r.bytes_per_step / (us * 1e3) : 0;
     char line[512];
     std::snprintf(line, sizeof line, "%s\t%s\t%lld\t%.1f\t%s\t%.0f\t%.1f\t%s\n", r.model.c_str(),

@@ -17,6 +17,7 @@
 #include "engine/runtime/backend_factory.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
+#include "lab/stats.hpp"
 #include "profiler/host_tracer.hpp"
 
 #if LOOPLAB_PROFILER_HAVE_CUPTI
@@ -79,10 +80,7 @@ std::string bench_model() {
   return m && *m ? m : "small";
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using stats::median;
 
 void BM_TracerAB(benchmark::State& state) {
   DecodeLoop loop(bench_model());

@@ -4,15 +4,11 @@
 #include <algorithm>
 
 #include "engine/core/error.hpp"
+#include "lab/stats.hpp"
 
 namespace looplab {
 
-double Generation::median_decode_time_s() const {
-  if (decode_time_s.empty()) return 0;
-  std::vector<double> t = decode_time_s;
-  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-  return t[t.size() / 2];
-}
+double Generation::median_decode_time_s() const { return stats::median(decode_time_s); }
 
 Generation generate(Session& session, std::span<const std::int32_t> prompts, std::int64_t new_tokens,
                     Record record) {

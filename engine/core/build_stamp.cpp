@@ -1,15 +1,13 @@
-// Build commit (from CMake at configure time) and the UTC timestamp for provenance.
-#include "simulator/build_info.hpp"
+// build_stamp() from the header cmake/git_commit.cmake generates at every build.
+#include "engine/core/build_stamp.hpp"
 
 #include <ctime>
 
-#ifndef LOOPLAB_GIT_COMMIT
-#define LOOPLAB_GIT_COMMIT "unknown"
-#endif
+#include "looplab_git_commit.hpp"
 
 namespace looplab {
 
-std::string build_commit() { return LOOPLAB_GIT_COMMIT; }
+std::string build_stamp() { return LOOPLAB_GIT_COMMIT; }
 
 std::string utc_now_iso8601() {
   const std::time_t t = std::time(nullptr);

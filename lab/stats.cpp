@@ -1,0 +1,136 @@
+// Quantiles, bootstrap interval of the median, MAD outliers and the noise verdict (stats.hpp).
+#include "lab/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace looplab::stats {
+
+double quantile_sorted(std::span<const double> sorted, double p) {
+  if (sorted.empty()) return 0;
+  const double h = std::clamp(p, 0.0, 1.0) * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+double quantile(std::vector<double> samples, double p) {
+  std::sort(samples.begin(), samples.end());
+  return quantile_sorted(samples, p);
+}
+
+double median(std::vector<double> samples) { return quantile(std::move(samples), 0.5); }
+
+double mad(std::span<const double> samples) {
+  const double m = median({samples.begin(), samples.end()});
+  std::vector<double> dev;
+  dev.reserve(samples.size());
+  for (double x : samples) dev.push_back(std::abs(x - m));
+  return median(std::move(dev));
+}
+
+std::vector<std::size_t> mad_outliers(std::span<const double> samples, double k) {
+  std::vector<std::size_t> out;
+  if (samples.size() < 3) return out;
+  const double m = median({samples.begin(), samples.end()});
+  const double spread = 1.4826 * mad(samples);
+  const double limit = spread > 0 ? k * spread : 1e-9 * std::abs(m);
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    if (std::abs(samples[i] - m) > limit) out.push_back(i);
+  return out;
+}
+
+namespace {
+
+// splitmix64: a small, well-mixed generator whose sequence is fixed by the seed on every
+// platform (std::uniform_int_distribution is not).
+struct SplitMix64 {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n): the modulo bias is below n / 2^64, far under anything a sample size shows.
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+// The median (definition 7) in linear time; reorders v.
+double median_in_place(std::vector<double>& v) {
+  const std::size_t n = v.size(), mid = n / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  if (n % 2 == 1) return v[mid];
+  const double upper = v[mid];
+  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return lower + 0.5 * (upper - lower);
+}
+
+}  // namespace
+
+Interval bootstrap_median_ci(std::span<const double> samples, double level, int resamples, std::uint64_t seed) {
+  if (samples.empty()) return {};
+  if (samples.size() == 1 || resamples < 1) {
+    const double m = median({samples.begin(), samples.end()});
+    return {m, m};
+  }
+  SplitMix64 rng{seed};
+  const std::size_t n = samples.size();
+  std::vector<double> draw(n), medians;
+  medians.reserve(static_cast<std::size_t>(resamples));
+  for (int b = 0; b < resamples; ++b) {
+    for (double& x : draw) x = samples[rng.below(n)];
+    medians.push_back(median_in_place(draw));
+  }
+  std::sort(medians.begin(), medians.end());
+  const double tail = (1.0 - std::clamp(level, 0.0, 1.0)) / 2.0;
+  return {quantile_sorted(medians, tail), quantile_sorted(medians, 1.0 - tail)};
+}
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::quiet: return "quiet";
+    case Verdict::noisy: return "noisy";
+    case Verdict::unusable: return "unusable";
+  }
+  return "unusable";
+}
+
+Verdict parse_verdict(std::string_view s) {
+  if (s == "quiet") return Verdict::quiet;
+  if (s == "noisy") return Verdict::noisy;
+  return Verdict::unusable;
+}
+
+double Summary::relative_half_width() const {
+  return median != 0 ? (ci.hi - ci.lo) / 2.0 / std::abs(median) : 0.0;
+}
+
+Verdict verdict_of(const Summary& s, const NoiseThresholds& t) {
+  if (s.samples < t.min_samples) return Verdict::unusable;
+  const double w = s.relative_half_width();
+  if (w > t.unusable_half_width) return Verdict::unusable;
+  if (w > t.noisy_half_width) return Verdict::noisy;
+  return Verdict::quiet;
+}
+
+Summary summarize(std::span<const double> samples, const NoiseThresholds& thresholds) {
+  Summary s;
+  s.samples = static_cast<std::int64_t>(samples.size());
+  if (samples.empty()) return s;
+  std::vector<double> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  s.median = quantile_sorted(sorted, 0.5);
+  s.p10 = quantile_sorted(sorted, 0.1);
+  s.p90 = quantile_sorted(sorted, 0.9);
+  s.min = sorted.front();
+  s.max = sorted.back();
+  s.ci = bootstrap_median_ci(samples);
+  s.outliers = static_cast<std::int64_t>(mad_outliers(samples).size());
+  s.verdict = verdict_of(s, thresholds);
+  return s;
+}
+
+Verdict worst(Verdict a, Verdict b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+
+}  // namespace looplab::stats
