@@ -21,15 +21,52 @@ enum class RunStatus : unsigned char {
 std::string_view to_string(RunStatus s);
 RunStatus parse_run_status(std::string_view s);  // unknown text reads as failed
 
+// One phase's step time over its samples (every (repeat, step) of the phase), as lab/stats.hpp
+// defines it. Written when the run finishes; empty before.
+struct PhaseStats {
+  std::optional<double> median_s;
+  std::optional<double> ci_lo_s, ci_hi_s;   // 95% bootstrap interval of the median
+  std::optional<double> p10_s, p90_s;
+  std::optional<double> unattributed_s;     // median of (step wall time - sum of its ops)
+  std::int64_t samples = 0;
+  std::int64_t outliers = 0;                // MAD rule
+  std::string verdict;                      // quiet | noisy | unusable
+  friend bool operator==(const PhaseStats&, const PhaseStats&) = default;
+};
+
 // Summary figures written when a run finishes (NULL/empty until then).
 struct RunStats {
-  std::optional<double> prefill_median_s;
-  std::optional<double> decode_median_s;  // one decode step, median over repeats and steps
-  std::optional<double> decode_p10_s;
-  std::optional<double> decode_p90_s;
+  PhaseStats prefill, decode;
   std::optional<double> predicted_prefill_s;
   std::optional<double> predicted_decode_s;  // mean predicted decode step
+  std::string verdict;         // the run's: the worse phase, at least noisy on a busy machine
+  std::string verdict_reason;  // one line: why not quiet ("" when quiet)
   friend bool operator==(const RunStats&, const RunStats&) = default;
+};
+
+// The machine around a run: what else ran, how the engine's threads were placed. Recorded so a
+// number can be judged later ("measured under load").
+struct MachineState {
+  std::optional<double> load_before, load_after;  // 1-minute load average
+  std::optional<double> others_cpu_s;   // CPU seconds other processes used during the measured window
+  std::optional<double> steal_fraction; // hypervisor steal / all CPU time in the window
+  std::optional<double> window_s;       // wall seconds of the measured window
+  std::int64_t cpus_online = 0;
+  std::string affinity;        // CPUs the process could run on ("0-1")
+  std::string pinning;         // --pin as given; "" when not pinned
+  std::string governor;        // cpufreq scaling governor; "" when the machine exposes none
+  std::string thread_policy;   // how the engine's thread count was chosen
+  friend bool operator==(const MachineState&, const MachineState&) = default;
+};
+
+// How many repeats a run measured and why it stopped (adaptive repetition, lab/measure.hpp).
+struct RepeatPolicy {
+  std::int64_t min_repeats = 1;
+  double min_time_s = 0;
+  double max_time_s = 0;      // 0: no adaptive repetition, exactly min_repeats
+  double target_ci = 0;       // relative half-width of the decode step's 95% interval to reach
+  std::string stop_reason;    // why measuring stopped
+  friend bool operator==(const RepeatPolicy&, const RepeatPolicy&) = default;
 };
 
 // One row of `runs`: everything needed to reproduce, re-predict or merge the run elsewhere.
@@ -48,7 +85,8 @@ struct RunInfo {
   std::int64_t prompt_len = 0;     // prefill tokens per sequence
   std::int64_t decode_steps = 0;   // measured decode steps per repeat
   std::int64_t warmup = 0;         // warm-up repeats run and not stored
-  std::int64_t repeats = 1;
+  std::int64_t repeats = 1;       // measured repeats stored
+  RepeatPolicy policy;
   std::string backend;        // cpu | cuda
   std::string tracer;         // host | cupti
   std::string hardware;       // hardware spec name used for the prediction ("host", "h200-sxm")
@@ -62,7 +100,9 @@ struct RunInfo {
   std::int64_t seed = 0;      // weight init seed
   std::int64_t threads = 0;   // CPU threads the engine used
   std::int64_t dropped_records = 0;  // CUPTI records lost (0 with the host tracer)
+  std::int64_t lost_attributions = 0;  // device records whose plan op could not be found
   std::string error;          // why a run is failed or interrupted
+  MachineState machine;
   RunStats stats;
   friend bool operator==(const RunInfo&, const RunInfo&) = default;
 };
@@ -75,6 +115,9 @@ struct StepRow {
   std::int64_t batch = 1;
   std::int64_t context_len = 0; // prompt length (prefill) or keys visible to the new token
   std::int64_t start_ns = 0, end_ns = 0;
+  // Step wall time minus the measured time of its ops: barrier stalls, scheduling and launch
+  // gaps, the session's own work between ops. Negative when device ops overlap.
+  std::int64_t unattributed_ns = 0;
   friend bool operator==(const StepRow&, const StepRow&) = default;
 };
 
@@ -208,6 +251,9 @@ struct HardwareRow {
   std::string name;
   std::string spec_json;
   std::string created_at;
+  std::string machine;       // measured specs: the machine they were measured on (host, CPU, threads)
+  std::string quality;       // measured specs: quiet | noisy | unusable; "" for datasheet copies
+  std::string quality_note;  // why, in one line
   friend bool operator==(const HardwareRow&, const HardwareRow&) = default;
 };
 

@@ -1,17 +1,22 @@
-// Schema versions 1 and 2 and the open-time checks. Tables whose data is what Nsight Systems exports
-// use its table and column names (StringIds, CUPTI_ACTIVITY_KIND_*, NVTX_EVENTS, correlationId),
-// plus runId and the plan-op attribution columns, so nsys SQL recipes run on our data.
+// The schema: a new store is created from the table descriptions (store/tables.hpp); an older one
+// is migrated step by step. Versions 1 and 2 are kept here as the SQL they were, so that old files
+// upgrade exactly; version 3 and later bring every table up to its description (new tables
+// created, new columns added), so a migrated store and a new one have the same columns.
 #include "store/schema.hpp"
 
 #include <sqlite3.h>
 
+#include <set>
+
 #include "engine/core/error.hpp"
 #include "store/store_error.hpp"
+#include "store/tables.hpp"
 
 namespace looplab::store {
 
 namespace {
 
+// Historic schema, version 1 (as released; do not edit).
 constexpr std::string_view kSchemaV1 = R"sql(
 CREATE TABLE StringIds (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
 
@@ -223,7 +228,7 @@ CREATE TABLE PROFILER_OVERHEAD (
   repeatIndex INTEGER);
 )sql";
 
-// Version 2: sweeps of predicted configurations (`looplab sweep --db`). A sweep and all its
+// Historic schema, version 2 (as released; do not edit): sweeps of predicted configurations (`looplab sweep --db`). A sweep and all its
 // points are written in one transaction, so a sweep row always has every point it counts.
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE sweeps (
@@ -256,7 +261,31 @@ CREATE TABLE sweep_points (
   PRIMARY KEY (sweep_id, point_index)) WITHOUT ROWID;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
+std::set<std::string> existing_columns(Database& db, std::string_view table) {
+  std::set<std::string> out;
+  Statement st(db, "SELECT name FROM pragma_table_info(?)");
+  st.bind(1, table);
+  while (st.step()) out.insert(st.text(0));
+  return out;
+}
+
+// Version 3: statistics, machine state and the measurement policy of a run; unattributed time
+// per step; the quality of measured hardware specs. Generic: whatever the descriptions hold that
+// the file lacks is added.
+void upgrade_to_descriptions(Database& db) {
+  tables::for_each_table([&](const auto& t) {
+    const std::set<std::string> have = existing_columns(db, t.name);
+    if (have.empty()) {
+      db.exec(table::create_sql(t));
+      return;
+    }
+    for (const table::ColumnDecl& c : table::column_decls(t))
+      if (!have.count(c.name))
+        db.exec("ALTER TABLE " + std::string(t.name) + " ADD COLUMN " + c.name + " " + c.decl);
+  });
+}
+
+constexpr Migration kMigrations[] = {{1, kSchemaV1, nullptr}, {2, kSchemaV2, nullptr}, {3, {}, upgrade_to_descriptions}};
 
 [[noreturn]] void refuse(const Database& db, const std::string& problem) {
   throw InputError("db", db.path() + " " + problem);
@@ -265,6 +294,21 @@ constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
 }  // namespace
 
 std::span<const Migration> migrations() { return kMigrations; }
+
+std::string current_schema_sql() {
+  std::string sql(tables::kStringIds);
+  tables::for_each_table([&](const auto& t) { sql += table::create_sql(t); });
+  return sql;
+}
+
+void create_current_schema(Database& db) {
+  Transaction tx(db);
+  if (db.query_int("PRAGMA user_version") != 0) return;  // another process got here first
+  db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+  db.exec(current_schema_sql());
+  db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  tx.commit();
+}
 
 void apply_migrations(Database& db, std::span<const Migration> steps) {
   for (const Migration& m : steps) {
@@ -275,7 +319,10 @@ void apply_migrations(Database& db, std::span<const Migration> steps) {
       throw StoreError(StoreFault::io, db.path() + ": no migration from schema " + std::to_string(current) +
                                            " to " + std::to_string(m.to_version));
     if (current == 0) db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
-    db.exec(m.sql);
+    if (m.run)
+      m.run(db);
+    else
+      db.exec(m.sql);
     db.exec("PRAGMA user_version = " + std::to_string(m.to_version));
     tx.commit();
   }
@@ -315,7 +362,10 @@ void ensure_schema(Database& db, SchemaAccess access) {
       refuse(db, "uses store schema " + std::to_string(version) + " and needs a migration to " +
                      std::to_string(kSchemaVersion) + ": open it once for writing (for example with `looplab run`)");
     }
-    apply_migrations(db, migrations());
+    if (empty)
+      create_current_schema(db);
+    else
+      apply_migrations(db, migrations());
   }
   try {
     // A damaged schema page passes the header checks; reading sqlite_schema in full catches it.

@@ -13,14 +13,18 @@ namespace looplab::store {
 // PRAGMA application_id of every looplab store: "LLab" in ASCII.
 inline constexpr std::int64_t kApplicationId = 0x4C4C6162;
 // PRAGMA user_version this binary writes; files above it are refused.
-inline constexpr std::int64_t kSchemaVersion = 2;
+inline constexpr std::int64_t kSchemaVersion = 3;
 
-// Migration i takes a store from user_version i to i+1.
+// Migration i takes a store from user_version i-1 to i: SQL, or a function (run) when set.
 struct Migration {
   std::int64_t to_version;
   std::string_view sql;
+  void (*run)(Database&) = nullptr;
 };
 std::span<const Migration> migrations();
+
+// The CREATE statements of a new store, generated from store/tables.hpp.
+std::string current_schema_sql();
 
 enum class SchemaAccess : unsigned char { read_only, read_write };
 

@@ -15,10 +15,10 @@ class SqliteStore final : public Store {
 
   RunId begin_run(RunInfo& info) override;
   void append(RunId run, const RunRows& rows) override;
-  void finish_run(RunId run, RunStatus status, const RunStats& stats, std::int64_t dropped_records,
-                  const std::string& error) override;
+  void finish_run(const RunInfo& info) override;
   std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) override;
-  std::int64_t put_hardware(const std::string& name, const std::string& spec_json) override;
+  std::int64_t put_hardware(const HardwareRow& row) override;
+  bool remove_hardware(std::int64_t id) override;
   std::int64_t add_sweep(SweepInfo& sweep, const std::vector<SweepPointRow>& points) override;
 
   std::vector<RunSummary> list_runs() override;
@@ -37,8 +37,7 @@ class SqliteStore final : public Store {
   Database& database() { return db_; }
 
  private:
-  std::int64_t hardware_id(const std::string& name, const std::string& spec_json);
-  void append_rows(RunId run, const RunRows& rows);
+  std::int64_t hardware_id(const HardwareRow& row);
   Database db_;
 };
 

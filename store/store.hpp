@@ -30,14 +30,17 @@ class Store {
   virtual RunId begin_run(RunInfo& info) = 0;
   // Appends rows to a run, all or nothing.
   virtual void append(RunId run, const RunRows& rows) = 0;
-  // Marks the run finished with its status (complete only when every row is in), summary
-  // figures, dropped-record count and error text.
-  virtual void finish_run(RunId run, RunStatus status, const RunStats& stats, std::int64_t dropped_records,
-                          const std::string& error) = 0;
+  // Marks run info.id finished: writes what is known only at the end (status, complete only when
+  // every row is in, repeats done, stop reason, summary statistics, machine state after the run,
+  // dropped records, lost attributions, error text, finished_at).
+  virtual void finish_run(const RunInfo& info) = 0;
   virtual std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) = 0;
   // Keeps a hardware spec (deduplicated on name + JSON) and returns its id, e.g. a measured
-  // `host` spec that later runs on the same machine reuse.
-  virtual std::int64_t put_hardware(const std::string& name, const std::string& spec_json) = 0;
+  // `host` spec with its machine and quality, that later runs on the same machine reuse.
+  virtual std::int64_t put_hardware(const HardwareRow& row) = 0;
+  // Removes a hardware spec no run or calibration refers to; false when there was no such id.
+  // Throws StoreError when a run or calibration still uses it.
+  virtual bool remove_hardware(std::int64_t id) = 0;
   // Writes a sweep and all its points in one transaction (all or nothing) and returns its id.
   // Fills id, created_at and points.
   virtual std::int64_t add_sweep(SweepInfo& sweep, const std::vector<SweepPointRow>& points) = 0;

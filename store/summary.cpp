@@ -2,20 +2,13 @@
 #include "store/summary.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <utility>
 
 namespace looplab::store {
 
 namespace {
-
-double percentile(const std::vector<double>& sorted, double p) {
-  double pos = p * static_cast<double>(sorted.size() - 1);
-  auto lo = static_cast<std::size_t>(pos);
-  std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  double frac = pos - static_cast<double>(lo);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
-}
 
 std::string phase_of_step(const RunRows& rows, std::int64_t step) {
   for (const StepRow& s : rows.steps)
@@ -29,6 +22,7 @@ struct PhaseSums {
   std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::string, double>> measured;  // (rep, step)
   std::map<std::int64_t, std::map<std::string, double>> predicted;                          // step
   std::map<std::pair<std::int64_t, std::int64_t>, double> step_wall;
+  std::map<std::pair<std::int64_t, std::int64_t>, double> unattributed;
 };
 
 std::map<std::string, PhaseSums> sum_by_phase(const RunRows& rows) {
@@ -37,6 +31,7 @@ std::map<std::string, PhaseSums> sum_by_phase(const RunRows& rows) {
   for (const StepRow& s : rows.steps) {
     phase[s.step_index] = s.phase;
     out[s.phase].step_wall[{s.repeat_index, s.step_index}] = static_cast<double>(s.end_ns - s.start_ns) * 1e-9;
+    out[s.phase].unattributed[{s.repeat_index, s.step_index}] = static_cast<double>(s.unattributed_ns) * 1e-9;
   }
   auto phase_of = [&](std::int64_t step) {
     auto it = phase.find(step);
@@ -59,7 +54,7 @@ std::map<std::string, PhaseSums> sum_by_phase(const RunRows& rows) {
 }
 
 std::optional<double> mean_predicted(const PhaseSums& ps, const std::string& kind) {
-  if (ps.predicted.empty()) return std::nullopt;
+  if (ps.predicted.empty() || kind == "unattributed") return std::nullopt;
   double sum = 0;
   for (const auto& [step, kinds] : ps.predicted) {
     if (kind == "step") {
@@ -72,36 +67,37 @@ std::optional<double> mean_predicted(const PhaseSums& ps, const std::string& kin
 }
 
 KindRow make_row(const std::string& phase, const std::string& kind, const PhaseSums& ps) {
-  KindRow r{phase, kind, {}, mean_predicted(ps, kind), std::nullopt};
+  KindRow r;
+  r.phase = phase;
+  r.kind = kind;
+  r.predicted_s = mean_predicted(ps, kind);
   std::vector<double> samples;
   if (kind == "step") {
     for (const auto& [key, t] : ps.step_wall) samples.push_back(t);
+  } else if (kind == "unattributed") {
+    for (const auto& [key, t] : ps.unattributed) samples.push_back(t);
   } else {
-    for (const auto& [key, kinds] : ps.measured) {
-      auto it = kinds.find(kind);
-      samples.push_back(it != kinds.end() ? it->second : 0.0);
+    // Every measured step counts, also one where the kind did not run (0).
+    for (const auto& [key, wall] : ps.step_wall) {
+      auto m = ps.measured.find(key);
+      double t = 0;
+      if (m != ps.measured.end())
+        if (auto it = m->second.find(kind); it != m->second.end()) t = it->second;
+      samples.push_back(t);
     }
   }
-  r.measured = distribution(std::move(samples));
-  if (r.predicted_s && r.measured.samples > 0 && r.measured.median_s > 0)
-    r.error_pct = (*r.predicted_s - r.measured.median_s) / r.measured.median_s * 100.0;
+  r.measured = stats::summarize(samples);
+  double sum = 0;
+  for (double x : samples) sum += x;
+  r.measured_mean_s = samples.empty() ? 0 : sum / static_cast<double>(samples.size());
+  if (r.predicted_s && r.measured.samples > 0 && r.measured.median > 0)
+    r.error_pct = (*r.predicted_s - r.measured.median) / r.measured.median * 100.0;
   return r;
 }
 
 const char* kPhases[] = {"prefill", "decode"};
 
 }  // namespace
-
-Distribution distribution(std::vector<double> samples_s) {
-  Distribution d;
-  d.samples = static_cast<std::int64_t>(samples_s.size());
-  if (samples_s.empty()) return d;
-  std::sort(samples_s.begin(), samples_s.end());
-  d.median_s = percentile(samples_s, 0.5);
-  d.p10_s = percentile(samples_s, 0.1);
-  d.p90_s = percentile(samples_s, 0.9);
-  return d;
-}
 
 std::vector<KindRow> kind_table(const RunRows& rows) {
   std::vector<KindRow> out;
@@ -110,26 +106,55 @@ std::vector<KindRow> kind_table(const RunRows& rows) {
     auto it = sums.find(phase);
     if (it == sums.end()) continue;
     for (const std::string& k : it->second.kinds) out.push_back(make_row(phase, k, it->second));
+    if (!it->second.step_wall.empty()) out.push_back(make_row(phase, "unattributed", it->second));
     out.push_back(make_row(phase, "step", it->second));
   }
   return out;
 }
 
+PhaseStats phase_stats(const KindRow& step, const KindRow* unattributed) {
+  PhaseStats p;
+  p.samples = step.measured.samples;
+  if (p.samples == 0) return p;
+  p.median_s = step.measured.median;
+  p.ci_lo_s = step.measured.ci.lo;
+  p.ci_hi_s = step.measured.ci.hi;
+  p.p10_s = step.measured.p10;
+  p.p90_s = step.measured.p90;
+  p.outliers = step.measured.outliers;
+  p.verdict = std::string(stats::to_string(step.measured.verdict));
+  if (unattributed && unattributed->measured.samples > 0) p.unattributed_s = unattributed->measured.median;
+  return p;
+}
+
 RunStats run_stats(const RunRows& rows) {
   RunStats s;
-  for (const KindRow& r : kind_table(rows)) {
+  const std::vector<KindRow> table = kind_table(rows);
+  std::optional<stats::Verdict> verdict;
+  std::string reason;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const KindRow& r = table[i];
     if (r.kind != "step") continue;
-    if (r.phase == "prefill") {
-      if (r.measured.samples > 0) s.prefill_median_s = r.measured.median_s;
-      s.predicted_prefill_s = r.predicted_s;
-    } else if (r.phase == "decode") {
-      if (r.measured.samples > 0) {
-        s.decode_median_s = r.measured.median_s;
-        s.decode_p10_s = r.measured.p10_s;
-        s.decode_p90_s = r.measured.p90_s;
-      }
-      s.predicted_decode_s = r.predicted_s;
+    const KindRow* un = i > 0 && table[i - 1].kind == "unattributed" ? &table[i - 1] : nullptr;
+    PhaseStats& p = r.phase == "prefill" ? s.prefill : s.decode;
+    p = phase_stats(r, un);
+    (r.phase == "prefill" ? s.predicted_prefill_s : s.predicted_decode_s) = r.predicted_s;
+    if (r.measured.samples == 0) continue;
+    const stats::Verdict v = r.measured.verdict;
+    verdict = verdict ? stats::worst(*verdict, v) : v;
+    if (v != stats::Verdict::quiet) {
+      char b[160];
+      if (r.measured.samples < stats::NoiseThresholds{}.min_samples)
+        std::snprintf(b, sizeof b, "%s: %lld samples", r.phase.c_str(), static_cast<long long>(r.measured.samples));
+      else
+        std::snprintf(b, sizeof b, "%s: 95%% interval +-%.1f%% of the median", r.phase.c_str(),
+                      100 * r.measured.relative_half_width());
+      reason += (reason.empty() ? "" : "; ") + std::string(b);
     }
+  }
+  if (verdict) {
+    s.verdict = std::string(stats::to_string(*verdict));
+    s.verdict_reason = reason;
   }
   return s;
 }
@@ -154,7 +179,7 @@ std::vector<CompareRow> compare_by_kind(const RunRows& a, const RunRows& b) {
     return std::find_if(t.begin(), t.end(), [&](const KindRow& r) { return r.phase == phase && r.kind == kind; });
   };
   auto median = [](const KindRow& r) -> std::optional<double> {
-    return r.measured.samples > 0 ? std::optional<double>(r.measured.median_s) : std::nullopt;
+    return r.measured.samples > 0 ? std::optional<double>(r.measured.median) : std::nullopt;
   };
   for (const KindRow& ra : ta) {
     auto rb = find(tb, ra.phase, ra.kind);
@@ -174,7 +199,7 @@ std::vector<CompareRow> compare_by_step(const RunRows& a, const RunRows& b) {
       e.second.push_back(static_cast<double>(s.end_ns - s.start_ns) * 1e-9);
     }
     std::map<std::int64_t, std::pair<std::string, double>> out;
-    for (auto& [step, e] : by_step) out[step] = {e.first, distribution(e.second).median_s};
+    for (auto& [step, e] : by_step) out[step] = {e.first, stats::median(e.second)};
     return out;
   };
   auto ma = medians(a), mb = medians(b);

@@ -1,38 +1,41 @@
-// Figures derived from a run's rows, shared by `looplab run`, `looplab runs` and the GUI:
-// distributions (median, p10, p90), the per-op-kind measured-vs-predicted table, run stats and
-// the comparison of two runs.
+// Figures derived from a run's rows, shared by `looplab run`, `looplab runs` and the GUI, so that
+// "measured" means the same everywhere (docs/profiler.md, "What measured means"):
+//   - a step's measured time is its wall time (first op's start to the step's end);
+//   - an op kind's measured time in a step is the sum of that kind's ops in the step (device time
+//     on a GPU, the host span on a CPU);
+//   - a step's unattributed time is its wall time minus the sum of all its ops;
+//   - a table row (kind, unattributed or step) is the distribution of those per-step values over
+//     every (repeat, step) of the phase: median with its 95% bootstrap interval, p10/p90, MAD
+//     outliers (lab/stats.hpp).
+// Medians of parts do not add up to the median of the whole; the mean columns do.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "lab/stats.hpp"
 #include "store/records.hpp"
 
 namespace looplab::store {
 
-struct Distribution {
-  double median_s = 0, p10_s = 0, p90_s = 0;
-  std::int64_t samples = 0;
-};
-// Percentiles by linear interpolation between order statistics (p10 of {1..11} is 2).
-// An empty input gives samples = 0 and zeros.
-Distribution distribution(std::vector<double> samples_s);
-
-// One line of the measured-vs-predicted table. kind "step" is the whole step (wall time of the
-// step measured, sum of its ops predicted); other kinds sum that kind's ops within one step.
+// One line of the measured-vs-predicted table.
 struct KindRow {
   std::string phase;  // prefill | decode
-  std::string kind;
-  Distribution measured;               // over (repeat, step) samples
-  std::optional<double> predicted_s;   // mean over the phase's steps
+  std::string kind;   // an op kind, "unattributed" (wall minus ops) or "step" (the whole step)
+  stats::Summary measured;             // over the phase's (repeat, step) samples
+  double measured_mean_s = 0;          // mean of the same samples: the kinds' means add up to the step's
+  std::optional<double> predicted_s;   // mean over the phase's steps (none for "unattributed")
   std::optional<double> error_pct;     // (predicted - measured median) / measured median * 100
 };
-// Kinds in plan order within each phase (prefill first), each phase ending with "step".
+// Kinds in plan order within each phase (prefill first), each phase ending with "unattributed"
+// and "step".
 std::vector<KindRow> kind_table(const RunRows& rows);
 
-// The summary figures finish_run() stores.
+// The summary figures finish_run() stores: per phase the step-time statistics, the predicted
+// step, and the run's verdict from its phases (the measurement layer adds the machine's state).
 RunStats run_stats(const RunRows& rows);
+PhaseStats phase_stats(const KindRow& step_row, const KindRow* unattributed_row);
 
 // A against B: per phase and op kind, and per step index (median over repeats of step time).
 struct CompareRow {

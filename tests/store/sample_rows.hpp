@@ -2,6 +2,7 @@
 // drops or swaps a column fails.
 #pragma once
 #include "store/records.hpp"
+#include "store/store.hpp"
 
 namespace looplab::testing {
 
@@ -50,6 +51,25 @@ inline store::OpRow sample_op(std::int64_t rep, std::int64_t step, std::int64_t 
   o.start_ns = 1000 * (step * 100 + op);
   o.end_ns = o.start_ns + 500 + op;
   return o;
+}
+
+// Finishes a stored run with a status (and optional stats, dropped records and error text), as
+// the measurement layer does at the end of a run.
+inline void finish(store::Store& s, store::RunId id, store::RunStatus status, const store::RunStats& stats = {},
+                   std::int64_t dropped = 0, const std::string& error = "") {
+  store::RunInfo info;
+  if (auto r = s.get_run(id)) info = *r;
+  info.id = id;
+  info.status = status;
+  info.stats = stats;
+  info.dropped_records = dropped;
+  info.error = error;
+  s.finish_run(info);
+}
+
+// A host hardware row as `looplab hardware measure` would keep one (JSON given as is).
+inline store::HardwareRow hardware_row(const std::string& name, const std::string& spec_json) {
+  return {0, name, spec_json, "", "", "", ""};
 }
 
 }  // namespace looplab::testing

@@ -43,7 +43,7 @@ int writer(const std::filesystem::path& db, int who, int start_fd) {
         rows.steps.push_back({0, b, "decode", 1, 10 + b, 0, 1});
         s->append(id, rows);
       }
-      s->finish_run(id, RunStatus::complete, {}, 0, "");
+      looplab::testing::finish(*s, id, RunStatus::complete);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "writer %d: %s\n", who, e.what());
@@ -102,7 +102,7 @@ TEST(StoreProcesses, KilledWriterLeavesReadableFileAndIncompleteRun) {
     RunRows rows;
     rows.ops.push_back(looplab::testing::sample_op(0, 0, 0));
     s->append(done, rows);
-    s->finish_run(done, RunStatus::complete, {}, 0, "");
+    looplab::testing::finish(*s, done, RunStatus::complete);
   }
   int id_pipe[2];
   ASSERT_EQ(pipe(id_pipe), 0);
@@ -162,6 +162,6 @@ TEST(StoreProcesses, KilledWriterLeavesReadableFileAndIncompleteRun) {
   // The file keeps working for the next run.
   RunInfo next = looplab::testing::sample_run("after");
   RunId after = s->begin_run(next);
-  s->finish_run(after, RunStatus::complete, {}, 0, "");
+  looplab::testing::finish(*s, after, RunStatus::complete);
   EXPECT_TRUE(s->get_run(after)->complete);
 }

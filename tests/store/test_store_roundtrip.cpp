@@ -17,8 +17,8 @@ namespace {
 
 RunRows full_rows() {
   RunRows rows;
-  rows.steps.push_back({0, 0, "prefill", 3, 17, 100, 9000});
-  rows.steps.push_back({0, 1, "decode", 3, 18, 9100, 12000});
+  rows.steps.push_back({0, 0, "prefill", 3, 17, 100, 9000, 250});
+  rows.steps.push_back({0, 1, "decode", 3, 18, 9100, 12000, -40});
   rows.ops.push_back(looplab::testing::sample_op(0, 0, 0));
   rows.ops.push_back(looplab::testing::sample_op(0, 0, 1));
   rows.ops.back().device_ns = 321;
@@ -84,8 +84,14 @@ TEST(StoreRoundTrip, EveryFieldComesBack) {
   EXPECT_FALSE(info.created_at.empty());
   RunRows rows = full_rows();
   store->append(id, rows);
-  RunStats stats{1e-3, 2e-4, 1.8e-4, 2.5e-4, 9e-4, 2.1e-4};
-  store->finish_run(id, RunStatus::complete, stats, 0, "");
+  RunStats stats;
+  stats.prefill = {1e-3, 0.9e-3, 1.2e-3, 0.8e-3, 1.3e-3, 3e-5, 4, 0, "noisy"};
+  stats.decode = {2e-4, 1.9e-4, 2.1e-4, 1.8e-4, 2.5e-4, 1e-6, 20, 2, "quiet"};
+  stats.predicted_prefill_s = 9e-4;
+  stats.predicted_decode_s = 2.1e-4;
+  stats.verdict = "noisy";
+  stats.verdict_reason = "prefill: 4 samples";
+  looplab::testing::finish(*store, id, RunStatus::complete, stats);
 
   auto back = store->get_run(id);
   ASSERT_TRUE(back);
@@ -116,9 +122,9 @@ TEST(StoreRoundTrip, ListsNewestFirstWithStatusAndCounts) {
   RunInfo a = looplab::testing::sample_run("first"), b = looplab::testing::sample_run("second");
   RunId ia = store->begin_run(a);
   store->append(ia, full_rows());
-  store->finish_run(ia, RunStatus::complete, {}, 3, "");
+  looplab::testing::finish(*store, ia, RunStatus::complete, {}, 3);
   RunId ib = store->begin_run(b);
-  store->finish_run(ib, RunStatus::interrupted, {}, 0, "interrupted by Ctrl-C after 2 of 4 repeats");
+  looplab::testing::finish(*store, ib, RunStatus::interrupted, {}, 0, "interrupted by Ctrl-C after 2 of 4 repeats");
   auto runs = store->list_runs();
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].info.id, ib);
@@ -140,7 +146,9 @@ TEST(StoreRoundTrip, AppendToMissingRunFailsAndWritesNothing) {
   TempDir dir;
   auto store = open_store(dir / "a.db", OpenMode::read_write);
   EXPECT_THROW(store->append(42, full_rows()), StoreError);
-  EXPECT_THROW(store->finish_run(42, RunStatus::complete, {}, 0, ""), StoreError);
+  RunInfo missing = looplab::testing::sample_run();
+  missing.id = 42;
+  EXPECT_THROW(store->finish_run(missing), StoreError);
   EXPECT_TRUE(store->read_rows(42).empty());
 }
 
@@ -161,8 +169,8 @@ TEST(StoreRoundTrip, CalibrationsKeepTheirHardware) {
   EXPECT_FALSE(all[0].source_run);
   EXPECT_FALSE(all[0].created_at.empty());
   // The same spec again is the same row; another spec is a new one.
-  std::int64_t same = store->put_hardware("host", R"({"name":"host"})");
-  std::int64_t other = store->put_hardware("host", R"({"name":"host","v":2})");
+  std::int64_t same = store->put_hardware(looplab::testing::hardware_row("host", R"({"name":"host"})"));
+  std::int64_t other = store->put_hardware(looplab::testing::hardware_row("host", R"({"name":"host","v":2})"));
   EXPECT_NE(same, other);
   auto hw = store->hardware();
   ASSERT_EQ(hw.size(), 2u);

@@ -115,7 +115,7 @@ TEST(StoreSweeps, VersionOneStoreMigrates) {
   }
   Database db(file, SQLITE_OPEN_READONLY);
   EXPECT_EQ(db.query_int("PRAGMA user_version"), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 2);
+  EXPECT_EQ(kSchemaVersion, 3);
   EXPECT_EQ(db.query_int("PRAGMA application_id"), kApplicationId);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM sweep_points"), 2);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM runs WHERE id = " + std::to_string(run)), 1);
