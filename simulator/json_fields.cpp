@@ -1,6 +1,8 @@
 // Strict JSON field access with messages that name the key.
 #include "simulator/json_fields.hpp"
 
+#include "engine/core/json_text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -98,11 +100,7 @@ json parse_file(const std::string& path, const std::string& field) {
   if (!in) throw InputError(field, "'" + path + "' is not a readable file");
   std::stringstream ss;
   ss << in.rdbuf();
-  try {
-    return json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    throw InputError(field, "'" + path + "' is malformed JSON: " + e.what());
-  }
+  return parse_json_text(ss.str(), field, path);
 }
 
 }  // namespace looplab::jsonf

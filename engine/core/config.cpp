@@ -12,6 +12,7 @@
 
 #include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/json_text.hpp"
 
 #ifndef LOOPLAB_SOURCE_DATA_DIR
 #define LOOPLAB_SOURCE_DATA_DIR "data"
@@ -194,13 +195,7 @@ json config_to_json(const ModelConfig& c) {
 }
 
 ModelConfig parse_config_text(const std::string& text, const std::string& where) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(where, std::string("malformed JSON: ") + e.what());
-  }
-  return config_from_json(j, where);
+  return config_from_json(parse_json_text(text, "", where), where);
 }
 
 std::filesystem::path data_dir() {

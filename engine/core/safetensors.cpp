@@ -10,6 +10,7 @@
 
 #include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/json_text.hpp"
 
 namespace looplab {
 namespace {
@@ -79,8 +80,8 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
   read_exact(in, header.data(), header.size(), "the header", file);
   const std::uint64_t data_bytes = size - 8 - header_len;
 
-  nlohmann::json j = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) throw InputError(file, "header is not a JSON object");
+  const nlohmann::json j = parse_json_text(header, file, "the safetensors header");
+  if (!j.is_object()) throw InputError(file, "header is not a JSON object");
 
   SafetensorsFile out;
   struct Span {
