@@ -1,6 +1,8 @@
 // `looplab calibrate RECORDS.json | --runs ID,...`: fits per-op-kind efficiency factors to measured
 // op times (a records file, or runs of `looplab run` in the store), reports the error before and
-// after, and saves the calibration with its provenance.
+// after on the fitted records (in-sample) and, with two or more configurations, the error on
+// configurations left out of the fit (lab/held_out.hpp), and saves the calibration with its
+// provenance.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,10 +10,11 @@
 #include <optional>
 #include <vector>
 
-#include "cli/cmd_calibrate_store.hpp"
+#include "lab/calibration_store.hpp"
+#include "lab/held_out.hpp"
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
-#include "simulator/build_info.hpp"
+#include "engine/core/build_stamp.hpp"
 #include "simulator/calibrate.hpp"
 #include "simulator/format.hpp"
 #include "simulator/records.hpp"
@@ -62,9 +65,34 @@ void write_residuals(const std::string& file, const RecordSet& r, const std::vec
 }
 
 void print_error_row(const char* label, const ErrorSummary& e) {
-  std::printf("  %-8s ops: median %7s  p90 %7s   steps: median %7s  p90 %7s\n", label,
+  std::printf("  %-26s ops: median %7s  p90 %7s   steps: median %7s  p90 %7s\n", label,
               format_percent(e.op_median).c_str(), format_percent(e.op_p90).c_str(),
               format_percent(e.step_median).c_str(), format_percent(e.step_p90).c_str());
+}
+
+void print_held_out(const lab::HeldOutReport& h) {
+  auto row = [](const char* label, const lab::StepErrors& e) {
+    std::printf("  %-26s steps: median %7s  p90 %7s   (%lld steps)\n", label, format_percent(e.median).c_str(),
+                format_percent(e.p90).c_str(), static_cast<long long>(e.steps));
+  };
+  std::printf("held out (leave-configuration-out: each of %lld configurations predicted by a fit on the others):\n",
+              static_cast<long long>(h.configurations));
+  row("decode, calibrated", h.decode);
+  row("decode, uncalibrated", h.decode_uncalibrated);
+  row("prefill, calibrated", h.prefill);
+  row("prefill, uncalibrated", h.prefill_uncalibrated);
+  row("decode, in-sample (contrast)", h.decode_in_sample);
+}
+
+nlohmann::json held_out_json(const lab::HeldOutReport& h) {
+  auto e = [](const lab::StepErrors& s) { return nlohmann::json{{"median", s.median}, {"p90", s.p90}, {"steps", s.steps}}; };
+  nlohmann::json per = nlohmann::json::array();
+  for (const auto& c : h.per_configuration)
+    per.push_back({{"configuration", c.label}, {"decode", e(c.decode)}, {"prefill", e(c.prefill)}});
+  return {{"method", "leave-configuration-out"}, {"configurations", h.configurations},
+          {"decode", e(h.decode)}, {"prefill", e(h.prefill)}, {"decode_uncalibrated", e(h.decode_uncalibrated)},
+          {"prefill_uncalibrated", e(h.prefill_uncalibrated)}, {"decode_in_sample", e(h.decode_in_sample)},
+          {"per_configuration", per}};
 }
 
 Registered register_calibrate(CLI::App& root) {
@@ -93,7 +121,7 @@ Registered register_calibrate(CLI::App& root) {
             if (!a->runs.empty()) {
               // Runs of `looplab run`: their store is --db (read first, the calibration added after).
               if (!a->db) a->db = "looplab.db";
-              r = records_from_runs(*a->db, a->runs, hw);
+              r = lab::records_from_runs(*a->db, a->runs, hw);
               if (a->hardware) hw = load_hardware(*a->hardware);
               source = "runs";
               for (std::size_t i = 0; i < a->runs.size(); ++i) source += (i ? "," : " ") + std::to_string(a->runs[i]);
@@ -107,19 +135,23 @@ Registered register_calibrate(CLI::App& root) {
             const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(), source};
             const FitBasis basis = fit_basis(hw, *ceiling, r.launch);
             const Calibration cal = fit_calibration(samples, basis, prov, *ceiling, r.launch);
+            std::optional<lab::HeldOutReport> held;
+            if (lab::configuration_of_records(r).back() >= 1) held = lab::leave_configuration_out(r, hw, *ceiling);
             if (a->residuals) write_residuals(*a->residuals, r, samples, cal, basis);
             if (a->out) save_calibration(cal, *a->out);
             std::int64_t stored_id = 0;
             if (a->db)
-              stored_id = store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records,
+              stored_id = lab::store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records,
                                             a->runs.empty() ? std::nullopt : std::optional<std::int64_t>(a->runs[0]));
             if (a->json) {
-              std::cout << calibration_to_json(cal).dump(2) << "\n";
+              nlohmann::json j = calibration_to_json(cal);
+              if (held) j["held_out"] = held_out_json(*held);
+              std::cout << j.dump(2) << "\n";
               return 0;
             }
             std::printf("calibration of %s from %s: %lld op records in %lld steps (engine %s, simulator %s)\n",
                         hw.name.c_str(), prov.records.c_str(), static_cast<long long>(cal.after.ops),
-                        static_cast<long long>(cal.after.steps), r.engine_commit.c_str(), build_commit().c_str());
+                        static_cast<long long>(cal.after.steps), r.engine_commit.c_str(), build_stamp().c_str());
             std::printf("%-20s %8s %9s %10s %10s %12s\n", "kind", "records", "outliers", "mem eff", "comp eff", "overhead");
             for (int k = 0; k < kOpKindCount; ++k) {
               const KindFactors& f = cal.kinds[static_cast<std::size_t>(k)];
@@ -136,8 +168,11 @@ Registered register_calibrate(CLI::App& root) {
                           f.overhead_fitted ? format_time(f.overhead_s).c_str() : "(launch)");
             }
             std::printf("(1): no record of that bound, left at 1. relative error |predicted - measured| / measured:\n");
-            print_error_row("before", cal.before);
-            print_error_row("after", cal.after);
+            std::printf("on the records it was fitted on (in-sample):\n");
+            print_error_row("before (uncalibrated)", cal.before);
+            print_error_row("after (in-sample)", cal.after);
+            if (held) print_held_out(*held);
+            else std::printf("held out: not judged (the records hold one configuration; leave-configuration-out needs two)\n");
             if (a->out) std::printf("saved to %s\n", a->out->c_str());
             if (a->db) std::printf("stored in %s as calibration %lld\n", a->db->c_str(), static_cast<long long>(stored_id));
             if (!a->out && !a->db) std::printf("not saved: pass --out FILE or --db STORE\n");

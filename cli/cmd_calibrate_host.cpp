@@ -1,9 +1,11 @@
 // `looplab calibrate-host`: measures this machine for the simulator's `host` spec: copy bandwidth
 // (OpenMP threads, reads + writes counted), the FLOP/s of the CPU backend's matmul_nt, and the
-// fixed cost of a tiny matmul_nt call as the per-op overhead (simulator/host/host_spec.cpp).
-// Writes the spec only with --out.
+// fixed cost of a tiny matmul_nt call as the per-op overhead (lab/host_spec.cpp), with the
+// measurement's quality. Writes the spec only with --out (all or nothing, from any directory);
+// `looplab hardware measure` keeps it in the store instead.
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,10 +13,11 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "simulator/format.hpp"
 #include "simulator/hardware.hpp"
-#include "simulator/host/host_spec.hpp"
+#include "lab/host_spec.hpp"
 
 namespace looplab::cli {
 
@@ -41,15 +44,17 @@ Registered register_calibrate_host(CLI::App& root) {
             if (a->repetitions < 1 || a->repetitions > 10000) throw InputError("repetitions", "must be in 1..10000");
             std::string out_path;
             if (sub->count("--out") > 0) out_path = a->out && !a->out->empty() ? *a->out : "host.json";
-            std::ofstream file;  // opened first: a bad path fails before the measurement
-            if (!out_path.empty()) {
-              file.open(out_path);
-              if (!file) throw InputError("out", "cannot write '" + out_path + "'");
+            if (!out_path.empty()) {  // a bad folder fails before the measurement
+              const std::filesystem::path p(out_path);
+              const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : ".";
+              std::error_code ec;
+              if (!std::filesystem::is_directory(dir, ec))
+                throw InputError("out", "the folder " + dir.string() + " of " + out_path + " does not exist");
             }
-            const HardwareSpec h = measure_host_spec({a->copy_mib, a->repetitions});
+            const HostMeasurement m = measure_host({a->copy_mib, a->repetitions});
+            const HardwareSpec& h = m.spec;
             const std::string text = hardware_to_json(h).dump(2) + "\n";
-            if (!out_path.empty() && !(file << text).flush())
-              throw std::runtime_error("failed writing '" + out_path + "'");
+            if (!out_path.empty()) write_file_atomically(out_path, text);
             if (a->json) {
               std::cout << text;
               return 0;
@@ -61,6 +66,8 @@ Registered register_calibrate_host(CLI::App& root) {
             std::printf("  per-op overhead    %s\n", format_time(h.launch_stream_s.value(Ceiling::measured)).c_str());
             std::printf("  memory             %s\n", format_bytes(h.memory_bytes.value(Ceiling::measured)).c_str());
             std::printf("  last-level cache   %s\n", format_bytes(h.l2_bytes.value(Ceiling::measured)).c_str());
+            std::printf("  quality            %s%s\n", m.quality.c_str(),
+                        m.quality_note.empty() ? "" : (" (" + m.quality_note + ")").c_str());
             if (out_path.empty()) std::printf("not written: pass --out [FILE] (e.g. --out data/hardware/host.json)\n");
             else std::printf("written to %s: use it with --hardware %s\n", out_path.c_str(), out_path.c_str());
             return 0;

@@ -8,7 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/cmd_calibrate_store.hpp"
+#include "lab/calibration_store.hpp"
+#include "lab/hardware_catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_options.hpp"
 #include "engine/core/error.hpp"
@@ -182,7 +183,9 @@ Registered register_predict(CLI::App& root) {
   auto* sub = root.add_subcommand("predict", "predict latency and memory of one model variant on one device");
   auto a = std::make_shared<PredictArgs>();
   add_model_options(*sub, a->model, "plt-paper-dense-1.2b");
-  sub->add_option("--hardware", a->hardware, "spec name (data/hardware/NAME.json) or a JSON file")
+  sub->add_option("--hardware", a->hardware,
+                  "spec name (data/hardware/NAME.json), a JSON file, or host (the newest quiet host spec of this "
+                  "machine in --db; `looplab hardware list`)")
       ->capture_default_str();
   sub->add_option("--batch", a->batch, "sequences")->capture_default_str();
   sub->add_option("--context", a->context, "decode step: keys visible to the new token, itself included")
@@ -193,7 +196,8 @@ Registered register_predict(CLI::App& root) {
   sub->add_option("--ceiling", a->ceiling, "measured | datasheet peaks and bandwidth")->capture_default_str();
   sub->add_option("--calibration", a->calibration,
                   "calibration FILE written by `looplab calibrate`, or its ID in the store (--db)");
-  sub->add_option("--db", a->db, "results store holding calibration ids")->capture_default_str();
+  sub->add_option("--db", a->db, "results store holding calibration ids and measured host specs")
+      ->capture_default_str();
   sub->add_flag("--ladder", a->ladder, "all five variants (vanilla .. plt) side by side");
   sub->add_flag("--all-ops", a->all_ops, "print every op of the step, not only layer 0");
   sub->add_flag("--json", a->json, "machine-readable output");
@@ -201,9 +205,9 @@ Registered register_predict(CLI::App& root) {
   return {sub, [a] {
             if (a->json && a->csv) throw InputError("csv", "choose one of --json and --csv");
             const ModelConfig c = resolve_model(a->model);
-            const HardwareSpec hw = load_hardware(a->hardware);
+            const HardwareSpec hw = lab::hardware_for_prediction(a->hardware, a->db);
             std::optional<Calibration> cal;
-            if (a->calibration) cal = resolve_calibration(*a->calibration, a->db);
+            if (a->calibration) cal = lab::resolve_calibration(*a->calibration, a->db);
             if (a->ladder) return run_ladder(*a, c, hw, cal ? &*cal : nullptr);
             PredictRequest r;
             r.batch = a->batch;

@@ -11,8 +11,8 @@
 #include "cli/commands.hpp"
 #include "cli/run_report.hpp"
 #include "engine/core/error.hpp"
+#include "lab/run_trace.hpp"
 #include "simulator/format.hpp"
-#include "store/run_trace.hpp"
 #include "store/store.hpp"
 #include "store/summary.hpp"
 
@@ -35,13 +35,6 @@ store::RunInfo need_run(store::Store& s, store::RunId id, const std::string& fie
   return *r;
 }
 
-std::string pct(const std::optional<double>& predicted, const std::optional<double>& measured) {
-  if (!predicted || !measured || *measured <= 0) return "-";
-  char b[32];
-  std::snprintf(b, sizeof b, "%+.1f%%", (*predicted - *measured) / *measured * 100.0);
-  return b;
-}
-
 int list(const RunsArgs& a) {
   auto s = open_ro(a);
   auto runs = s->list_runs();
@@ -57,18 +50,25 @@ int list(const RunsArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%5s  %-20s %-11s %-6s %-10s %-10s %2s %5s %5s %9s %-5s %12s %12s %8s\n", "id", "created (UTC)", "status",
-              "label", "model", "variant", "L", "batch", "prompt", "steps x r", "back", "decode step", "predicted",
-              "error");
+  const char* fmt = "%5s  %-20s %-11s %-8s %-6s %-10s %-10s %2s %5s %5s %9s %-5s %12s %8s %12s %8s\n";
+  std::printf(fmt, "id", "created (UTC)", "status", "verdict", "label", "model", "variant", "L", "batch", "prompt",
+              "steps x r", "back", "decode step", "+-95%", "predicted", "error");
   for (const auto& r : runs) {
     const auto& i = r.info;
+    const auto& d = i.stats.decode;
     std::string steps = std::to_string(i.decode_steps) + "x" + std::to_string(i.repeats);
-    std::printf("%5lld  %-20s %-11s %-6s %-10s %-10s %2lld %5lld %5lld %9s %-5s %12s %12s %8s\n", (long long)i.id,
-                i.created_at.substr(0, 19).c_str(), std::string(store::to_string(i.status)).c_str(),
-                i.label.substr(0, 6).c_str(), i.model.substr(0, 10).c_str(), i.variant.c_str(), (long long)i.loops,
-                (long long)i.batch, (long long)i.prompt_len, steps.c_str(), i.backend.c_str(),
-                time_or_dash(i.stats.decode_median_s).c_str(), time_or_dash(i.stats.predicted_decode_s).c_str(),
-                pct(i.stats.predicted_decode_s, i.stats.decode_median_s).c_str());
+    std::string ci = "-";
+    if (d.median_s && d.ci_lo_s && d.ci_hi_s && *d.median_s > 0) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.1f%%", 100 * (*d.ci_hi_s - *d.ci_lo_s) / 2 / *d.median_s);
+      ci = b;
+    }
+    std::printf(fmt, std::to_string(i.id).c_str(), i.created_at.substr(0, 19).c_str(),
+                std::string(store::to_string(i.status)).c_str(), i.stats.verdict.empty() ? "-" : i.stats.verdict.c_str(),
+                i.label.substr(0, 6).c_str(), i.model.substr(0, 10).c_str(), i.variant.c_str(),
+                std::to_string(i.loops).c_str(), std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(),
+                steps.c_str(), i.backend.c_str(), time_or_dash(d.median_s).c_str(), ci.c_str(),
+                time_or_dash(i.stats.predicted_decode_s).c_str(), error_pct(i.stats.predicted_decode_s, d.median_s).c_str());
   }
   if (runs.empty()) std::printf("(no runs yet: `looplab run` records one)\n");
   return 0;
@@ -100,6 +100,7 @@ int show(const RunsArgs& a) {
               rows.ops.size(), rows.predictions.size(), rows.kernels.size(), (long long)info.dropped_records);
   if (!info.error.empty()) std::printf("note: %s\n", info.error.c_str());
   if (!info.complete) std::printf("this run is INCOMPLETE: its figures are partial\n");
+  print_run_quality(info);
   print_kind_table(table);
   return 0;
 }
@@ -211,7 +212,7 @@ int trace(const RunsArgs& a) {
   auto s = open_ro(a);
   need_run(*s, a.id);
   std::string out = a.out ? *a.out : "run-" + std::to_string(a.id) + ".json.gz";
-  store::TraceExportStats st = store::export_run_trace(*s, a.id, out);
+  lab::TraceExportStats st = lab::export_run_trace(*s, a.id, out);
   if (a.json) {
     std::cout << nlohmann::json{{"run", a.id}, {"file", out}, {"events", st.events}, {"flows", st.flows},
                                 {"uncompressed_bytes", st.uncompressed_bytes}}

@@ -13,7 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
-#include "simulator/build_info.hpp"
+#include "engine/core/build_stamp.hpp"
 #include "simulator/sweep.hpp"
 #include "simulator/sweep_output.hpp"
 #include "store/store.hpp"
@@ -133,7 +133,7 @@ Registered register_sweep(CLI::App& root) {
             if (db) {
               store::SweepInfo info;
               info.name = spec.name.empty() ? a->spec : spec.name;
-              info.engine_commit = build_commit();
+              info.engine_commit = build_stamp();
               info.spec_json = read_text(a->spec);
               sweep_id = db->add_sweep(info, store_points(r));
             }

@@ -14,7 +14,9 @@ std::vector<RegisterFn>& registry() {
 }
 }  // namespace looplab::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_looplab(int argc, char** argv) {
   using namespace looplab::cli;
   CLI::App app{"looplab: measure and predict what looped transformers cost to run"};
   app.require_subcommand(1);
@@ -45,4 +47,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_looplab(argc, argv);
+  } catch (...) {
+    // Only a failure of the error path itself (printing) reaches here.
+    return 1;
+  }
 }

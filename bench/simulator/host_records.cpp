@@ -1,8 +1,10 @@
 // host_records: runs the CPU backend over the five variants and writes measured op records in the
-// format `looplab calibrate` reads (simulator/host/host_records.cpp times each plan op with a
-// StepObserver; each op keeps its median over --repeats generations, taken round-robin over the
-// configurations). It stands in for the profiler's host tracer until `looplab run` writes records.
+// format `looplab calibrate` reads (lab/host_records.cpp times each plan op with a StepObserver;
+// each op keeps its median over --repeats generations, taken round-robin over the
+// configurations), and says how noisy the machine was meanwhile. `looplab calibrate FILE` then
+// reports the leave-configuration-out error.
 //   host_records [--model small] [--steps 24] [--repeats 5] [--out host-records.json] [--hardware host]
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,8 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
-#include "simulator/host/host_records.hpp"
+#include "lab/host_records.hpp"
 
 namespace {
 
@@ -45,12 +48,16 @@ int run(int argc, char** argv) {
   options.steps = steps;
   options.repeats = repeats;
   options.hardware = hardware;
-  const RecordSet records =
-      measure_host_records(options, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
-  std::ofstream f(out);
-  if (!f) throw InputError("out", "cannot write '" + out + "'");
-  f << records_to_json(records).dump() << "\n";
+  HostRecordNoise noise;
+  const RecordSet records = measure_host_records(
+      options, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }, &noise);
+  write_file_atomically(out, records_to_json(records).dump() + "\n");
   std::fprintf(stderr, "wrote %zu steps to %s\n", records.steps.size(), out.c_str());
+  const auto& m = noise.machine;
+  std::fprintf(stderr, "noise: a step's total moved %.1f%% between repeats (median over steps, 1.4826 MAD); other "
+                       "processes used %.2f CPUs over %.0f s; %s\n",
+               100 * noise.step_spread, m.others_cpu_s.value_or(0) / std::max(1e-9, m.window_s.value_or(0)),
+               m.window_s.value_or(0), noise.busy.empty() ? "the machine was quiet" : noise.busy.c_str());
   return 0;
 }
 

@@ -13,10 +13,11 @@
 //   sampled_tokens(), final_hidden(), last_logits()
 //                                     host readbacks of the step that just ended.
 // State a backend carries between steps: the KV buffers (full caches, shared cache, rings), the
-// saved states s(l) of cross-loop decoding (plt-model.md), nothing else.
+// saved states s(l) of cross-loop decoding (docs/model.md), nothing else.
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,12 +28,22 @@
 
 namespace looplab {
 
-// Test hook for the G-SWA invariants of plt-model.md: force the gate of every plt head.
+// Test hook for the G-SWA invariants of docs/model.md: force the gate of every plt head.
 enum class GateOverride : std::uint8_t {
   none,    // g = sigmoid(Wg_h . q_h + bg_h), the model
   closed,  // g = 0: global attention only (plt then equals clp_share)
   open,    // g = 1: local window only (plt with w >= n then equals clp)
 };
+
+// What a backend runs on, for a run's record: the CPU model or the GPU and its software.
+struct BackendDevice {
+  std::string name;             // "AMD EPYC 7B13", "NVIDIA H200"
+  std::string driver_version;   // "13.0"; empty on the CPU
+  std::string runtime_version;  // CUDA runtime "13.0"; empty on the CPU
+};
+
+// The model name of this machine's CPU (/proc/cpuinfo), "unknown" when it cannot be read.
+std::string host_cpu_model();
 
 struct StepIO {
   const StepPlan* plan = nullptr;
@@ -52,6 +63,8 @@ class Backend {
 
   // "cpu", "cuda".
   virtual std::string_view name() const = 0;
+  // The device the backend runs on; by default this machine's CPU.
+  virtual BackendDevice device_info() const { return {host_cpu_model(), {}, {}}; }
   // Whether run_op can execute this op (kind, shapes, dtypes). A Session checks every op of a
   // plan before running it and refuses plans with unsupported ops.
   virtual bool supports_op(const OpDesc& op) const = 0;

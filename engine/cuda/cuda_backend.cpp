@@ -118,6 +118,11 @@ void CudaBackend::set_gate_override(GateOverride g) {
   gate_override_ = g;
 }
 
+BackendDevice CudaBackend::device_info() const {
+  auto version = [](int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); };
+  return {device_.name, version(device_.driver_version), version(device_.runtime_version)};
+}
+
 void CudaBackend::set_graph_mode(GraphMode mode) {
   if (mode != options_.graphs) drop_graphs();
   options_.graphs = mode;

@@ -39,6 +39,7 @@ class CudaBackend final : public Backend {
   ~CudaBackend() override;
 
   std::string_view name() const override { return "cuda"; }
+  BackendDevice device_info() const override;
   bool supports_op(const OpDesc& op) const override;
   std::int64_t kv_bytes_per_element() const override { return 2; }
 

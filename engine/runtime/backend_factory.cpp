@@ -19,12 +19,14 @@ std::vector<std::string> backend_names() {
 #endif
 }
 
-std::unique_ptr<Backend> make_backend(std::string_view name) {
+std::unique_ptr<Backend> make_backend(std::string_view name, [[maybe_unused]] const BackendOptions& options) {
   if (name == "cpu") return std::make_unique<CpuBackend>();
   if (name == "cuda") {
 #ifdef LOOPLAB_HAVE_CUDA
     try {
-      return std::make_unique<gpu::CudaBackend>();
+      gpu::CudaBackendOptions o;
+      o.graphs = options.cuda_graphs == GraphLaunch::decode ? gpu::GraphMode::decode : gpu::GraphMode::off;
+      return std::make_unique<gpu::CudaBackend>(o);
     } catch (const std::exception& e) {
       throw InputError("backend", std::string("cuda: ") + e.what());
     }

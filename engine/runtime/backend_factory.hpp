@@ -12,8 +12,17 @@ namespace looplab {
 
 // Names this build can construct ("cpu", and "cuda" when built with the CUDA backend).
 std::vector<std::string> backend_names();
+// How a backend launches its work, where it has a choice.
+enum class GraphLaunch : unsigned char {
+  off,     // every op launched on a stream (per-op CUPTI attribution by correlation id)
+  decode,  // decode steps replayed from CUDA graphs (the fast path)
+};
+struct BackendOptions {
+  GraphLaunch cuda_graphs = GraphLaunch::decode;
+};
+
 // Throws InputError("backend", ...) for an unknown name or a backend this build or machine
 // cannot provide (e.g. "cuda" without a device: the message says why).
-std::unique_ptr<Backend> make_backend(std::string_view name);
+std::unique_ptr<Backend> make_backend(std::string_view name, const BackendOptions& options = {});
 
 }  // namespace looplab

@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/plan.hpp"
+#include "lab/hardware_catalog.hpp"
+#include "lab/host_spec.hpp"
 #include "simulator/op_cost.hpp"
 #include "simulator/records.hpp"
 #include "store/store.hpp"
@@ -26,6 +28,7 @@
 extern char** environ;
 
 using namespace looplab;
+namespace lab = looplab::lab;
 using looplab::testing::TempDir;
 
 namespace {
@@ -109,7 +112,10 @@ TEST(Cli, RunStoresListsShowsExportsAndTraces) {
 
   Result show = run({"runs", "show", "1", "--db", db}, dir.path());
   EXPECT_EQ(show.rc, 0);
-  EXPECT_NE(show.out.find("run 1 (complete)"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("run 1 (complete, "), std::string::npos) << show.out;  // then its verdict
+  EXPECT_NE(show.out.find("verdict: "), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("decode   unattributed"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("machine: load"), std::string::npos) << show.out;
 
   Result csv = run({"runs", "export", "1", "--csv", "--db", db}, dir.path());
   EXPECT_EQ(csv.rc, 0);
@@ -132,12 +138,14 @@ TEST(Cli, RunStoresListsShowsExportsAndTraces) {
   EXPECT_TRUE(looplab::testing::trace_problems(tf).empty());
 }
 
-TEST(Cli, CtrlCKeepsTheRunIncomplete) {
+// Ctrl-C (SIGINT) and SIGTERM both stop a run after its current step: the rows so far stay,
+// the run is stored as interrupted, the exit code is 130.
+void interrupt_a_run(int signal_number) {
   TempDir dir;
   std::string db = (dir / "c.db").string(), spec = looplab::testing::write_host_spec(dir.path()).string();
-  Proc p = start({"run", "--model", "tiny", "--decode-steps", "50", "--repeat", "100000", "--db", db, "--hardware",
-                  spec},
-                 dir.path(), "ctrlc");
+  Proc p = start({"run", "--model", "tiny", "--decode-steps", "50", "--repeat", "10000", "--max-time", "0", "--db", db,
+                  "--hardware", spec},
+                 dir.path(), "signal" + std::to_string(signal_number));
   ASSERT_GT(p.pid, 0);
   bool measuring = false;
   for (int i = 0; i < 3000 && !measuring; ++i) {  // up to 30 s for the first repeat to land
@@ -150,7 +158,7 @@ TEST(Cli, CtrlCKeepsTheRunIncomplete) {
     }
   }
   ASSERT_TRUE(measuring) << slurp(p.err);
-  kill(p.pid, SIGINT);
+  kill(p.pid, signal_number);
   int rc = wait_exit(p);
   EXPECT_EQ(rc, 130);
   std::string err = slurp(p.err);
@@ -160,9 +168,12 @@ TEST(Cli, CtrlCKeepsTheRunIncomplete) {
   ASSERT_TRUE(run1);
   EXPECT_EQ(run1->status, store::RunStatus::interrupted);
   EXPECT_FALSE(run1->complete);
-  EXPECT_NE(run1->error.find("Ctrl-C"), std::string::npos);
+  EXPECT_NE(run1->error.find("interrupted after"), std::string::npos) << run1->error;
   EXPECT_GT(s->read_rows(1).ops.size(), 0u);
 }
+
+TEST(Cli, CtrlCKeepsTheRunIncomplete) { interrupt_a_run(SIGINT); }
+TEST(Cli, SigtermKeepsTheRunIncomplete) { interrupt_a_run(SIGTERM); }
 
 TEST(Cli, DbFaultsExitWithCode2AndOneLine) {
   TempDir dir;
@@ -353,4 +364,88 @@ TEST(Cli, CalibrateFromStoredRuns) {
   Result both = run({"calibrate", "records.json", "--runs", "1", "--db", db}, dir.path());
   EXPECT_EQ(both.rc, 2);
   EXPECT_EQ(both.err.rfind("looplab: error: records:", 0), 0u) << both.err;
+}
+
+// `looplab hardware`: datasheets and measured host specs listed with their quality; `predict
+// --hardware host` takes the newest quiet host spec of this machine and refuses a noisy one;
+// remove, and the errors naming their field.
+TEST(Cli, HardwareCatalogAndPredictOnTheHostSpec) {
+  TempDir dir;
+  const std::string db = (dir / "h.db").string();
+  Result none = run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64"}, dir.path());
+  EXPECT_EQ(none.rc, 2);
+  EXPECT_NE(none.err.find("hardware: host"), std::string::npos) << none.err;
+  EXPECT_FALSE(std::filesystem::exists(db)) << "looking for a spec created the store";
+
+  auto add = [&](double bw, const std::string& quality) {
+    auto s = store::open_store(db, store::OpenMode::read_write);
+    HardwareSpec h = load_hardware(looplab::testing::write_host_spec(dir.path()).string());
+    h.mem_bw_bytes_per_s.measured->value = bw;
+    return s->put_hardware({0, "host", hardware_to_json(h).dump(), "", host_machine_id(lab::cpu_threads()), quality,
+                            quality == "quiet" ? "" : "machine busy"});
+  };
+  add(11e9, "noisy");
+  Result noisy = run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64", "--json"},
+                     dir.path());
+  EXPECT_EQ(noisy.rc, 2) << "a noisy host spec must not be chosen silently";
+  const std::int64_t quiet = add(20e9, "quiet");
+  Result p = run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64", "--json"},
+                 dir.path());
+  ASSERT_EQ(p.rc, 0) << p.err;
+  EXPECT_EQ(nlohmann::json::parse(p.out)["hardware"], "host");
+  EXPECT_EQ(nlohmann::json::parse(p.out)["hardware_kind"], "host");
+
+  Result list = run({"hardware", "list", "--db", db, "--json"}, dir.path());
+  ASSERT_EQ(list.rc, 0) << list.err;
+  auto entries = nlohmann::json::parse(list.out);
+  int measured = 0;
+  for (const auto& e : entries)
+    if (e["origin"] == "measured") {
+      ++measured;
+      EXPECT_TRUE(e.contains("quality") && e.contains("machine") && e.contains("measured_at")) << e.dump();
+    }
+  EXPECT_EQ(measured, 2);
+  EXPECT_EQ(entries[0]["origin"], "datasheet");
+
+  Result show = run({"hardware", "show", std::to_string(quiet), "--db", db, "--json"}, dir.path());
+  ASSERT_EQ(show.rc, 0) << show.err;
+  EXPECT_EQ(nlohmann::json::parse(show.out)["quality"], "quiet");
+  Result h200 = run({"hardware", "show", "h200"}, dir.path());
+  EXPECT_EQ(h200.rc, 0) << h200.err;
+  EXPECT_NE(h200.out.find("memory bandwidth"), std::string::npos) << h200.out;
+
+  Result rm = run({"hardware", "remove", std::to_string(quiet), "--db", db}, dir.path());
+  EXPECT_EQ(rm.rc, 0) << rm.err;
+  Result gone = run({"hardware", "show", std::to_string(quiet), "--db", db}, dir.path());
+  EXPECT_EQ(gone.rc, 2);
+  EXPECT_NE(gone.err.find("name: "), std::string::npos) << gone.err;
+  Result again = run({"hardware", "remove", std::to_string(quiet), "--db", db}, dir.path());
+  EXPECT_EQ(again.rc, 2);
+}
+
+// `looplab demo`: each variant with its verdict, a calibrated prediction fitted on the other
+// four variants, and ratios against vanilla marked when the runs are not quiet (two repeats give
+// a prefill of two samples: unusable, so every ratio is marked).
+TEST(Cli, DemoShowsVerdictsAndHeldOutCalibration) {
+  TempDir dir;
+  const std::string db = (dir / "d.db").string(), spec = looplab::testing::write_host_spec(dir.path()).string();
+  const std::vector<std::string> args = {"demo", "--model", "tiny", "--batch", "2", "--new-tokens", "5", "--repeat", "2",
+                                         "--max-time", "0", "--hardware", spec, "--db", db, "--no-trace"};
+  std::vector<std::string> json_args = args;
+  json_args.push_back("--json");
+  Result j = run(json_args, dir.path());
+  ASSERT_EQ(j.rc, 0) << j.err;
+  auto out = nlohmann::json::parse(j.out);
+  ASSERT_EQ(out["variants"].size(), 5u);
+  for (const auto& v : out["variants"]) {
+    EXPECT_EQ(v["verdict"], "unusable") << v["variant"];
+    EXPECT_TRUE(v["decode_vs_vanilla_noisy"].get<bool>());
+    EXPECT_TRUE(v["calibrated_decode_ms_per_token"].is_number()) << v["variant"];
+    EXPECT_EQ(v["calibration"], "fitted on the other four variants' runs only");
+  }
+  Result text = run(args, dir.path());
+  ASSERT_EQ(text.rc, 0) << text.err;
+  EXPECT_NE(text.out.find("x?"), std::string::npos) << text.out;  // a marked ratio
+  EXPECT_NE(text.out.find("note: '?' marks a ratio"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("calibrated"), std::string::npos) << text.out;
 }

@@ -1,5 +1,5 @@
 // Times every plan op of the CPU backend into StepRecords, medians over repeated generations.
-#include "simulator/host/host_records.hpp"
+#include "lab/host_records.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -12,7 +12,9 @@
 #include "engine/cpu/cpu_backend.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
-#include "simulator/build_info.hpp"
+#include "engine/core/build_stamp.hpp"
+#include "lab/machine_state.hpp"
+#include "lab/stats.hpp"
 
 namespace looplab {
 
@@ -43,12 +45,13 @@ class OpTimer final : public StepObserver {
 
 }  // namespace
 
-RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgress& progress) {
+RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgress& progress,
+                               HostRecordNoise* noise) {
   if (o.steps < 1) throw InputError("steps", "must be >= 1");
   if (o.repeats < 1) throw InputError("repeats", "must be >= 1");
   RecordSet records;
   records.hardware = o.hardware;
-  records.engine_commit = build_commit();
+  records.engine_commit = build_stamp();
   records.launch = LaunchMode::stream;
 
   // Every (model, variant, batch, prompt) lives at once, and the repeats go round-robin over
@@ -80,6 +83,7 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
           k.session->set_observer(k.timer.get());
           k.prompts = random_prompts(7, batch, prompt, k.config.vocab);
         }
+  const lab::MachineSnapshot before = lab::take_snapshot();
   for (std::int64_t r = 0; r < o.repeats; ++r) {
     for (Config& k : configs) {
       // The other configurations ran in between: one unrecorded prefill brings this one's
@@ -96,6 +100,23 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
       progress("repeat " + std::to_string(r + 1) + "/" + std::to_string(o.repeats) + " of " +
                std::to_string(configs.size()) + " configurations");
   }
+  std::vector<double> spreads;
+  if (noise) {
+    lab::record_window(before, lab::take_snapshot(), noise->machine);
+    noise->busy = lab::busy_reason(noise->machine).value_or("");
+    for (const Config& k : configs)
+      for (std::size_t s = 0; s < k.runs[0].size(); ++s) {
+        std::vector<double> totals;
+        for (const auto& run : k.runs) {
+          double t = 0;
+          for (double x : run[s].op_time_s) t += x;
+          totals.push_back(t);
+        }
+        const double m = stats::median(totals);
+        if (m > 0) spreads.push_back(1.4826 * stats::mad(totals) / m);
+      }
+    noise->step_spread = stats::median(spreads);
+  }
   // Each op's median over the repeats: a busy machine's stalls hit single repeats.
   for (Config& k : configs) {
     for (std::size_t s = 0; s < k.runs[0].size(); ++s) {
@@ -103,8 +124,7 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
       std::vector<double> t(k.runs.size());
       for (std::size_t op = 0; op < rec.op_time_s.size(); ++op) {
         for (std::size_t r = 0; r < k.runs.size(); ++r) t[r] = k.runs[r][s].op_time_s[op];
-        std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-        rec.op_time_s[op] = t[t.size() / 2];
+        rec.op_time_s[op] = stats::median(t);
       }
       records.steps.push_back(std::move(rec));
     }

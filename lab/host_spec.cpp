@@ -1,6 +1,6 @@
 // `host` spec measurement: copy bandwidth (OpenMP threads, reads + writes counted), the FLOP/s
 // of the CPU backend's matmul_nt, and the fixed cost of a tiny matmul_nt call as per-op overhead.
-#include "simulator/host/host_spec.hpp"
+#include "lab/host_spec.hpp"
 
 #include <omp.h>
 #include <unistd.h>
@@ -8,16 +8,21 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "engine/core/build_stamp.hpp"
 #include "engine/cpu/matmul.hpp"
-#include "simulator/build_info.hpp"
+#include "lab/machine_state.hpp"
+#include "profiler/environment.hpp"
 
 namespace looplab {
+
+using namespace lab;
 
 namespace {
 
@@ -49,17 +54,19 @@ double largest_sysfs_cache_bytes() {
   return best;
 }
 
+// Times f `reps` times after one warm-up call (page faults, thread pool start); returns the
+// median and keeps the samples.
 template <typename F>
-double median_seconds(int reps, F&& f) {
-  f();  // warm-up: page faults, thread pool start
+double median_seconds(int reps, F&& f, std::vector<double>* samples = nullptr) {
+  f();
   std::vector<double> t;
   for (int i = 0; i < reps; ++i) {
     const auto t0 = Clock::now();
     f();
     t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
   }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  if (samples) *samples = t;
+  return stats::median(std::move(t));
 }
 
 std::string cpu_model() {
@@ -81,19 +88,30 @@ SpecNumber measured(double value, std::string source) {
 
 }  // namespace
 
-HardwareSpec measure_host_spec(const HostSpecOptions& a) {
-  const std::string when = "looplab calibrate-host " + utc_now_iso8601() + " (" + build_commit() + ")";
+std::string host_machine_id(int threads) {
+  return profiler::collect_environment().host + " / " + cpu_model() + " / " + std::to_string(threads) + " threads";
+}
+
+HardwareSpec measure_host_spec(const HostSpecOptions& a) { return measure_host(a).spec; }
+
+HostMeasurement measure_host(const HostSpecOptions& a) {
+  const std::string when = "looplab (host measurement) " + utc_now_iso8601() + " (" + build_stamp() + ")";
   const int threads = omp_get_max_threads();
-  HardwareSpec h;
+  HostMeasurement result;
+  const MachineSnapshot before = take_snapshot();
+  record_before(before, "", result.machine);
+  std::vector<double> copy_samples, best_samples;
+  HardwareSpec& h = result.spec;
   h.name = "host";
   h.kind = HardwareKind::host;
-  h.description = cpu_model() + ", " + std::to_string(threads) + " OpenMP threads, fp32 CPU backend";
 
   // Copy bandwidth: each thread copies its slice, so every core's memory path is used, as the
   // backend's OpenMP GEMVs do. Bytes read + written, the convention of every spec.
   const auto bytes = static_cast<std::size_t>(a.copy_mib) << 20;
   std::vector<char> src(bytes, 1), dst(bytes, 0);
-  const double copy_s = median_seconds(a.repetitions, [&] {
+  const double copy_s = median_seconds(
+      a.repetitions,
+      [&] {
 #pragma omp parallel
     {
       const auto nt = static_cast<std::size_t>(omp_get_num_threads());
@@ -102,7 +120,8 @@ HardwareSpec measure_host_spec(const HostSpecOptions& a) {
                         hi = std::min(bytes, lo + chunk);
       std::memcpy(dst.data() + lo, src.data() + lo, hi - lo);
     }
-  });
+  },
+      &copy_samples);
   const double bw = 2.0 * static_cast<double>(bytes) / copy_s;
   h.mem_bw_bytes_per_s = measured(bw, "measured by " + when + ": copy of " + std::to_string(a.copy_mib) +
                                           " MiB on " + std::to_string(threads) +
@@ -123,10 +142,12 @@ HardwareSpec measure_host_spec(const HostSpecOptions& a) {
     args.m = m;
     args.n = n;
     args.k = k;
-    const double s = median_seconds(a.repetitions, [&] { cpu::matmul_nt(args); });
+    std::vector<double> samples;
+    const double s = median_seconds(a.repetitions, [&] { cpu::matmul_nt(args); }, &samples);
     const double flops = 2.0 * static_cast<double>(m * n * k) / s;
     if (flops > best) {
       best = flops;
+      best_samples = std::move(samples);
       best_shape = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
     }
   }
@@ -165,7 +186,32 @@ HardwareSpec measure_host_spec(const HostSpecOptions& a) {
   }
   h.l2_bytes = measured(llc, llc_src);
   h.sm_count = measured(threads, "omp_get_max_threads() on this host: cores the CPU backend uses");
-  return h;
+
+  // Quality: the worse of the two ceilings' verdicts, and at least noisy on a busy machine.
+  record_window(before, take_snapshot(), result.machine);
+  result.machine_id = host_machine_id(threads);
+  result.copy_s = stats::summarize(copy_samples);
+  result.matmul_s = stats::summarize(best_samples);
+  stats::Verdict v = stats::worst(result.copy_s.verdict, result.matmul_s.verdict);
+  std::string note;
+  auto spread = [](const char* what, const stats::Summary& sm) {
+    char b[120];
+    std::snprintf(b, sizeof b, "%s: 95%% interval +-%.1f%% over %lld repetitions", what,
+                  100 * sm.relative_half_width(), static_cast<long long>(sm.samples));
+    return std::string(b);
+  };
+  if (result.copy_s.verdict != stats::Verdict::quiet) note = spread("copy", result.copy_s);
+  if (result.matmul_s.verdict != stats::Verdict::quiet)
+    note += (note.empty() ? "" : "; ") + spread("matmul", result.matmul_s);
+  if (auto busy = busy_reason(result.machine)) {
+    v = stats::worst(v, stats::Verdict::noisy);
+    note += (note.empty() ? "" : "; ") + *busy;
+  }
+  result.quality = std::string(stats::to_string(v));
+  result.quality_note = note;
+  h.description = cpu_model() + ", " + std::to_string(threads) + " OpenMP threads, fp32 CPU backend (" +
+                  result.quality + " measurement)";
+  return result;
 }
 
 }  // namespace looplab

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <regex>
 
-#include "store/run_trace.hpp"
+#include "lab/run_trace.hpp"
 #include "store/store.hpp"
 #include "tests/profiler/trace_check.hpp"
 #include "tests/store/sample_rows.hpp"
@@ -17,6 +17,7 @@
 
 using namespace looplab;
 using namespace looplab::store;
+using namespace looplab::lab;
 using looplab::testing::TempDir;
 
 namespace {
@@ -56,7 +57,7 @@ int write_big_run(const std::filesystem::path& db) {
       for (std::int64_t op = 0; op < kOpsPerStep; ++op)
         pred.predictions.push_back({step, op, "op" + std::to_string(op), "gemm", 7e-7, 1, 1, "memory"});
     s->append(id, pred);
-    s->finish_run(id, RunStatus::complete, {}, 0, "");
+    looplab::testing::finish(*s, id, RunStatus::complete);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;

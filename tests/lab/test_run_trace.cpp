@@ -1,11 +1,12 @@
-// A stored run exported as a trace and read back: the format's rules, the tracks, the predicted
-// ops laid end to end, launch -> kernel flows; and the capture -> rows conversion behind it.
+// A stored run exported as a trace and read back: the format's rules, the tracks, each predicted
+// step aligned with its measured step, the verdict in the track name, unattributed time per
+// step, launch -> kernel flows; and the capture -> rows conversion behind it.
 #include <gtest/gtest.h>
 
 #include "profiler/attribution.hpp"
-#include "store/capture_rows.hpp"
+#include "lab/capture_rows.hpp"
 #include "engine/core/error.hpp"
-#include "store/run_trace.hpp"
+#include "lab/run_trace.hpp"
 #include "store/store.hpp"
 #include "tests/profiler/trace_check.hpp"
 #include "tests/store/sample_rows.hpp"
@@ -13,6 +14,7 @@
 
 using namespace looplab;
 using namespace looplab::store;
+using namespace looplab::lab;
 using looplab::testing::TempDir;
 
 namespace {
@@ -32,7 +34,8 @@ KernelRow kernel(std::int64_t corr, std::int64_t stream, std::int64_t start, std
 // overlapping its predecessor on stream 7, one launch whose kernel was not recorded.
 RunRows gpu_like_rows() {
   RunRows r;
-  r.steps = {{0, 0, "prefill", 1, 4, 1000, 5000}, {0, 1, "decode", 1, 5, 6000, 9000}};
+  // Ops of 800 ns, three per step: unattributed = wall - 2400 ns.
+  r.steps = {{0, 0, "prefill", 1, 4, 1000, 5000, 4000 - 2400}, {0, 1, "decode", 1, 5, 6000, 9000, 3000 - 2400}};
   for (int step = 0; step < 2; ++step)
     for (int op = 0; op < 3; ++op) {
       OpRow o = looplab::testing::sample_op(0, step, op);
@@ -62,7 +65,9 @@ TEST(RunTrace, TracksRulesPredictionsAndFlows) {
   RunId id = store->begin_run(info);
   RunRows rows = gpu_like_rows();
   store->append(id, rows);
-  store->finish_run(id, RunStatus::complete, {}, 0, "");
+  info.status = RunStatus::complete;
+  info.stats.verdict = "noisy";
+  store->finish_run(info);
   TraceExportStats st = export_run_trace(*store, id, dir / "t.json.gz");
 
   looplab::testing::TraceFile t;
@@ -83,23 +88,36 @@ TEST(RunTrace, TracksRulesPredictionsAndFlows) {
   EXPECT_EQ(by_cat["kernel"].size(), 3u);
   EXPECT_EQ(by_cat["cuda api"].size(), 4u);
   EXPECT_EQ(by_cat["predicted step"].size(), 2u);
+  ASSERT_EQ(by_cat["unattributed"].size(), 2u);
+  EXPECT_EQ(*by_cat["unattributed"][0]->dur_ns, 1600);  // 4000 ns wall - 3 x 800 ns of ops
+  EXPECT_EQ(*by_cat["unattributed"][1]->dur_ns, 600);   // 3000 - 2400
   EXPECT_TRUE(names.count("host thread: steps and plan ops"));
+  EXPECT_TRUE(names.count("unattributed: step wall time minus its ops"));
+  bool verdict_named = false;
+  for (const auto& e : t.events)
+    if (e.ph == "M" && e.name == "process_name" && e.meta_name.find("measured [noisy]") != std::string::npos)
+      verdict_named = true;
+  EXPECT_TRUE(verdict_named) << "the measured track's name carries the run's verdict";
   EXPECT_TRUE(names.count("predicted plan ops"));
   EXPECT_TRUE(names.count("stream 7"));
   EXPECT_TRUE(names.count("stream 7 (overlap 1)"));  // kernel 502 overlaps 501 on stream 7
   EXPECT_TRUE(names.count("stream 9"));
 
-  // Predicted ops: end to end from the first measured step (1000 ns), durations from time_s.
+  // Predicted ops: each step's ops end to end from where that step was measured (1000 ns and
+  // 6000 ns), durations from time_s.
   const auto& pred = by_cat["predicted op"];
   ASSERT_EQ(pred.size(), 6u);
-  std::int64_t at = 1000;
-  double sum_s = 0;
-  for (std::size_t i = 0; i < pred.size(); ++i) {
-    EXPECT_EQ(*pred[i]->ts_ns, at) << i;
-    sum_s += rows.predictions[i].time_s;
-    std::int64_t end = 1000 + std::llround(sum_s * 1e9);
-    EXPECT_EQ(*pred[i]->ts_ns + *pred[i]->dur_ns, end) << i;
-    at = end;
+  for (std::size_t step = 0; step < 2; ++step) {
+    const std::int64_t start = step == 0 ? 1000 : 6000;
+    std::int64_t at = start;
+    double sum_s = 0;
+    for (std::size_t i = 3 * step; i < 3 * step + 3; ++i) {
+      EXPECT_EQ(*pred[i]->ts_ns, at) << i;
+      sum_s += rows.predictions[i].time_s;
+      std::int64_t end = start + std::llround(sum_s * 1e9);
+      EXPECT_EQ(*pred[i]->ts_ns + *pred[i]->dur_ns, end) << i;
+      at = end;
+    }
   }
   // The predicted decode step encloses its three ops exactly.
   EXPECT_EQ(*by_cat["predicted step"][1]->ts_ns, *pred[3]->ts_ns);
@@ -128,8 +146,8 @@ TEST(RunTrace, SeveralRunsSideBySide) {
   for (const auto& e : t.events)
     if (e.ph == "M" && e.name == "process_name") process[e.pid] = e.meta_name;
   ASSERT_EQ(process.size(), 6u);
-  EXPECT_NE(process[1].find("run 1 measured: tiny vanilla"), std::string::npos) << process[1];
-  EXPECT_NE(process[11].find("run 2 measured: tiny plt"), std::string::npos) << process[11];
+  EXPECT_NE(process[1].find("run 1 measured [no verdict]: tiny vanilla"), std::string::npos) << process[1];
+  EXPECT_NE(process[11].find("run 2 measured [no verdict]: tiny plt"), std::string::npos) << process[11];
   EXPECT_NE(process[13].find("run 2 predicted: plt"), std::string::npos) << process[13];
   EXPECT_THROW(export_runs_trace(*store, {ids[0], 99}, dir / "bad.json.gz"), InputError);
 }
@@ -162,7 +180,8 @@ TEST(CaptureRows, ConvertsSpansAndAttributedKernels) {
 
   RunRows r = rows_from_capture(cap, 2, origin, OpTiming::device);
   ASSERT_EQ(r.steps.size(), 1u);
-  EXPECT_EQ(r.steps[0], (StepRow{2, 0, "decode", 1, 5, 10, 900}));
+  // Unattributed: 890 ns of wall time, of which only op 1's kernel (30 ns) is device time.
+  EXPECT_EQ(r.steps[0], (StepRow{2, 0, "decode", 1, 5, 10, 900, 890 - 30}));
   ASSERT_EQ(r.ops.size(), 3u);
   EXPECT_EQ(r.ops[1].repeat_index, 2);
   EXPECT_EQ(r.ops[1].op_index, 1);
@@ -196,4 +215,5 @@ TEST(CaptureRows, ConvertsSpansAndAttributedKernels) {
   RunRows host = rows_from_capture(cap, 0, origin, OpTiming::host);
   EXPECT_FALSE(host.ops[1].device_ns);
   EXPECT_EQ(host.ops[1].measured_ns(), 70);
+  EXPECT_EQ(host.steps[0].unattributed_ns, 890 - 3 * 70);  // host spans 20..90, 120..190, 220..290
 }

@@ -1,6 +1,6 @@
 // Calibrations read from and written to the results store (the `calibrations` table holds the
 // calibration JSON of `looplab calibrate` as params_json).
-#include "cli/cmd_calibrate_store.hpp"
+#include "lab/calibration_store.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,26 +8,38 @@
 #include <map>
 
 #include "engine/core/error.hpp"
+#include "engine/core/json_text.hpp"
 #include "engine/core/config.hpp"
+#include "lab/stats.hpp"
 #include "store/store.hpp"
 
-namespace looplab::cli {
+namespace looplab::lab {
 
-Calibration resolve_calibration(const std::string& file_or_id, const std::string& db) {
+namespace {
+
+// The id, when file_or_id names no file and is a number; loads the file otherwise.
+std::optional<std::int64_t> calibration_id(const std::string& file_or_id, std::optional<Calibration>& file) {
   std::error_code ec;
-  if (std::filesystem::is_regular_file(file_or_id, ec)) return load_calibration(file_or_id);
+  if (std::filesystem::is_regular_file(file_or_id, ec)) {
+    file = load_calibration(file_or_id);
+    return std::nullopt;
+  }
   const bool is_id = !file_or_id.empty() && std::all_of(file_or_id.begin(), file_or_id.end(),
                                                         [](unsigned char ch) { return std::isdigit(ch) != 0; });
-  if (!is_id) return load_calibration(file_or_id);  // throws: not a readable file
+  if (!is_id) {
+    file = load_calibration(file_or_id);  // throws: not a readable file
+    return std::nullopt;
+  }
   if (file_or_id.size() > 18) throw InputError("calibration", "id '" + file_or_id + "' is too large");
-  const std::int64_t id = std::stoll(file_or_id);
-  auto s = store::open_store(db, store::OpenMode::read_only);
-  for (const store::CalibrationRow& row : s->calibrations())
+  return std::stoll(file_or_id);
+}
+
+Calibration from_store(const std::string& file_or_id, std::int64_t id, store::Store& s, const std::string& db) {
+  for (const store::CalibrationRow& row : s.calibrations())
     if (row.id == id) {
       try {
-        return calibration_from_json(nlohmann::json::parse(row.params_json), db + " calibration " + file_or_id);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw InputError("calibration", "id " + file_or_id + " in " + db + " holds malformed JSON: " + e.what());
+        return calibration_from_json(parse_json_text(row.params_json, "calibration", db + " calibration " + file_or_id),
+                                     db + " calibration " + file_or_id);
       } catch (const InputError& e) {
         throw InputError("calibration", "id " + file_or_id + " in " + db +
                                             " is not a looplab calibrate result (" + e.what() + ")");
@@ -35,6 +47,23 @@ Calibration resolve_calibration(const std::string& file_or_id, const std::string
     }
   throw InputError("calibration", "no calibration with id " + file_or_id + " in " + db +
                                       " (and no file of that name)");
+}
+
+}  // namespace
+
+Calibration resolve_calibration(const std::string& file_or_id, const std::string& db) {
+  std::optional<Calibration> file;
+  const auto id = calibration_id(file_or_id, file);
+  if (!id) return *file;
+  auto s = store::open_store(db, store::OpenMode::read_only);
+  return from_store(file_or_id, *id, *s, db);
+}
+
+Calibration resolve_calibration(const std::string& file_or_id, store::Store& store) {
+  std::optional<Calibration> file;
+  const auto id = calibration_id(file_or_id, file);
+  if (!id) return *file;
+  return from_store(file_or_id, *id, store, "the store");
 }
 
 std::int64_t store_calibration(const Calibration& c, const HardwareSpec& hw, const std::string& db,
@@ -51,6 +80,13 @@ std::int64_t store_calibration(const Calibration& c, const HardwareSpec& hw, con
 RecordSet records_from_runs(const std::string& db, const std::vector<std::int64_t>& runs, HardwareSpec& spec) {
   if (runs.empty()) throw InputError("runs", "name at least one run id");
   auto s = store::open_store(db, store::OpenMode::read_only);
+  return records_from_runs(*s, runs, spec, db);
+}
+
+RecordSet records_from_runs(store::Store& store, const std::vector<std::int64_t>& runs, HardwareSpec& spec,
+                            const std::string& db) {
+  if (runs.empty()) throw InputError("runs", "name at least one run id");
+  store::Store* s = &store;
   RecordSet out;
   out.launch = LaunchMode::stream;
   for (const std::int64_t id : runs) {
@@ -61,21 +97,15 @@ RecordSet records_from_runs(const std::string& db, const std::vector<std::int64_
     if (out.steps.empty()) {
       out.hardware = info->hardware;
       out.engine_commit = info->engine_commit;
-      try {
-        spec = hardware_from_json(nlohmann::json::parse(info->hardware_json), info->hardware, db + " " + what);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw InputError("runs", what + " in " + db + " holds a malformed hardware spec: " + e.what());
-      }
+      spec = hardware_from_json(parse_json_text(info->hardware_json, "runs", db + " " + what + " hardware spec"),
+                                info->hardware, db + " " + what);
     } else if (info->hardware != out.hardware) {
       throw InputError("runs", what + " ran on '" + info->hardware + "', the first on '" + out.hardware +
                                    "': calibrate one hardware at a time");
     }
     ModelConfig config;
-    try {
-      config = config_from_json(nlohmann::json::parse(info->config_json), db + " " + what);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError("runs", what + " in " + db + " holds a malformed model config: " + e.what());
-    }
+    config = config_from_json(parse_json_text(info->config_json, "runs", db + " " + what + " model config"),
+                              db + " " + what);
     // Steps of the first repeat give the shapes; every repeat's ops give the times.
     std::map<std::int64_t, StepRecord> steps;
     s->for_each_step(id, [&](const store::StepRow& r) {
@@ -92,8 +122,7 @@ RecordSet records_from_runs(const std::string& db, const std::vector<std::int64_
         if (op != static_cast<std::int64_t>(rec.op_time_s.size()))
           throw InputError("runs", what + " step " + std::to_string(step) + " has no time for op " +
                                        std::to_string(rec.op_time_s.size()));
-        std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-        rec.op_time_s.push_back(t[t.size() / 2]);
+        rec.op_time_s.push_back(stats::median(std::move(t)));
       }
       out.steps.push_back(std::move(rec));
     }
@@ -101,4 +130,4 @@ RecordSet records_from_runs(const std::string& db, const std::vector<std::int64_
   return out;
 }
 
-}  // namespace looplab::cli
+}  // namespace looplab::lab

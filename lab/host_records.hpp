@@ -10,6 +10,7 @@
 
 #include "engine/core/variant.hpp"
 #include "simulator/records.hpp"
+#include "store/records.hpp"
 
 namespace looplab {
 
@@ -27,6 +28,15 @@ struct HostRecordOptions {
 // Called after each (model, variant, batch, prompt) with a line saying what was measured.
 using HostRecordProgress = std::function<void(const std::string&)>;
 
-RecordSet measure_host_records(const HostRecordOptions& options, const HostRecordProgress& progress = {});
+// How noisy the measurement was: the machine around it, and how much a step's total time moved
+// between repeats (the records keep each op's median, so this is what that median smooths).
+struct HostRecordNoise {
+  store::MachineState machine;   // others_cpu_s, steal, window: lab/machine_state.hpp
+  double step_spread = 0;        // median over steps of 1.4826 MAD / median of the step's repeats
+  std::string busy;              // why the machine counts as busy; "" when it was not
+};
+
+RecordSet measure_host_records(const HostRecordOptions& options, const HostRecordProgress& progress = {},
+                               HostRecordNoise* noise = nullptr);
 
 }  // namespace looplab
