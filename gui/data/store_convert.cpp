@@ -7,7 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/kv.hpp"
-#include "gui/geometry/histogram.hpp"
+#include "gui/models/verdict.hpp"
+#include "store/summary.hpp"
 
 namespace looplab::gui {
 
@@ -55,8 +56,12 @@ RunSummary summaryFromStore(const store::RunInfo& info, ConfigCache& configs) {
   s.hardware = info.hardware;
   s.createdAt = info.created_at;
   s.complete = info.complete;
-  s.measuredStepS = info.stats.decode_median_s;
+  s.measuredStepS = info.stats.decode.median_s;
+  s.measuredCiLoS = info.stats.decode.ci_lo_s;
+  s.measuredCiHiS = info.stats.decode.ci_hi_s;
   s.predictedStepS = info.stats.predicted_decode_s;
+  s.verdict = verdictFromText(info.stats.verdict);
+  s.verdictReason = info.stats.verdict_reason;
   if (const ModelConfig* c = configs.get(info.config_json)) {
     s.window = c->window;
     const std::int64_t elementBytes = runElementBytes(info.backend, *c);
@@ -129,7 +134,54 @@ HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string
   return h;
 }
 
-RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows,
+namespace {
+PhaseFigures phaseFigures(const store::PhaseStats& p) {
+  PhaseFigures f;
+  f.medianS = p.median_s;
+  f.ciLoS = p.ci_lo_s;
+  f.ciHiS = p.ci_hi_s;
+  f.p10S = p.p10_s;
+  f.p90S = p.p90_s;
+  f.unattributedS = p.unattributed_s;
+  f.samples = p.samples;
+  f.outliers = p.outliers;
+  f.verdict = verdictFromText(p.verdict);
+  return f;
+}
+
+MachineFigures machineFigures(const store::MachineState& m) {
+  MachineFigures f;
+  f.loadBefore = m.load_before;
+  f.loadAfter = m.load_after;
+  f.othersCpuS = m.others_cpu_s;
+  f.stealFraction = m.steal_fraction;
+  f.windowS = m.window_s;
+  f.cpusOnline = m.cpus_online;
+  f.affinity = m.affinity;
+  f.pinning = m.pinning;
+  f.governor = m.governor;
+  f.threadPolicy = m.thread_policy;
+  return f;
+}
+
+MeasuredStat measuredStat(const store::KindRow& r) {
+  MeasuredStat m;
+  m.samples = r.measured.samples;
+  m.medianS = r.measured.median;
+  m.ciLoS = r.measured.ci.lo;
+  m.ciHiS = r.measured.ci.hi;
+  m.p10S = r.measured.p10;
+  m.p90S = r.measured.p90;
+  m.meanS = r.measured_mean_s;
+  m.outliers = r.measured.outliers;
+  m.verdict = r.measured.verdict;
+  return m;
+}
+
+using StepKey = std::pair<std::int64_t, std::int64_t>;  // (repeat, step)
+}  // namespace
+
+RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows,
                           ConfigCache& configs) {
   RunDetail d;
   d.summary = summaryFromStore(info, configs);
@@ -138,18 +190,37 @@ RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows,
   d.hardware =
       ceilingsFromSpecJson(info.hardware, info.hardware_json, config ? config->dtype : DType::bf16);
   d.hardwareJson = info.hardware_json;
+  d.prefill = phaseFigures(info.stats.prefill);
+  d.decode = phaseFigures(info.stats.decode);
+  d.machine = machineFigures(info.machine);
+  d.threads = info.threads;
+  d.repeats = info.repeats;
+  d.decodeSteps = info.decode_steps;
+  d.stopReason = info.policy.stop_reason;
+
+  // The measured-vs-predicted table exactly as the CLI prints it (store/summary.hpp).
+  for (const store::KindRow& k : store::kind_table(rows)) {
+    d.kinds.push_back(KindMeasurement{k.phase == "prefill" ? Phase::prefill : Phase::decode, k.kind,
+                                      measuredStat(k), k.predicted_s});
+  }
 
   // Step latencies, and the decode step nearest the median: the one the timeline shows.
   std::vector<double> decode;
+  std::map<StepKey, bool> decodeKeys;  // every (repeat, step) of the decode phase
+  std::map<std::int64_t, bool> decodeStepIndex;
   for (const store::StepRow& s : rows.steps) {
     const double latency = static_cast<double>(s.end_ns - s.start_ns) * 1e-9;
     const Phase phase = s.phase == "prefill" ? Phase::prefill : Phase::decode;
     d.steps.push_back(StepSample{s.step_index, phase, latency});
-    if (phase == Phase::decode) decode.push_back(latency);
+    if (phase == Phase::decode) {
+      decode.push_back(latency);
+      decodeKeys[{s.repeat_index, s.step_index}] = true;
+      decodeStepIndex[s.step_index] = true;
+    }
   }
   const store::StepRow* representative = nullptr;
   if (!decode.empty()) {
-    const double median = percentile(decode, 0.5);
+    const double median = stats::median(decode);
     double best = 0.0;
     for (const store::StepRow& s : rows.steps) {
       if (s.phase != "decode") continue;
@@ -160,11 +231,16 @@ RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows,
       }
     }
   }
+  // Decode ops: by the steps' phases; a store without step rows falls back on step 0 = prefill.
+  auto isDecode = [&](std::int64_t step) {
+    return decodeStepIndex.empty() ? step != 0 : decodeStepIndex.count(step) > 0;
+  };
 
-  // Per plan op over the decode steps: measured median (over repeats and steps), predicted mean.
+  // Per plan op over the decode steps: its measured time in each (repeat, step), 0 where it did
+  // not run (as store::kind_table counts kinds), so op means + unattributed = the step's mean.
   struct OpAcc {
     store::OpRow first;
-    std::vector<double> measured;
+    std::map<StepKey, double> measured;
     double predictedSum = 0.0, flopsSum = 0.0, bytesSum = 0.0;
     int predictions = 0;
     std::map<std::string, double> boundTime;
@@ -172,17 +248,17 @@ RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows,
   };
   std::map<std::int64_t, OpAcc> acc;
   for (const store::OpRow& o : rows.ops) {
-    if (o.step_index == 0) continue;  // the prefill
+    if (!isDecode(o.step_index)) continue;
     OpAcc& a = acc[o.op_index];
     if (!a.seen) {
       a.first = o;
       a.seen = true;
     }
-    a.measured.push_back(static_cast<double>(o.measured_ns()) * 1e-9);
+    a.measured[{o.repeat_index, o.step_index}] += static_cast<double>(o.measured_ns()) * 1e-9;
   }
   std::map<std::int64_t, store::PredictionRow> firstPrediction;
   for (const store::PredictionRow& p : rows.predictions) {
-    if (p.step_index == 0) continue;
+    if (!isDecode(p.step_index)) continue;
     OpAcc& a = acc[p.op_index];
     a.predictedSum += p.time_s;
     a.flopsSum += p.flops;
@@ -203,7 +279,20 @@ RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows,
       op.layer = static_cast<std::int32_t>(a.first.layer);
       op.loopLo = static_cast<std::int32_t>(a.first.loop_lo);
       op.loopHi = static_cast<std::int32_t>(a.first.loop_hi);
-      op.measuredS = percentile(a.measured, 0.5);
+      std::vector<double> samples;
+      if (decodeKeys.empty()) {
+        for (const auto& [key, t] : a.measured) samples.push_back(t);
+      } else {
+        samples.reserve(decodeKeys.size());
+        for (const auto& [key, unused] : decodeKeys) {
+          const auto it = a.measured.find(key);
+          samples.push_back(it != a.measured.end() ? it->second : 0.0);
+        }
+      }
+      double sum = 0.0;
+      for (double t : samples) sum += t;
+      op.measuredMeanS = sum / static_cast<double>(samples.size());
+      op.measuredS = stats::median(std::move(samples));
     }
     if (a.predictions > 0) {
       op.predictedS = a.predictedSum / a.predictions;
@@ -219,6 +308,9 @@ RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows,
 
   if (representative != nullptr) {
     const std::int64_t origin = representative->start_ns;
+    d.shownStep = ShownStep{representative->repeat_index, representative->step_index,
+                            static_cast<double>(representative->end_ns - origin) * 1e-9,
+                            static_cast<double>(representative->unattributed_ns) * 1e-9};
     for (const store::OpRow& o : rows.ops) {
       if (o.repeat_index != representative->repeat_index ||
           o.step_index != representative->step_index)

@@ -1,6 +1,8 @@
 // Conversion of the results store's records (store/records.hpp) into the GUI's snapshots: one
-// summary per run, and one run's decode step op by op (measured median next to predicted), its
-// step latencies, a representative step's spans and kernels, and its hardware ceilings.
+// summary per run (with its noise verdict), and one run's decode step op by op (measured median
+// and mean next to predicted), its kind table as store/summary.hpp defines it for the CLI, its
+// statistics and machine state, its step latencies, a representative step's spans, kernels and
+// unattributed time, and its hardware ceilings.
 #pragma once
 #include <string>
 #include <unordered_map>
@@ -32,14 +34,9 @@ RunSummary summaryFromStore(const store::RunInfo& info, ConfigCache& configs);
 HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson,
                                       DType dtype);
 
-// Rows of one run, as the store streams them.
-struct StoredRows {
-  std::vector<store::StepRow> steps;
-  std::vector<store::OpRow> ops;
-  std::vector<store::PredictionRow> predictions;
-  std::vector<store::KernelRow> kernels;
-};
-RunDetail detailFromStore(const store::RunInfo& info, const StoredRows& rows, ConfigCache& configs);
+// Rows of one run as the store streams them: steps, ops, predictions and kernels are read.
+RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows,
+                          ConfigCache& configs);
 
 // "attn_global" -> OpKind; nullopt for names this build does not know.
 std::optional<OpKind> parseOpKind(const std::string& name);

@@ -67,7 +67,7 @@ class StoreSnapshotSource final : public SnapshotSource {
       if (!info)
         throw StoreProblemError(
             {ProblemKind::unreadable, m_path, "no run " + std::to_string(runId)});
-      StoredRows rows;
+      store::RunRows rows;
       m_store->for_each_step(runId, [&](const store::StepRow& r) { rows.steps.push_back(r); });
       m_store->for_each_op(runId, [&](const store::OpRow& r) { rows.ops.push_back(r); });
       m_store->for_each_prediction(

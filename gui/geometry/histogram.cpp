@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "lab/stats.hpp"
+
 namespace looplab::gui {
 
 Histogram makeHistogram(const std::vector<double>& samples, int bins) {
@@ -38,12 +40,8 @@ Histogram makeHistogram(const std::vector<double>& samples, int bins) {
 double percentile(std::vector<double> samples, double q) {
   std::erase_if(samples, [](double v) { return !std::isfinite(v); });
   if (samples.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(samples.begin(), samples.end());
-  const double pos = std::clamp(q, 0.0, 1.0) * static_cast<double>(samples.size() - 1);
-  const auto i = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t j = std::min(i + 1, samples.size() - 1);
-  const double f = pos - static_cast<double>(i);
-  return samples[i] + f * (samples[j] - samples[i]);
+  // The one quantile definition (Hyndman and Fan 7), so the labels match the CLI's numbers.
+  return stats::quantile(std::move(samples), q);
 }
 
 }  // namespace looplab::gui

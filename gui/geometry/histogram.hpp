@@ -19,7 +19,8 @@ struct Histogram {
 // give an empty histogram.
 Histogram makeHistogram(const std::vector<double>& samples, int bins);
 
-// Linear-interpolated percentile (q in [0, 1]) of the finite samples; NaN when there are none.
+// The quantile q (0..1) of the finite samples by lab/stats.hpp's definition (linear between order
+// statistics, Hyndman and Fan 7); NaN when there are none.
 double percentile(std::vector<double> samples, double q);
 
 }  // namespace looplab::gui

@@ -62,6 +62,16 @@ QString formatPercent(double pct) {
          QStringLiteral(" %");
 }
 
+QString formatHalfWidth(double pct) {
+  if (!std::isfinite(pct)) return kMissing;
+  return QStringLiteral("\u00b1") + QString::number(pct, 'f', 1) + QStringLiteral(" %");
+}
+
+QString formatInterval(double loS, double hiS) {
+  return QLatin1Char('[') + formatDuration(loS) + QStringLiteral(", ") + formatDuration(hiS) +
+         QLatin1Char(']');
+}
+
 TimeUnit timeUnitFor(double maxSeconds) {
   const double a = std::abs(maxSeconds);
   if (!std::isfinite(a) || a >= 1.0) return {1.0, QStringLiteral("s")};

@@ -24,6 +24,9 @@ std::array<LadderEntry, 5> ladderFromRuns(const std::vector<RunSummary>& runs) {
     if (e.runId && *e.runId > r.id) continue;
     e.runId = r.id;
     e.measuredS = r.measuredStepS;
+    e.measuredHalfWidthPct = r.measuredHalfWidthPct();
+    e.verdict = r.verdict;
+    e.verdictReason = r.verdictReason;
     e.predictedS = r.predictedStepS;
     e.kvBytes = r.kvBytes;
   }
@@ -169,6 +172,41 @@ std::optional<double> LadderModel::value(const LadderEntry& e, int column) const
   }
 }
 
+OptionalVerdict LadderModel::measuredRatioVerdict(int row) const {
+  if (row < 0 || row >= static_cast<int>(m_entries.size())) return std::nullopt;
+  return combinedVerdict(m_entries[static_cast<std::size_t>(row)].verdict, m_entries[0].verdict);
+}
+
+QVariant LadderModel::toolTip(const LadderEntry& e, int row, int column) const {
+  auto runText = [](const LadderEntry& x) {
+    return QStringLiteral("run %1 (%2): %3")
+        .arg(x.runId ? QString::number(*x.runId) : QStringLiteral("?"),
+             QString::fromLatin1(to_string(x.variant).data(),
+                                 static_cast<qsizetype>(to_string(x.variant).size())),
+             verdictExplanation(x.verdict, x.verdictReason));
+  };
+  if (!e.runId) return {};
+  if (column == MeasuredColumn) {
+    QString text = runText(e);
+    if (e.measuredHalfWidthPct)
+      text += QStringLiteral("\nmedian decode step, 95% interval ") +
+              formatHalfWidth(*e.measuredHalfWidthPct);
+    return text;
+  }
+  if (column == MeasuredRatioColumn && value(e, column)) {
+    const LadderEntry& vanilla = m_entries[0];
+    QString text =
+        QStringLiteral("measured %1 / vanilla's: %2")
+            .arg(QString::fromLatin1(to_string(e.variant).data(),
+                                     static_cast<qsizetype>(to_string(e.variant).size())),
+                 verdictText(measuredRatioVerdict(row)));
+    text += QStringLiteral("\n") + runText(e);
+    if (row != 0) text += QStringLiteral("\n") + runText(vanilla);
+    return text;
+  }
+  return {};
+}
+
 QVariant LadderModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
     return {};
@@ -193,6 +231,9 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
           return formatDuration(*v);
         case KvColumn:
           return formatBytes(*v);
+        case MeasuredRatioColumn:  // two measurements: never a bare number unless both are quiet
+          return markedByVerdict(QString::number(*v, 'f', 2) + QStringLiteral("\u00d7"),
+                                 measuredRatioVerdict(index.row()));
         default:
           return QString::number(*v, 'f', 2) + QStringLiteral("\u00d7");
       }
@@ -204,6 +245,16 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
       return static_cast<int>(e.variant);
     case RunIdRole:
       return e.runId ? QVariant(static_cast<qint64>(*e.runId)) : QVariant();
+    case Qt::ToolTipRole:
+      return toolTip(e, index.row(), column);
+    case VerdictRole: {
+      if (!v) return {};
+      const OptionalVerdict verdict = column == MeasuredRatioColumn
+                                          ? measuredRatioVerdict(index.row())
+                                      : column == MeasuredColumn ? e.verdict
+                                                                 : stats::Verdict::quiet;
+      return isQuiet(verdict) ? QVariant() : QVariant(verdictRank(verdict));
+    }
     default:
       return {};
   }

@@ -1,11 +1,13 @@
 // The five-variant ladder of the paper's Table 2 for a set of runs of one shape: decode latency
-// (measured and predicted) and KV bytes, each also relative to the vanilla run.
+// (measured and predicted) and KV bytes, each also relative to the vanilla run. A measured ratio
+// involving a run that is not quiet is marked with the verdict ("1.23× (noisy)").
 #pragma once
 #include <QAbstractTableModel>
 #include <array>
 #include <vector>
 
 #include "gui/models/snapshots.hpp"
+#include "gui/models/verdict.hpp"
 
 namespace looplab::gui {
 
@@ -13,8 +15,11 @@ struct LadderEntry {
   Variant variant = Variant::vanilla;
   std::optional<std::int64_t> runId;
   std::optional<double> measuredS;
+  std::optional<double> measuredHalfWidthPct;  // the median's 95% interval, +- percent
   std::optional<double> predictedS;
   std::optional<std::int64_t> kvBytes;
+  OptionalVerdict verdict;  // the run's
+  std::string verdictReason;
 };
 
 // The paper's Table 2 relative to its vanilla row, per variant in ladder order (empty where the
@@ -72,6 +77,8 @@ class LadderModel : public QAbstractTableModel {
   void setRuns(const std::vector<RunSummary>& runs);
   void setPaper(PaperLadder paper);
   const std::array<LadderEntry, 5>& entries() const { return m_entries; }
+  // The verdict a measured ratio of this row carries: the row's run and vanilla's combined.
+  OptionalVerdict measuredRatioVerdict(int row) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -81,6 +88,7 @@ class LadderModel : public QAbstractTableModel {
 
  private:
   std::optional<double> value(const LadderEntry& e, int column) const;
+  QVariant toolTip(const LadderEntry& e, int row, int column) const;
 
   std::array<LadderEntry, 5> m_entries{};
   PaperLadder m_paper;

@@ -1,4 +1,4 @@
-// aggregateByKind and OpKindModel (see op_kind_model.hpp).
+// aggregateByKind, kindTable and OpKindModel (see op_kind_model.hpp).
 #include "gui/models/op_kind_model.hpp"
 
 #include <array>
@@ -8,9 +8,34 @@
 
 namespace looplab::gui {
 
+namespace {
+QString kindName(OpKind k) {
+  const std::string_view s = to_string(k);
+  return QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()));
+}
+}  // namespace
+
+QString OpKindRow::name() const {
+  switch (type) {
+    case RowType::unattributed:
+      return QStringLiteral("unattributed");
+    case RowType::step:
+      return QStringLiteral("step");
+    case RowType::kind:
+      break;
+  }
+  return kindName(kind);
+}
+
+std::optional<double> OpKindRow::measuredS() const {
+  return measured && measured->samples > 0 ? std::optional<double>(measured->medianS)
+                                           : std::nullopt;
+}
+
 std::optional<double> OpKindRow::errorPct() const {
-  if (!measuredS || !predictedS || !(*measuredS > 0.0)) return std::nullopt;
-  return (*predictedS - *measuredS) / *measuredS * 100.0;
+  const auto m = measuredS();
+  if (!m || !predictedS || !(*m > 0.0)) return std::nullopt;
+  return (*predictedS - *m) / *m * 100.0;
 }
 
 std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
@@ -19,7 +44,6 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
   rowOfKind.fill(-1);
   // Predicted seconds per bound, per row, to pick the dominant bound.
   std::vector<std::array<double, 4>> boundTime;
-  std::vector<bool> allMeasured;
   std::vector<bool> allPredicted;
   for (const OpRecord& op : ops) {
     const auto k = static_cast<std::size_t>(op.kind);
@@ -28,11 +52,9 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
       rowOfKind[k] = static_cast<int>(rows.size());
       OpKindRow r;
       r.kind = op.kind;
-      r.measuredS = 0.0;
       r.predictedS = 0.0;
       rows.push_back(r);
       boundTime.push_back({0.0, 0.0, 0.0, 0.0});
-      allMeasured.push_back(true);
       allPredicted.push_back(true);
     }
     const auto i = static_cast<std::size_t>(rowOfKind[k]);
@@ -40,10 +62,6 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
     ++r.count;
     r.flops += op.flops;
     r.bytes += op.bytes;
-    if (op.measuredS)
-      *r.measuredS += *op.measuredS;
-    else
-      allMeasured[i] = false;
     if (op.predictedS) {
       *r.predictedS += *op.predictedS;
       boundTime[i][static_cast<std::size_t>(op.bound)] += *op.predictedS;
@@ -52,7 +70,6 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
     }
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!allMeasured[i]) rows[i].measuredS.reset();
     if (!allPredicted[i]) rows[i].predictedS.reset();
     std::size_t best = 0;
     for (std::size_t b = 1; b < 4; ++b) {
@@ -63,14 +80,92 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
   return rows;
 }
 
+std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops,
+                                 const std::vector<KindMeasurement>& measured) {
+  std::vector<OpKindRow> rows = aggregateByKind(ops);
+  std::vector<OpKindRow> summary;
+  for (const KindMeasurement& m : measured) {
+    if (m.kind == "unattributed" || m.kind == "step") {
+      OpKindRow r;
+      r.type = m.kind == "step" ? RowType::step : RowType::unattributed;
+      r.measured = m.measured;
+      r.predictedS = m.predictedS;
+      summary.push_back(r);
+      continue;
+    }
+    auto it = rows.end();
+    for (auto r = rows.begin(); r != rows.end(); ++r) {
+      if (to_string(r->kind) == m.kind) it = r;
+    }
+    if (it == rows.end()) {
+      // A kind the op list lacks (or this build does not know): still part of the step.
+      OpKindRow r;
+      bool known = false;
+      for (int k = 0; k < kOpKindCount && !known; ++k) {
+        if (to_string(static_cast<OpKind>(k)) == m.kind) {
+          r.kind = static_cast<OpKind>(k);
+          known = true;
+        }
+      }
+      if (!known) continue;
+      rows.push_back(r);
+      it = rows.end() - 1;
+    }
+    it->measured = m.measured;
+    // The CLI's prediction: the kind's per-step sum, mean over the steps.
+    if (m.predictedS) it->predictedS = m.predictedS;
+  }
+  rows.insert(rows.end(), summary.begin(), summary.end());
+  return rows;
+}
+
+QString measuredToolTip(const MeasuredStat& m) {
+  return QStringLiteral(
+             "median of %1 samples (every repeat's steps), 95% interval %2, p10 %3, "
+             "p90 %4, mean %5, %6 outliers: %7")
+      .arg(m.samples)
+      .arg(formatInterval(m.ciLoS, m.ciHiS), formatDuration(m.p10S), formatDuration(m.p90S),
+           formatDuration(m.meanS))
+      .arg(m.outliers)
+      .arg(verdictText(m.verdict));
+}
+
 OpKindModel::OpKindModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void OpKindModel::setOps(const std::vector<OpRecord>& ops) {
+void OpKindModel::reset(std::vector<OpKindRow> rows, OptionalVerdict runVerdict, bool measured) {
   beginResetModel();
-  m_rows = aggregateByKind(ops);
-  m_measuredTotalS = 0.0;
-  for (const OpKindRow& r : m_rows) m_measuredTotalS += r.measuredS.value_or(0.0);
+  m_rows = std::move(rows);
+  m_runVerdict = runVerdict;
+  m_measured = measured;
+  m_stepMeanS = 0.0;
+  for (const OpKindRow& r : m_rows) {
+    if (r.type == RowType::step && r.measured) m_stepMeanS = r.measured->meanS;
+  }
   endResetModel();
+}
+
+void OpKindModel::setOps(const std::vector<OpRecord>& ops) {
+  reset(aggregateByKind(ops), std::nullopt, false);
+}
+
+void OpKindModel::setMeasured(const std::vector<OpRecord>& ops,
+                              const std::vector<KindMeasurement>& measured,
+                              OptionalVerdict runVerdict) {
+  reset(kindTable(ops, measured), runVerdict, true);
+}
+
+std::vector<OpKindRow> OpKindModel::summaryRows() const {
+  std::vector<OpKindRow> out;
+  for (const OpKindRow& r : m_rows) {
+    if (r.type != RowType::kind) out.push_back(r);
+  }
+  return out;
+}
+
+OptionalVerdict OpKindModel::errorVerdict(const OpKindRow& row) const {
+  if (!m_measured) return stats::Verdict::quiet;  // nothing measured: nothing to mark
+  return combinedVerdict(row.measured ? OptionalVerdict(row.measured->verdict) : std::nullopt,
+                         m_runVerdict);
 }
 
 int OpKindModel::rowCount(const QModelIndex& parent) const {
@@ -86,48 +181,62 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
     return {};
   const OpKindRow& r = m_rows[static_cast<std::size_t>(index.row())];
   const int column = index.column();
-  const std::string_view kind = to_string(r.kind);
-  const std::optional<double> share =
-      r.measuredS && m_measuredTotalS > 0.0
-          ? std::optional<double>(*r.measuredS / m_measuredTotalS * 100.0)
-          : std::nullopt;
+  // Plain numbers with flags: GCC's maybe-uninitialized misfires on chains of optional<double>.
+  const bool hasMean = r.measured && r.measured->samples > 0;
+  const double meanS = hasMean ? r.measured->meanS : 0.0;
+  const bool hasShare = hasMean && m_stepMeanS > 0.0;
+  const double sharePct = hasShare ? meanS / m_stepMeanS * 100.0 : 0.0;
+  const double halfWidthPct = hasMean ? r.measured->halfWidthPct() : 0.0;
+  auto number = [](bool has, double v) { return has ? QVariant(v) : QVariant(); };
+  const bool summary = r.type != RowType::kind;
   if (role == Qt::DisplayRole) {
     switch (column) {
       case KindColumn:
-        return QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size()));
+        return r.name();
       case CountColumn:
-        return r.count;
+        return summary ? QVariant(QStringLiteral("\u2014")) : QVariant(r.count);
       case MeasuredColumn:
-        return formatOptionalDuration(r.measuredS);
+        return formatOptionalDuration(r.measuredS());
+      case IntervalColumn:
+        return hasMean ? formatHalfWidth(halfWidthPct) : QStringLiteral("\u2014");
+      case MeanColumn:
+        return hasMean ? formatDuration(meanS) : QStringLiteral("\u2014");
+      case ShareColumn:
+        return hasShare ? QString::number(sharePct, 'f', 1) + QStringLiteral(" %")
+                        : QStringLiteral("\u2014");
       case PredictedColumn:
         return formatOptionalDuration(r.predictedS);
       case ErrorColumn:
-        return formatOptionalPercent(r.errorPct());
-      case ShareColumn:
-        return share ? QString::number(*share, 'f', 1) + QStringLiteral(" %")
-                     : QStringLiteral("\u2014");
+        return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), errorVerdict(r))
+                            : QStringLiteral("\u2014");
       case BoundColumn:
-        return QString::fromLatin1(boundName(r.bound));
+        return summary ? QString() : QString::fromLatin1(boundName(r.bound));
       default:
         return {};
     }
   }
-  auto number = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
+  auto optionalNumber = [](const std::optional<double>& v) {
+    return v ? QVariant(*v) : QVariant();
+  };
   switch (role) {
     case SortRole:
       switch (column) {
         case KindColumn:
-          return static_cast<int>(r.kind);
+          return summary ? kOpKindCount + static_cast<int>(r.type) : static_cast<int>(r.kind);
         case CountColumn:
           return r.count;
         case MeasuredColumn:
-          return number(r.measuredS);
-        case PredictedColumn:
-          return number(r.predictedS);
-        case ErrorColumn:
-          return number(r.errorPct());
+          return optionalNumber(r.measuredS());
+        case IntervalColumn:
+          return number(hasMean, halfWidthPct);
+        case MeanColumn:
+          return number(hasMean, meanS);
         case ShareColumn:
-          return number(share);
+          return number(hasShare, sharePct);
+        case PredictedColumn:
+          return optionalNumber(r.predictedS);
+        case ErrorColumn:
+          return optionalNumber(r.errorPct());
         case BoundColumn:
           return static_cast<int>(r.bound);
         default:
@@ -137,21 +246,68 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
       return column == KindColumn || column == BoundColumn
                  ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
                  : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
-    case BoundRole:
+    case Qt::ToolTipRole:
+      if (r.type == RowType::unattributed && column == KindColumn)
+        return QStringLiteral(
+            "each step's wall time minus the measured time of its ops: "
+            "barriers, scheduling and launch gaps, the engine's own work");
+      if (r.type == RowType::step && column == KindColumn)
+        return QStringLiteral("the step's wall time; the means above add up to its mean");
+      if (r.measured &&
+          (column == MeasuredColumn || column == IntervalColumn || column == MeanColumn))
+        return measuredToolTip(*r.measured);
+      if (column == ErrorColumn && r.errorPct()) {
+        return QStringLiteral("(predicted - measured median) / measured median; ") +
+               verdictExplanation(errorVerdict(r), std::string());
+      }
+      return {};
+    case BoundRole:  // the summary rows are no op's: untinted
+      if (summary) return {};
       return static_cast<int>(r.bound);
+    case VerdictRole: {
+      const OptionalVerdict v =
+          column == ErrorColumn ? errorVerdict(r)
+          : r.measured && (column == MeasuredColumn || column == IntervalColumn)
+              ? OptionalVerdict(r.measured->verdict)
+              : OptionalVerdict(stats::Verdict::quiet);
+      if (isQuiet(v) || (column == ErrorColumn && !r.errorPct())) return {};
+      return verdictRank(v);
+    }
+    case SummaryRowRole:
+      return summary;
     default:
       return {};
   }
 }
 
 QVariant OpKindModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount ||
-      role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
-  static const char* const kNames[ColumnCount] = {"Kind",  "Ops",   "Measured", "Predicted",
-                                                  "Error", "Share", "Bound"};
-  return QString::fromLatin1(kNames[section]);
+  if (role == Qt::ToolTipRole) {
+    switch (section) {
+      case MeasuredColumn:
+        return QStringLiteral(
+            "median over every (repeat, decode step) of the kind's ops summed "
+            "per step (store/summary.hpp, as `looplab runs show`)");
+      case IntervalColumn:
+        return QStringLiteral("half the 95% bootstrap interval of the median, relative to it");
+      case MeanColumn:
+        return QStringLiteral(
+            "mean of the same samples: the kinds and unattributed add up to "
+            "the step; medians need not");
+      case ShareColumn:
+        return QStringLiteral("mean relative to the step's mean");
+      case ErrorColumn:
+        return QStringLiteral("(predicted - measured median) / measured median");
+      default:
+        return {};
+    }
+  }
+  if (role != Qt::DisplayRole) return {};
+  static const char* const kNames[ColumnCount] = {
+      "Kind", "Ops", "Measured", "\u00b1 95%", "Mean", "Share", "Predicted", "Error", "Bound"};
+  return QString::fromUtf8(kNames[section]);
 }
 
 }  // namespace looplab::gui

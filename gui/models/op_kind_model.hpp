@@ -1,28 +1,45 @@
-// Per-op-kind sums of a decode step (the run view's summary table and bar chart): measured and
-// predicted time, error %, share of the measured step, and the bound that holds most of the
-// kind's predicted time.
+// The per-op-kind table of a decode step (the run view's table and bars, the what-if panel's
+// prediction). Measured figures are store::kind_table's, as the CLI prints them: an op kind's time
+// in a step is the sum of its ops in that step, summarised over every decode step (median with
+// its 95% interval, mean); an "unattributed" row (step wall time minus its ops) and a "step" row
+// close the table, so the rows account for the step: kind means + unattributed = step mean.
 #pragma once
 #include <QAbstractTableModel>
 #include <vector>
 
 #include "gui/models/snapshots.hpp"
+#include "gui/models/verdict.hpp"
 
 namespace looplab::gui {
 
+enum class RowType : std::uint8_t { kind, unattributed, step };
+
 struct OpKindRow {
-  OpKind kind = OpKind::embed;
-  int count = 0;
-  std::optional<double> measuredS;   // sum; empty unless every op of the kind was measured
-  std::optional<double> predictedS;  // sum; empty unless every op of the kind was predicted
+  RowType type = RowType::kind;
+  OpKind kind = OpKind::embed;  // RowType::kind rows only
+  int count = 0;                // ops of the kind in one step
+  std::optional<MeasuredStat> measured;
+  std::optional<double> predictedS;  // empty unless every op of the kind was predicted
   double flops = 0.0;
   double bytes = 0.0;
   Bound bound = Bound::unknown;
 
+  // "attn_global", "unattributed", "step".
+  QString name() const;
+  std::optional<double> measuredS() const;  // the median
+  // (predicted - measured median) / measured median * 100, as the CLI computes it.
   std::optional<double> errorPct() const;
 };
 
-// One row per kind present, in the order kinds first appear in the plan.
+// Predicted per kind of a list of ops: one row per kind present in the order kinds first appear
+// in the plan, predicted sums and the bound holding most of the kind's predicted time. Nothing
+// measured: per-op medians do not add up to a kind's median, so they are never summed.
 std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops);
+
+// aggregateByKind's rows with the measured figures (and predictions) of one phase's
+// store::kind_table rows, then that phase's "unattributed" and "step" rows.
+std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops,
+                                 const std::vector<KindMeasurement>& measured);
 
 class OpKindModel : public QAbstractTableModel {
   Q_OBJECT
@@ -31,20 +48,31 @@ class OpKindModel : public QAbstractTableModel {
   enum Column : int {
     KindColumn,
     CountColumn,
-    MeasuredColumn,
+    MeasuredColumn,  // median
+    IntervalColumn,  // half the 95% interval of the median, relative
+    MeanColumn,
+    ShareColumn,  // of the step's mean
     PredictedColumn,
     ErrorColumn,
-    ShareColumn,
     BoundColumn,
     ColumnCount
   };
 
   explicit OpKindModel(QObject* parent = nullptr);
 
+  // A prediction only (what-if): the predicted columns, no summary rows.
   void setOps(const std::vector<OpRecord>& ops);
+  // A measured run: kindTable(ops, measured). Errors are marked unless both the row's own
+  // samples and the run (runVerdict) are quiet.
+  void setMeasured(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured,
+                   OptionalVerdict runVerdict);
   const std::vector<OpKindRow>& rows() const { return m_rows; }
-  // Sum of measured time over every kind (the denominator of the share column).
-  double measuredTotalS() const { return m_measuredTotalS; }
+  // The "unattributed" and "step" rows (empty for a prediction).
+  std::vector<OpKindRow> summaryRows() const;
+  // The step's mean measured time: the denominator of the share column (0 when unmeasured).
+  double stepMeanS() const { return m_stepMeanS; }
+  // The verdict an error of this row is marked with.
+  OptionalVerdict errorVerdict(const OpKindRow& row) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -53,8 +81,16 @@ class OpKindModel : public QAbstractTableModel {
                       int role = Qt::DisplayRole) const override;
 
  private:
+  void reset(std::vector<OpKindRow> rows, OptionalVerdict runVerdict, bool measured);
+
   std::vector<OpKindRow> m_rows;
-  double m_measuredTotalS = 0.0;
+  OptionalVerdict m_runVerdict;
+  bool m_measured = false;
+  double m_stepMeanS = 0.0;
 };
+
+// Tooltip of a measured figure: "median of 80 decode steps, 95% interval [..], p10 .., p90 ..,
+// 3 outliers: noisy".
+QString measuredToolTip(const MeasuredStat& m);
 
 }  // namespace looplab::gui

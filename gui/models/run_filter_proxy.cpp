@@ -3,6 +3,7 @@
 
 #include "gui/models/roles.hpp"
 #include "gui/models/run_list_model.hpp"
+#include "gui/models/verdict.hpp"
 
 namespace looplab::gui {
 
@@ -49,7 +50,8 @@ bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
         QString::fromLatin1(to_string(r->variant).data(),
                             static_cast<qsizetype>(to_string(r->variant).size())) +
         QLatin1Char(' ') + QString::fromStdString(r->backend) + QLatin1Char(' ') +
-        QString::fromStdString(r->hardware) + QLatin1Char(' ') + QString::number(r->id);
+        QString::fromStdString(r->hardware) + QLatin1Char(' ') + QString::number(r->id) +
+        (r->verdict ? QLatin1Char(' ') + verdictText(r->verdict) : QString());
     for (const QString& w : m_words) {
       if (!haystack.contains(w, Qt::CaseInsensitive)) return false;
     }

@@ -1,6 +1,6 @@
-// Sorting and filtering of the runs browser: free text over model, variant, backend, hardware
-// and id; one variant or all; incomplete runs shown or hidden. Sorting compares the snapshot
-// directly when the source is a RunListModel (no QVariant per comparison at 100,000 rows).
+// Sorting and filtering of the runs browser: free text over model, variant, backend, hardware,
+// verdict and id; one variant or all; incomplete runs shown or hidden. Sorting compares the
+// snapshot directly when the source is a RunListModel (no QVariant per comparison at 100,000 rows).
 #pragma once
 #include <QSortFilterProxyModel>
 #include <optional>
@@ -19,7 +19,8 @@ class RunFilterProxy : public QSortFilterProxyModel {
 
   void setSourceModel(QAbstractItemModel* model) override;
 
-  // Every word must occur (case-insensitive) in the row's model, variant, backend, hardware or id.
+  // Every word must occur (case-insensitive) in the row's model, variant, backend, hardware,
+  // verdict (quiet, noisy, unusable) or id.
   void setFilterText(const QString& text);
   void setVariantFilter(std::optional<Variant> variant);
   void setShowIncomplete(bool show);

@@ -5,6 +5,7 @@
 
 #include "gui/models/format.hpp"
 #include "gui/models/roles.hpp"
+#include "gui/models/verdict.hpp"
 
 namespace looplab::gui {
 
@@ -63,6 +64,10 @@ double numberKey(const RunSummary& r, int column) {
       return static_cast<double>(r.contextLen);
     case RunListModel::MeasuredColumn:
       return r.measuredStepS.value_or(nan);
+    case RunListModel::IntervalColumn:
+      return r.measuredHalfWidthPct().value_or(nan);
+    case RunListModel::VerdictColumn:  // best first; runs without a verdict last
+      return r.verdict ? static_cast<double>(verdictRank(r.verdict)) : nan;
     case RunListModel::PredictedColumn:
       return r.predictedStepS.value_or(nan);
     case RunListModel::ErrorColumn:
@@ -132,10 +137,17 @@ QVariant RunListModel::display(const RunSummary& r, int column) const {
       return r.complete ? text(r.createdAt) : text(r.createdAt) + QStringLiteral(" (incomplete)");
     case MeasuredColumn:
       return formatOptionalDuration(r.measuredStepS);
+    case IntervalColumn: {
+      const auto pct = r.measuredHalfWidthPct();
+      return pct ? formatHalfWidth(*pct) : QStringLiteral("\u2014");
+    }
     case PredictedColumn:
       return formatOptionalDuration(r.predictedStepS);
-    case ErrorColumn:
-      return formatOptionalPercent(r.errorPct());
+    case ErrorColumn:  // a ratio to the measurement: marked when the run is not quiet
+      return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), r.verdict)
+                          : QStringLiteral("\u2014");
+    case VerdictColumn:
+      return r.verdict ? verdictText(r.verdict) : QStringLiteral("\u2014");
     default:
       return {};
   }
@@ -156,13 +168,11 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       return display(r, column);
     case Qt::TextAlignmentRole:
-      return isTextColumn(column) || column == VariantColumn
+      return isTextColumn(column) || column == VariantColumn || column == VerdictColumn
                  ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
                  : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
     case Qt::ToolTipRole:
-      if (column == ErrorColumn) return QStringLiteral("(predicted - measured) / measured");
-      if (column == MeasuredColumn) return QStringLiteral("median decode step latency");
-      return {};
+      return toolTip(r, column);
     case SortRole:
       return sortValue(r, column);
     case MissingRole:
@@ -171,6 +181,29 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       return static_cast<qint64>(r.id);
     case VariantRole:
       return static_cast<int>(r.variant);
+    case VerdictRole:  // the verdict cell, and the figures it qualifies, are colored by it
+      if ((column == VerdictColumn || column == ErrorColumn || column == IntervalColumn) &&
+          r.verdict && !isQuiet(r.verdict))
+        return verdictRank(r.verdict);
+      return {};
+    default:
+      return {};
+  }
+}
+
+QVariant RunListModel::toolTip(const RunSummary& r, int column) const {
+  switch (column) {
+    case MeasuredColumn:
+      return QStringLiteral("median decode step latency over every (repeat, step)");
+    case IntervalColumn:
+      if (!r.measuredCiLoS || !r.measuredCiHiS) return {};
+      return QStringLiteral("95% bootstrap interval of the median decode step: ") +
+             formatInterval(*r.measuredCiLoS, *r.measuredCiHiS);
+    case ErrorColumn:
+      return QStringLiteral("(predicted - measured) / measured; ") +
+             verdictExplanation(r.verdict, r.verdictReason);
+    case VerdictColumn:
+      return verdictExplanation(r.verdict, r.verdictReason);
     default:
       return {};
   }
@@ -180,14 +213,20 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
   if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
-  if (role == Qt::ToolTipRole && section == ErrorColumn) {
-    return QStringLiteral("(predicted - measured) / measured");
+  if (role == Qt::ToolTipRole) {
+    if (section == ErrorColumn) return QStringLiteral("(predicted - measured) / measured");
+    if (section == IntervalColumn)
+      return QStringLiteral("half the 95% interval of the median decode step, relative to it");
+    if (section == VerdictColumn)
+      return QStringLiteral(
+          "the run's noise verdict: quiet, noisy or unusable (hover a cell for why)");
+    return {};
   }
   if (role != Qt::DisplayRole) return {};
   static const char* const kNames[ColumnCount] = {
-      "ID",       "Model",     "Variant", "Loops",   "Window",   "Batch",  "Context",
-      "Measured", "Predicted", "Error",   "Backend", "Hardware", "Created"};
-  return QString::fromLatin1(kNames[section]);
+      "ID",         "Model",     "Variant", "Loops",   "Window",  "Batch",    "Context", "Measured",
+      "\u00b1 95%", "Predicted", "Error",   "Verdict", "Backend", "Hardware", "Created"};
+  return QString::fromUtf8(kNames[section]);
 }
 
 }  // namespace looplab::gui

@@ -24,8 +24,10 @@ class RunListModel : public QAbstractTableModel {
     BatchColumn,
     ContextColumn,
     MeasuredColumn,
+    IntervalColumn,  // half the decode step's 95% interval, relative to the median
     PredictedColumn,
     ErrorColumn,
+    VerdictColumn,  // quiet | noisy | unusable, the reason as tooltip
     BackendColumn,
     HardwareColumn,
     CreatedColumn,
@@ -53,6 +55,7 @@ class RunListModel : public QAbstractTableModel {
  private:
   QVariant display(const RunSummary& run, int column) const;
   QVariant sortValue(const RunSummary& run, int column) const;
+  QVariant toolTip(const RunSummary& run, int column) const;
 
   std::shared_ptr<const std::vector<RunSummary>> m_runs;
   QHash<qint64, int> m_rowOfId;

@@ -35,6 +35,39 @@ std::optional<double> RunSummary::errorPct() const {
 
 std::optional<double> OpRecord::errorPct() const { return errorPercent(measuredS, predictedS); }
 
+namespace {
+std::optional<double> halfWidth(const std::optional<double>& median,
+                                const std::optional<double>& lo, const std::optional<double>& hi) {
+  if (!median || !lo || !hi || !(*median > 0.0)) return std::nullopt;
+  return (*hi - *lo) / 2.0 / *median * 100.0;
+}
+}  // namespace
+
+std::optional<double> RunSummary::measuredHalfWidthPct() const {
+  return halfWidth(measuredStepS, measuredCiLoS, measuredCiHiS);
+}
+
+std::optional<double> PhaseFigures::halfWidthPct() const {
+  return halfWidth(medianS, ciLoS, ciHiS);
+}
+
+std::optional<double> MachineFigures::otherCpus() const {
+  if (!othersCpuS || !windowS || !(*windowS > 0.0)) return std::nullopt;
+  return *othersCpuS / *windowS;
+}
+
+double MeasuredStat::halfWidthPct() const {
+  return medianS > 0.0 ? (ciHiS - ciLoS) / 2.0 / medianS * 100.0 : 0.0;
+}
+
+std::vector<KindMeasurement> RunDetail::decodeKinds() const {
+  std::vector<KindMeasurement> out;
+  for (const KindMeasurement& k : kinds) {
+    if (k.phase == Phase::decode) out.push_back(k);
+  }
+  return out;
+}
+
 int SweepTable::columnIndex(const std::string& name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].name == name) return static_cast<int>(i);

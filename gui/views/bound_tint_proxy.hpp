@@ -1,5 +1,6 @@
-// Paints the rows of an op table by their bound: maps the model's BoundRole to a light
-// background tint, so the Qt-Core models stay free of QtGui colors.
+// Paints the tables from the models' roles, so the Qt-Core models stay free of QtGui colors and
+// fonts: BoundRole -> a light background tint per row, VerdictRole -> the text color of a figure
+// that is not quiet, SummaryRowRole -> bold text on grey ("unattributed", "step").
 #pragma once
 #include <QIdentityProxyModel>
 

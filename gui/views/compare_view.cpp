@@ -22,6 +22,7 @@
 #include "gui/data/predictor.hpp"
 #include "gui/models/format.hpp"
 #include "gui/models/ladder_model.hpp"
+#include "gui/models/verdict.hpp"
 #include "gui/views/chart_helpers.hpp"
 #include "gui/views/palette.hpp"
 #include "gui/views/table_setup.hpp"
@@ -93,13 +94,37 @@ void CompareView::setRuns(std::vector<RunSummary> runs, RunDetailSnapshot curren
         QStringLiteral("No runs to compare: select runs in the runs browser and press "
                        "Compare selected."));
   } else {
-    m_caption->setText(
-        QStringLiteral("Five-variant ladder (paper Table 2): %1 on %2, batch %3, context %4; "
-                       "newest run per variant, ratios relative to vanilla. The paper "
-                       "columns are its Seed-MoE figures at batch 4 (hover for the source).")
+    QString caption =
+        QStringLiteral(
+            "Five-variant ladder (paper Table 2): %1 on %2, batch %3, context %4; "
+            "newest run per variant, ratios relative to vanilla. The paper "
+            "columns are its Seed-MoE figures at batch 4 (hover for the source).")
             .arg(QString::fromStdString(group.model), QString::fromStdString(group.hardware))
             .arg(group.batch)
-            .arg(group.contextLen));
+            .arg(group.contextLen);
+    // Say which runs make a measured ratio uncertain; the cells say it too ("1.23× (noisy)").
+    // By verdict rank (noisy before unusable): the verdict and its runs.
+    std::map<int, std::pair<OptionalVerdict, QStringList>> notQuiet;
+    for (const LadderEntry& e : m_ladder->entries()) {
+      if (!e.runId || isQuiet(e.verdict)) continue;
+      auto& [verdict, ids] = notQuiet[verdictRank(e.verdict)];
+      verdict = e.verdict;
+      ids << QString::number(*e.runId);
+    }
+    if (!notQuiet.empty()) {
+      QStringList groups;
+      for (const auto& [rank, entry] : notQuiet) {
+        const auto& [verdict, ids] = entry;
+        groups << verdictText(verdict) + QStringLiteral(": run") +
+                      (ids.size() > 1 ? QStringLiteral("s ") : QStringLiteral(" ")) +
+                      ids.join(QStringLiteral(", "));
+      }
+      caption += QStringLiteral(
+                     " Measured ratios involving a run that is not quiet are marked "
+                     "(%1); hover them for why.")
+                     .arg(groups.join(QStringLiteral("; ")));
+    }
+    m_caption->setText(caption);
   }
   fillLatencyChart();
   fillKvChart();

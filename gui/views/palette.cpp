@@ -57,4 +57,17 @@ QColor opKindColor(OpKind kind) {
 QColor measuredColor() { return QColor(0x00, 0x72, 0xB2); }
 QColor predictedColor() { return QColor(0xD5, 0x5E, 0x00); }
 
+QColor verdictColor(int rank) {
+  switch (rank) {
+    case 0:
+      return QColor(0x00, 0x9E, 0x73);  // quiet: green
+    case 1:
+      return QColor(0xB0, 0x6E, 0x00);  // noisy: a darker orange, readable as text on white
+    case 2:
+      return QColor(0xD5, 0x5E, 0x00);  // unusable: vermillion
+    default:
+      return QColor(0x77, 0x77, 0x77);  // no verdict
+  }
+}
+
 }  // namespace looplab::gui

@@ -1,5 +1,6 @@
 // The GUI's colors in one place: one per bound (memory, compute, launch), one per variant (the
-// ladder order), one per op kind for the timeline, and measured/predicted marker colors.
+// ladder order), one per op kind for the timeline, measured/predicted marker colors, and one per
+// noise verdict.
 #pragma once
 #include <QColor>
 
@@ -12,5 +13,7 @@ QColor variantColor(Variant variant);
 QColor opKindColor(OpKind kind);
 QColor measuredColor();
 QColor predictedColor();
+// By verdictRank(): quiet, noisy, unusable, no verdict.
+QColor verdictColor(int rank);
 
 }  // namespace looplab::gui

@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "gui/models/verdict.hpp"
 #include "gui/views/roofline_widget.hpp"
 
 namespace looplab::gui {
@@ -50,6 +51,11 @@ void RooflineView::setRun(RunDetailSnapshot run) {
   }
   if (!hw.source.empty())
     text += QStringLiteral(" Ceilings: ") + QString::fromStdString(hw.source) + QLatin1Char('.');
+  if (!isQuiet(run->summary.verdict)) {
+    text += QStringLiteral(" The measured markers come from a run that is not quiet (") +
+            verdictExplanation(run->summary.verdict, run->summary.verdictReason) +
+            QStringLiteral(").");
+  }
   m_header->setText(text);
 }
 

@@ -20,6 +20,7 @@
 #include "gui/models/format.hpp"
 #include "gui/models/op_kind_model.hpp"
 #include "gui/models/op_table_model.hpp"
+#include "gui/models/run_text.hpp"
 #include "gui/views/chart_helpers.hpp"
 #include "gui/views/palette.hpp"
 #include "gui/views/table_setup.hpp"
@@ -55,9 +56,13 @@ RunView::RunView(QWidget* parent) : ViewPage(parent) {
                                  "<span style='color:%1'>&#9632; memory</span> &nbsp; "
                                  "<span style='color:%2'>&#9632; compute</span> &nbsp; "
                                  "<span style='color:%3'>&#9632; launch</span>. "
-                                 "Error = (predicted &minus; measured) / measured.")
+                                 "Measured: median over every decode step of every repeat (a kind: "
+                                 "its ops summed per step); the <b>Mean</b> column adds up: kinds "
+                                 "(or ops) + <b>unattributed</b> = <b>step</b>. "
+                                 "Error = (predicted &minus; measured) / measured; "
+                                 "<span style='color:%4'>orange</span> figures are not quiet.")
                       .arg(boundColor(Bound::memory).name(), boundColor(Bound::compute).name(),
-                           boundColor(Bound::launch).name()));
+                           boundColor(Bound::launch).name(), verdictColor(1).name()));
   auto* tablePane = new QWidget(this);
   auto* tableLayout = new QVBoxLayout(tablePane);
   tableLayout->setContentsMargins(0, 0, 0, 0);
@@ -83,9 +88,13 @@ RunView::RunView(QWidget* parent) : ViewPage(parent) {
 
 QString RunView::headerText() const { return m_header->text(); }
 
+bool RunView::headerMarked() const { return !m_header->styleSheet().isEmpty(); }
+
 void RunView::setRun(RunDetailSnapshot run) {
   m_run = std::move(run);
   if (!m_run) {
+    m_headerVerdict.reset();
+    m_header->setStyleSheet(QString());
     m_header->setText(
         QStringLiteral("<b>No run selected.</b> Open a store and pick a run in the runs browser."));
     m_kindModel->setOps({});
@@ -94,7 +103,20 @@ void RunView::setRun(RunDetailSnapshot run) {
     showEmptyChart(m_histChart->chart(), QStringLiteral("Decode step latency"));
     return;
   }
+  fillHeader();
+  const OptionalVerdict verdict = m_run->summary.verdict;
+  m_kindModel->setMeasured(m_run->ops, m_run->decodeKinds(), verdict);
+  m_opModel->setOps(m_run->ops, m_kindModel->summaryRows(), verdict);
+  for (int i = 0; i < m_tabs->count(); ++i)
+    fitColumns(qobject_cast<QTableView*>(m_tabs->widget(i)));
+  fillKindChart();
+  fillHistogram();
+}
+
+void RunView::fillHeader() {
   const RunSummary& s = m_run->summary;
+  const RunDetail& d = *m_run;
+  auto html = [](const QString& t) { return t.toHtmlEscaped(); };
   QString text = QStringLiteral(
                      "<b>Run %1</b> &middot; %2 &middot; <b>%3</b> L=%4 w=%5 &middot; batch %6 "
                      "&middot; context %7 &middot; %8 on %9 &middot; %10")
@@ -108,35 +130,77 @@ void RunView::setRun(RunDetailSnapshot run) {
                           QString::fromStdString(s.hardware).toHtmlEscaped(),
                           QString::fromStdString(s.createdAt).toHtmlEscaped());
   if (!s.complete) text += QStringLiteral(" &middot; <b style='color:#D55E00'>incomplete</b>");
+  // The verdict first: a number from a noisy run must not read as a fact.
+  m_headerVerdict = s.verdict;
+  const QColor color = verdictColor(verdictRank(s.verdict));
+  text += QStringLiteral("<br><b style='color:%1'>%2</b>")
+              .arg(color.name(), html(verdictText(s.verdict).toUpper()));
+  if (!s.verdictReason.empty())
+    text += QStringLiteral(": ") + html(QString::fromStdString(s.verdictReason));
+  else if (!s.verdict)
+    text += QStringLiteral(": the store holds no noise statistics for this run");
+  if (d.repeats > 0) {
+    text +=
+        QStringLiteral(" &middot; %1 repeats of %2 decode steps").arg(d.repeats).arg(d.decodeSteps);
+    if (!d.stopReason.empty())
+      text += QStringLiteral(", stopped on ") + html(QString::fromStdString(d.stopReason));
+  }
+  // The median in bold, its interval, spread and verdict after it.
+  auto phaseHtml = [&](const PhaseFigures& p) {
+    const QString all = phaseText(p);
+    if (!p.medianS) return html(all);
+    const QString median = formatDuration(*p.medianS);
+    return QStringLiteral("<b>") + html(median) + QStringLiteral("</b>") +
+           html(all.mid(median.size()));
+  };
+  text += QStringLiteral("<br>Decode step: measured ") + phaseHtml(d.decode);
+  if (d.decode.unattributedS)
+    text += QStringLiteral(", unattributed %1").arg(formatDuration(*d.decode.unattributedS));
+  text += QStringLiteral(" &middot; predicted <b>%1</b> (error %2)")
+              .arg(formatOptionalDuration(s.predictedStepS),
+                   html(s.errorPct() ? markedByVerdict(formatPercent(*s.errorPct()), s.verdict)
+                                     : QStringLiteral("\u2014")));
   text +=
-      QStringLiteral(
-          "<br>Decode step: measured <b>%1</b>, predicted <b>%2</b> (error %3) &middot; "
-          "KV cache %4 &middot; weights %5")
-          .arg(formatOptionalDuration(s.measuredStepS), formatOptionalDuration(s.predictedStepS),
-               formatOptionalPercent(s.errorPct()),
+      QStringLiteral("<br>Prefill step: %1 &middot; KV cache %2 &middot; weights %3")
+          .arg(phaseHtml(d.prefill),
                s.kvBytes ? formatBytes(static_cast<double>(*s.kvBytes)) : QStringLiteral("\u2014"),
                s.weightBytes ? formatBytes(static_cast<double>(*s.weightBytes))
                              : QStringLiteral("\u2014"));
+  text += QStringLiteral("<br>Machine: ") + html(machineText(d.machine, d.threads));
   m_header->setText(text);
-  m_kindModel->setOps(m_run->ops);
-  m_opModel->setOps(m_run->ops);
-  for (int i = 0; i < m_tabs->count(); ++i)
-    fitColumns(qobject_cast<QTableView*>(m_tabs->widget(i)));
-  fillKindChart();
-  fillHistogram();
+  // Noisy and unusable runs (and runs without a verdict) get a colored frame: visible at a glance.
+  if (isQuiet(s.verdict)) {
+    m_header->setStyleSheet(QString());
+  } else {
+    QColor background = color;
+    background.setAlpha(28);
+    m_header->setStyleSheet(
+        QStringLiteral("QLabel { border-left: 6px solid %1; background: rgba(%2, %3, %4, %5); "
+                       "padding: 3px 6px; }")
+            .arg(color.name())
+            .arg(background.red())
+            .arg(background.green())
+            .arg(background.blue())
+            .arg(background.alpha()));
+  }
 }
 
 void RunView::fillKindChart() {
   QChart* chart = m_kindChart->chart();
   clearChart(chart);
-  const auto& rows = m_kindModel->rows();
+  // The kinds and the step's unattributed time: the parts of the step (the step row would dwarf
+  // them and is in the table).
+  std::vector<OpKindRow> rows;
+  for (const OpKindRow& r : m_kindModel->rows()) {
+    if (r.type != RowType::step) rows.push_back(r);
+  }
   if (rows.empty()) {
     showEmptyChart(chart, QStringLiteral("Time per op kind: the run has no op rows"));
     return;
   }
   double maxS = 0.0;
   for (const OpKindRow& r : rows)
-    maxS = std::max({maxS, r.measuredS.value_or(0.0), r.predictedS.value_or(0.0)});
+    maxS = std::max({maxS, r.measuredS().value_or(0.0), r.predictedS.value_or(0.0)});
   const TimeUnit unit = timeUnitFor(maxS);
   auto* measured = new QBarSet(QStringLiteral("measured"));
   auto* predicted = new QBarSet(QStringLiteral("predicted"));
@@ -145,11 +209,11 @@ void RunView::fillKindChart() {
   QStringList categories;
   // Horizontal bars list the first kind at the bottom: add in reverse so the plan reads top-down.
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-    const std::string_view k = to_string(it->kind);
-    categories << QString::fromLatin1(k.data(), static_cast<qsizetype>(k.size())) +
-                      QStringLiteral(" [") + QString::fromLatin1(boundName(it->bound)).left(1) +
-                      QStringLiteral("]");
-    *measured << it->measuredS.value_or(0.0) * unit.scale;
+    categories << (it->type == RowType::kind
+                       ? it->name() + QStringLiteral(" [") +
+                             QString::fromLatin1(boundName(it->bound)).left(1) + QStringLiteral("]")
+                       : it->name());
+    *measured << it->measuredS().value_or(0.0) * unit.scale;
     *predicted << it->predictedS.value_or(0.0) * unit.scale;
   }
   auto* series = new QHorizontalBarSeries;
@@ -167,8 +231,8 @@ void RunView::fillKindChart() {
   time->applyNiceNumbers();
   chart->addAxis(time, Qt::AlignBottom);
   series->attachAxis(time);
-  chart->setTitle(
-      QStringLiteral("One decode step per op kind<br>[m]emory, [c]ompute, [l]aunch bound"));
+  chart->setTitle(QStringLiteral(
+      "One decode step per op kind: medians<br>[m]emory, [c]ompute, [l]aunch bound"));
 }
 
 void RunView::fillHistogram() {
@@ -219,13 +283,19 @@ void RunView::fillHistogram() {
   chart->addAxis(counts, Qt::AlignLeft);
   series->attachAxis(counts);
   chart->legend()->hide();
-  QString title =
-      QStringLiteral("Decode step latency, %1 steps: median %2, p10 %3, p90 %4")
-          .arg(decode.size())
-          .arg(formatDuration(percentile(decode, 0.5)), formatDuration(percentile(decode, 0.1)),
-               formatDuration(percentile(decode, 0.9)));
+  // The store's statistics when the run has them (the same samples, lab/stats.hpp's definition).
+  const PhaseFigures& p = m_run->decode;
+  QString title = QStringLiteral("Decode step latency, %1 steps: median %2")
+                      .arg(decode.size())
+                      .arg(formatDuration(p.medianS.value_or(percentile(decode, 0.5))));
+  if (p.ciLoS && p.ciHiS) title += QLatin1Char(' ') + formatInterval(*p.ciLoS, *p.ciHiS);
+  title += QStringLiteral(", p10 %1, p90 %2")
+               .arg(formatDuration(p.p10S.value_or(percentile(decode, 0.1))),
+                    formatDuration(p.p90S.value_or(percentile(decode, 0.9))));
+  if (p.verdict) title += QStringLiteral(": ") + verdictText(p.verdict);
   if (!prefill.empty()) {
-    title += QStringLiteral("<br>prefill median %1").arg(formatDuration(percentile(prefill, 0.5)));
+    title += QStringLiteral("<br>prefill median %1")
+                 .arg(formatDuration(m_run->prefill.medianS.value_or(percentile(prefill, 0.5))));
   }
   chart->setTitle(title);
 }

@@ -15,6 +15,7 @@
 #include "gui/models/roles.hpp"
 #include "gui/models/run_filter_proxy.hpp"
 #include "gui/models/run_list_model.hpp"
+#include "gui/views/verdict_delegate.hpp"
 
 namespace looplab::gui {
 
@@ -25,7 +26,7 @@ RunsBrowser::RunsBrowser(QWidget* parent) : ViewPage(parent) {
 
   m_filter = new QLineEdit(this);
   m_filter->setPlaceholderText(
-      QStringLiteral("Filter: words to find in model, variant, backend, hardware or id"));
+      QStringLiteral("Filter: words to find in model, variant, backend, hardware, verdict or id"));
   m_filter->setClearButtonEnabled(true);
   m_variant = new QComboBox(this);
   m_variant->addItem(QStringLiteral("All variants"), -1);
@@ -56,14 +57,15 @@ RunsBrowser::RunsBrowser(QWidget* parent) : ViewPage(parent) {
   m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
   m_table->setWordWrap(false);
   m_table->setAlternatingRowColors(true);
+  m_table->setItemDelegate(new VerdictDelegate(m_table));  // noisy and unusable runs in color
   m_table->verticalHeader()->setVisible(false);
   // Fixed row heights and fixed column widths: no pass over 100,000 rows to measure them.
   m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   m_table->horizontalHeader()->setStretchLastSection(true);
-  const int widths[RunListModel::ColumnCount] = {56, 150, 80, 50, 60, 50, 64,
-                                                 84, 84,  70, 64, 80, 170};
+  const int widths[RunListModel::ColumnCount] = {56, 150, 80,  50, 60, 50, 64, 84,
+                                                 70, 84,  140, 76, 64, 80, 170};
   for (int c = 0; c < RunListModel::ColumnCount; ++c) m_table->setColumnWidth(c, widths[c]);
 
   auto* layout = new QVBoxLayout(this);

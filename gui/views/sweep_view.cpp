@@ -83,7 +83,7 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   m_details->setWordWrap(true);
   m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_opsTable = makeTable(m_pointOps, this);
-  for (int c : {OpTableModel::MeasuredColumn, OpTableModel::ErrorColumn})
+  for (int c : {OpTableModel::MeasuredColumn, OpTableModel::MeanColumn, OpTableModel::ErrorColumn})
     m_opsTable->setColumnHidden(c, true);
   auto* pointPane = new QWidget(this);
   auto* pointLayout = new QVBoxLayout(pointPane);

@@ -2,10 +2,9 @@
 #include "gui/views/table_setup.hpp"
 
 #include <QHeaderView>
-#include <QSortFilterProxyModel>
 #include <QTableView>
 
-#include "gui/models/roles.hpp"
+#include "gui/models/summary_last_proxy.hpp"
 #include "gui/views/bound_tint_proxy.hpp"
 
 namespace looplab::gui {
@@ -14,8 +13,7 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent) {
   auto* table = new QTableView(parent);
   auto* tint = new BoundTintProxy(table);
   tint->setSourceModel(model);
-  auto* sort = new QSortFilterProxyModel(table);
-  sort->setSortRole(SortRole);
+  auto* sort = new SummaryLastProxy(table);  // sorts by SortRole; summary rows stay last
   sort->setSourceModel(tint);
   table->setModel(sort);
   // Model order (plan order) until the user clicks a header.

@@ -5,11 +5,21 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "gui/models/format.hpp"
 #include "gui/views/timeline_widget.hpp"
 
 namespace looplab::gui {
+
+namespace {
+// "12.3", "0.014": a CPU step's unattributed time is often a tiny share, which "0.0" would hide.
+QString percentOfStep(double partS, double wholeS) {
+  if (!(wholeS > 0.0)) return QStringLiteral("\u2014");
+  const double pct = partS / wholeS * 100.0;
+  return std::abs(pct) >= 0.1 ? QString::number(pct, 'f', 1) : QString::number(pct, 'g', 2);
+}
+}  // namespace
 
 TimelineView::TimelineView(QWidget* parent) : ViewPage(parent) {
   m_header = new QLabel(this);
@@ -34,22 +44,42 @@ TimelineView::TimelineView(QWidget* parent) : ViewPage(parent) {
 
 QWidget* TimelineView::exportTarget() { return m_timeline; }
 
+QString TimelineView::headerText() const { return m_header->text(); }
+
 void TimelineView::setRun(RunDetailSnapshot run) {
   if (!run) {
     m_header->setText(QStringLiteral("No run selected."));
     m_timeline->setStep({}, {}, {});
     return;
   }
-  m_timeline->setStep(run->measuredOps, run->kernels, run->ops);
-  double measuredS = 0.0;
-  for (const Span& s : run->measuredOps) measuredS = std::max(measuredS, s.startS + s.durationS);
+  double wallS = 0.0;
+  for (const Span& s : run->measuredOps) wallS = std::max(wallS, s.startS + s.durationS);
+  if (run->shownStep) wallS = run->shownStep->wallS;
+  m_timeline->setStep(run->measuredOps, run->kernels, run->ops, wallS);
   double predictedS = 0.0;
   for (const OpRecord& op : run->ops) predictedS += op.predictedS.value_or(0.0);
-  m_header->setText(
-      QStringLiteral("Run %1, one decode step (the one nearest the median): measured %2, "
-                     "predicted ops end to end %3. Wheel zooms, drag pans, double-click fits.")
-          .arg(run->summary.id)
-          .arg(formatDuration(measuredS), formatDuration(predictedS)));
+  QString text = QStringLiteral("Run %1, ").arg(run->summary.id);
+  if (run->shownStep) {
+    // The store's figure (wall minus the ops' measured time) next to the gaps drawn: they differ
+    // when device ops overlap.
+    const ShownStep& st = *run->shownStep;
+    text += QStringLiteral(
+                "decode step %1 of repeat %2 (the one nearest the median): wall %3, "
+                "unattributed %4 (%5 % of the step; hatched lane: the gaps between "
+                "measured ops, %6)")
+                .arg(st.index)
+                .arg(st.repeat)
+                .arg(formatDuration(st.wallS), formatDuration(st.unattributedS))
+                .arg(percentOfStep(st.unattributedS, st.wallS))
+                .arg(formatDuration(m_timeline->gapS()));
+  } else {
+    text += QStringLiteral("one decode step: measured %1").arg(formatDuration(wallS));
+  }
+  text += QStringLiteral(
+              "; predicted ops end to end %1. Wheel zooms, drag pans, double-click "
+              "fits.")
+              .arg(formatDuration(predictedS));
+  m_header->setText(text);
 }
 
 }  // namespace looplab::gui

@@ -1,5 +1,5 @@
 // The timeline view: the selected run's representative decode step on parallel lanes (measured
-// ops, kernels, predicted ops) with zoom and pan.
+// ops, kernels, the step's unattributed gaps, predicted ops) with zoom and pan.
 #pragma once
 #include "gui/data/store_loader.hpp"
 #include "gui/views/view_page.hpp"
@@ -20,6 +20,7 @@ class TimelineView : public ViewPage {
 
   void setRun(RunDetailSnapshot run);
   TimelineWidget* timeline() const { return m_timeline; }
+  QString headerText() const;
 
  private:
   QLabel* m_header = nullptr;

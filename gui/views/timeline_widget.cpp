@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 
+#include "gui/geometry/gaps.hpp"
 #include "gui/models/format.hpp"
 #include "gui/views/palette.hpp"
 
@@ -33,9 +34,10 @@ TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent) {
 }
 
 void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::vector<Span>& kernels,
-                             const std::vector<OpRecord>& ops) {
+                             const std::vector<OpRecord>& ops, double stepWallS) {
   m_lanes.clear();
   m_kindOfOp.clear();
+  m_gapS = 0.0;
   for (const OpRecord& op : ops) {
     if (op.index >= 0) {
       if (static_cast<std::size_t>(op.index) >= m_kindOfOp.size())
@@ -57,6 +59,21 @@ void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::ve
     endS = std::max(endS, k.startS + k.durationS);
   }
   for (auto& [id, lane] : streams) m_lanes.push_back(std::move(lane));
+  // The step's unattributed time, where it happened: the gaps between what was measured.
+  const std::vector<Span>& measured = kernels.empty() ? measuredOps : kernels;
+  if (!measured.empty()) {
+    std::vector<TimeInterval> covered;
+    covered.reserve(measured.size());
+    for (const Span& s : measured) covered.push_back({s.startS, s.startS + s.durationS});
+    const double wall = std::max(stepWallS, endS);
+    Lane gaps{QStringLiteral("unattributed"), {}, true};
+    for (const TimeInterval& g : uncoveredIntervals(std::move(covered), 0.0, wall)) {
+      gaps.spans.push_back(Span{-1, "unattributed", g.startS, g.durationS(), 0});
+      m_gapS += g.durationS();
+    }
+    endS = wall;
+    m_lanes.push_back(std::move(gaps));
+  }
   Lane predicted{QStringLiteral("predicted ops"), {}};
   double t = 0.0;
   for (const OpRecord& op : ops) {
@@ -108,6 +125,13 @@ QString TimelineWidget::hoverText(QPointF pos) const {
   const auto [l, i] = spanAt(pos);
   if (l < 0) return {};
   const Span& s = m_lanes[static_cast<std::size_t>(l)].spans[static_cast<std::size_t>(i)];
+  if (m_lanes[static_cast<std::size_t>(l)].unattributed) {
+    return QStringLiteral(
+               "unattributed: no measured op between %1 and %2 (%3)\n"
+               "barriers, scheduling, launch gaps, the engine's own work")
+        .arg(formatDuration(s.startS), formatDuration(s.startS + s.durationS),
+             formatDuration(s.durationS));
+  }
   return QStringLiteral("%1\n%2: starts %3, lasts %4")
       .arg(QString::fromStdString(s.name), m_lanes[static_cast<std::size_t>(l)].name,
            formatDuration(s.startS), formatDuration(s.durationS));
@@ -149,6 +173,19 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
       if (!m_axis.overlaps(s.startS, s.startS + s.durationS)) continue;
       const double x0 = m_axis.xOf(s.startS);
       const double x1 = std::max(m_axis.xOf(s.startS + s.durationS), x0 + 1.0);  // at least a pixel
+      if (lane.unattributed) {
+        // Hatched grey: time, but no op's; it must not read as one more kernel.
+        const QRectF gap(x0, top + 2, x1 - x0, kLaneHeightPx - 4);
+        p.fillRect(gap, QColor(0xDD, 0xDD, 0xDD));
+        p.fillRect(gap, QBrush(QColor(0x88, 0x88, 0x88), Qt::BDiagPattern));
+        if (gap.width() > 80) {
+          p.setPen(QColor(0x44, 0x44, 0x44));
+          p.drawText(gap.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                     fm.elidedText(formatDuration(s.durationS), Qt::ElideRight,
+                                   static_cast<int>(gap.width()) - 6));
+        }
+        continue;
+      }
       const OpKind kind = s.opIndex >= 0 && static_cast<std::size_t>(s.opIndex) < m_kindOfOp.size()
                               ? m_kindOfOp[static_cast<std::size_t>(s.opIndex)]
                               : OpKind::argmax;
@@ -186,6 +223,11 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     p.drawText(QPointF(x + 14, legendTop + 10), t);
     x += 30 + fm.horizontalAdvance(t);
   }
+  const QRectF hatch(x, legendTop, 10, 10);
+  p.fillRect(hatch, QColor(0xDD, 0xDD, 0xDD));
+  p.fillRect(hatch, QBrush(QColor(0x88, 0x88, 0x88), Qt::BDiagPattern));
+  p.setPen(Qt::black);
+  p.drawText(QPointF(x + 14, legendTop + 10), QStringLiteral("unattributed (no measured op)"));
 }
 
 void TimelineWidget::resizeEvent(QResizeEvent*) { syncAxisToWidth(); }

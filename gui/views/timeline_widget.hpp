@@ -1,6 +1,7 @@
-// The timeline of one decode step: lanes of measured ops, kernels per stream (GPU runs) and the
-// predicted ops laid end to end, painted through TimeAxis. Wheel zooms about the cursor, drag
-// pans, double-click fits the step; hovering a box names its op.
+// The timeline of one decode step: lanes of measured ops, kernels per stream (GPU runs), the
+// step's unattributed time (the gaps no measured op covers, hatched) and the predicted ops laid
+// end to end, painted through TimeAxis. Wheel zooms about the cursor, drag pans, double-click
+// fits the step; hovering a box names its op.
 #pragma once
 #include <QString>
 #include <QWidget>
@@ -18,13 +19,19 @@ class TimelineWidget : public QWidget {
   struct Lane {
     QString name;
     std::vector<Span> spans;
+    bool unattributed = false;  // the gaps lane: hatched, no op behind its boxes
   };
 
   explicit TimelineWidget(QWidget* parent = nullptr);
 
   // Measured op spans and kernels of one step, and the plan's ops (predictedS lays them out).
+  // stepWallS: the step's wall time, so a gap after the last op counts (0: the last op's end).
+  // The unattributed lane holds what no measured op covers: op spans on a CPU, kernels on a GPU
+  // (its measured time is the kernels').
   void setStep(const std::vector<Span>& measuredOps, const std::vector<Span>& kernels,
-               const std::vector<OpRecord>& ops);
+               const std::vector<OpRecord>& ops, double stepWallS = 0.0);
+  // Total time of the unattributed lane's gaps.
+  double gapS() const { return m_gapS; }
   const std::vector<Lane>& lanes() const { return m_lanes; }
   const TimeAxis& axis() const { return m_axis; }
   TimeAxis& axis() { return m_axis; }
@@ -52,6 +59,7 @@ class TimelineWidget : public QWidget {
   std::vector<Lane> m_lanes;
   std::vector<OpKind> m_kindOfOp;  // by op index, for colors
   TimeAxis m_axis;
+  double m_gapS = 0.0;
   double m_dragX = 0.0;
   bool m_dragging = false;
 };

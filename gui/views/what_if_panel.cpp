@@ -13,6 +13,7 @@
 
 #include "gui/models/format.hpp"
 #include "gui/models/op_kind_model.hpp"
+#include "gui/models/verdict.hpp"
 #include "gui/views/table_setup.hpp"
 
 namespace looplab::gui {
@@ -66,7 +67,8 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : ViewPage(parent) {
   m_kinds = new OpKindModel(this);
   m_table = makeTable(m_kinds, this);
   // A prediction has nothing measured: only the predicted columns.
-  for (int c : {OpKindModel::MeasuredColumn, OpKindModel::ErrorColumn, OpKindModel::ShareColumn}) {
+  for (int c : {OpKindModel::MeasuredColumn, OpKindModel::IntervalColumn, OpKindModel::MeanColumn,
+                OpKindModel::ShareColumn, OpKindModel::ErrorColumn}) {
     m_table->setColumnHidden(c, true);
   }
   auto* layout = new QVBoxLayout(this);
@@ -178,7 +180,10 @@ void WhatIfPanel::repredict() {
           "<span style='color:#666'>simulated in %10 &micro;s</span>")
           .arg(formatDuration(p.stepS), QString::number(p.tokensPerS, 'f', 0),
                formatOptionalDuration(s.predictedStepS), relative(p.stepS, s.predictedStepS),
-               formatOptionalDuration(s.measuredStepS), relative(p.stepS, s.measuredStepS),
+               formatOptionalDuration(s.measuredStepS),
+               // A ratio to a measurement: marked unless the run is quiet.
+               s.measuredStepS ? markedByVerdict(relative(p.stepS, s.measuredStepS), s.verdict)
+                               : relative(p.stepS, s.measuredStepS),
                formatBytes(static_cast<double>(p.kvBytes)),
                formatBytes(static_cast<double>(p.weightBytes)),
                p.fitsInMemory ? QStringLiteral("fits in device memory")

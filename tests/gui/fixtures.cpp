@@ -1,6 +1,8 @@
 // Fixture snapshots (see fixtures.hpp).
 #include "fixtures.hpp"
 
+#include <map>
+
 #include "engine/core/config.hpp"
 
 namespace looplab::gui::test {
@@ -22,6 +24,11 @@ std::vector<RunSummary> ladderRuns() {
     r.hardware = "h200";
     r.createdAt = "2025-11-0" + std::to_string(i + 1) + "T10:00:00Z";
     r.measuredStepS = measuredUs[i] * 1e-6;
+    const double halfWidth = i == 3 ? 0.03 : 0.01;
+    r.measuredCiLoS = *r.measuredStepS * (1.0 - halfWidth);
+    r.measuredCiHiS = *r.measuredStepS * (1.0 + halfWidth);
+    r.verdict = i == 3 ? stats::Verdict::noisy : stats::Verdict::quiet;
+    if (i == 3) r.verdictReason = kNoisyReason;
     r.predictedStepS = measuredUs[i] * 0.9e-6;
     r.kvBytes = kvUnits[i] * 1'000'000;
     r.weightBytes = 2'400'000'000;
@@ -74,6 +81,7 @@ RunDetail tinyRunDetail() {
     op.loopHi = desc.loop_hi;
     const double us = static_cast<double>(i + 1);
     op.measuredS = us * 1e-6;
+    op.measuredMeanS = us * 1e-6;
     op.predictedS = us * 1.1e-6;
     op.flops = 1000.0 * us;
     op.bytes = 100.0 * us;
@@ -86,8 +94,45 @@ RunDetail tinyRunDetail() {
     d.measuredOps.push_back(Span{op.index, op.name, t, *op.measuredS, 0});
     t += *op.measuredS;
   }
-  d.summary.measuredStepS = measuredSum;
+  const double stepS = measuredSum + kTinyUnattributedS;
+  d.summary.measuredStepS = stepS;
+  d.summary.measuredCiLoS = stepS * 0.995;
+  d.summary.measuredCiHiS = stepS * 1.005;
   d.summary.predictedStepS = predictedSum;
+  d.summary.verdict = stats::Verdict::quiet;
+  // The kind table, kinds in plan order of first appearance.
+  auto stat = [](double s) {
+    MeasuredStat m;
+    m.samples = 64;
+    m.medianS = s;
+    m.ciLoS = s * 0.995;
+    m.ciHiS = s * 1.005;
+    m.p10S = s * 0.99;
+    m.p90S = s * 1.01;
+    m.meanS = s;
+    m.verdict = stats::Verdict::quiet;
+    return m;
+  };
+  std::vector<OpKind> order;
+  std::map<OpKind, std::pair<double, double>> sums;  // measured, predicted
+  for (const OpRecord& op : d.ops) {
+    if (!sums.count(op.kind)) order.push_back(op.kind);
+    sums[op.kind].first += *op.measuredS;
+    sums[op.kind].second += *op.predictedS;
+  }
+  for (OpKind k : order) {
+    d.kinds.push_back(KindMeasurement{Phase::decode, std::string(to_string(k)), stat(sums[k].first),
+                                      sums[k].second});
+  }
+  d.kinds.push_back(
+      KindMeasurement{Phase::decode, "unattributed", stat(kTinyUnattributedS), std::nullopt});
+  d.kinds.push_back(KindMeasurement{Phase::decode, "step", stat(stepS), predictedSum});
+  d.decode.medianS = stepS;
+  d.decode.ciLoS = stepS * 0.995;
+  d.decode.ciHiS = stepS * 1.005;
+  d.decode.samples = 64;
+  d.decode.verdict = stats::Verdict::quiet;
+  d.shownStep = ShownStep{0, 1, stepS, kTinyUnattributedS};
   for (int s = 0; s < 64; ++s) {
     // A spread of step latencies around the op sum: a visible histogram.
     d.steps.push_back(

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "gui/geometry/gaps.hpp"
 #include "gui/geometry/histogram.hpp"
 #include "gui/geometry/log_axis.hpp"
 #include "gui/geometry/pareto.hpp"
@@ -171,6 +172,26 @@ TEST(Histogram, PercentilesInterpolate) {
   EXPECT_DOUBLE_EQ(percentile({4.0, 1.0, 3.0, 2.0}, 0.5), 2.5);
   EXPECT_DOUBLE_EQ(percentile({1.0, 2.0, 3.0, 4.0, 5.0}, 0.9), 4.6);  // pos 3.6
   EXPECT_TRUE(std::isnan(percentile({}, 0.5)));
+  // The statistics module's definition, which the CLI uses: p10 of 1..11 is 2.
+  EXPECT_DOUBLE_EQ(percentile({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 0.1), 2.0);
+  EXPECT_DOUBLE_EQ(percentile({3.0, std::nan(""), 1.0, 2.0}, 0.5), 2.0);  // NaN left out
+}
+
+TEST(Gaps, TheStepTimeNoIntervalCovers) {
+  // Ops at [1, 2], [2, 3] (touching: no gap), [5, 6] and a nested [5.2, 5.5], in a 10 s step.
+  const auto gaps = uncoveredIntervals({{5.0, 6.0}, {1.0, 2.0}, {5.2, 5.5}, {2.0, 3.0}}, 0.0, 10.0);
+  EXPECT_EQ(gaps, (std::vector<TimeInterval>{{0.0, 1.0}, {3.0, 5.0}, {6.0, 10.0}}));
+  EXPECT_DOUBLE_EQ(totalDuration(gaps), 7.0);
+  // Overlaps merge; parts outside the window are cut off.
+  EXPECT_EQ(uncoveredIntervals({{-1.0, 2.0}, {1.5, 4.0}, {9.0, 12.0}}, 0.0, 10.0),
+            (std::vector<TimeInterval>{{4.0, 9.0}}));
+  // Nothing covered: the whole window; everything covered: nothing.
+  EXPECT_EQ(uncoveredIntervals({}, 0.0, 3.0), (std::vector<TimeInterval>{{0.0, 3.0}}));
+  EXPECT_TRUE(uncoveredIntervals({{0.0, 3.0}}, 0.0, 3.0).empty());
+  EXPECT_TRUE(uncoveredIntervals({}, 3.0, 3.0).empty());
+  // Gaps shorter than the minimum are dropped.
+  EXPECT_EQ(uncoveredIntervals({{0.0, 1.0}, {1.001, 2.0}}, 0.0, 2.5, 0.01),
+            (std::vector<TimeInterval>{{2.0, 2.5}}));
 }
 
 TEST(Pareto, MinimiseBothAxes) {

@@ -15,8 +15,10 @@
 #include "gui/models/roles.hpp"
 #include "gui/models/run_filter_proxy.hpp"
 #include "gui/models/run_list_model.hpp"
+#include "gui/models/summary_last_proxy.hpp"
 #include "gui/models/sweep_csv.hpp"
 #include "gui/models/sweep_model.hpp"
+#include "gui/models/verdict.hpp"
 #include "model_failures.hpp"
 
 namespace looplab::gui {
@@ -67,6 +69,31 @@ TEST(RunListModel, ShowsTheSnapshot) {
   EXPECT_EQ(model.headerData(RunListModel::ErrorColumn, Qt::Horizontal).toString(), "Error");
 }
 
+TEST(RunListModel, ShowsTheVerdictItsReasonAndTheInterval) {
+  RunListModel model;
+  model.setRuns(test::ladderRuns());
+  EXPECT_EQ(model.headerData(RunListModel::VerdictColumn, Qt::Horizontal).toString(), "Verdict");
+  // The looped run is quiet: plain figures, the threshold it met as tooltip.
+  EXPECT_EQ(cell(model, 1, RunListModel::VerdictColumn), "quiet");
+  EXPECT_TRUE(cell(model, 1, RunListModel::VerdictColumn, Qt::ToolTipRole).startsWith("quiet"));
+  EXPECT_EQ(cell(model, 1, RunListModel::IntervalColumn), QString::fromUtf8("±1.0 %"));
+  EXPECT_FALSE(model.data(model.index(1, RunListModel::VerdictColumn), VerdictRole).isValid());
+  // clp_share (row 3) is noisy: the verdict, its reason as tooltip, and its error marked.
+  EXPECT_EQ(cell(model, 3, RunListModel::VerdictColumn), "noisy");
+  EXPECT_EQ(cell(model, 3, RunListModel::VerdictColumn, Qt::ToolTipRole),
+            QStringLiteral("noisy: ") + QString::fromLatin1(test::kNoisyReason));
+  EXPECT_EQ(cell(model, 3, RunListModel::IntervalColumn), QString::fromUtf8("±3.0 %"));
+  EXPECT_EQ(cell(model, 3, RunListModel::ErrorColumn), "-10.0 % (noisy)");
+  EXPECT_TRUE(cell(model, 3, RunListModel::IntervalColumn, Qt::ToolTipRole).contains("95%"));
+  EXPECT_EQ(model.data(model.index(3, RunListModel::VerdictColumn), VerdictRole).toInt(),
+            verdictRank(stats::Verdict::noisy));
+  // The unfinished cpu run has none: a dash, sorted last, and a tooltip saying why.
+  EXPECT_EQ(cell(model, 5, RunListModel::VerdictColumn), QString::fromUtf8("\u2014"));
+  EXPECT_TRUE(model.data(model.index(5, RunListModel::VerdictColumn), MissingRole).toBool());
+  EXPECT_TRUE(
+      cell(model, 5, RunListModel::VerdictColumn, Qt::ToolTipRole).startsWith("no verdict"));
+}
+
 TEST(RunFilterProxy, SortsNumbersWithMissingValuesLast) {
   ModelFailures failures;
   RunListModel model;
@@ -82,6 +109,16 @@ TEST(RunFilterProxy, SortsNumbersWithMissingValuesLast) {
   EXPECT_EQ(ids, (std::vector<qint64>{1, 4, 5, 3, 2, 6}));
   proxy.sort(RunListModel::HardwareColumn, Qt::AscendingOrder);  // "h200" < "host"
   EXPECT_EQ(cell(proxy, 5, RunListModel::HardwareColumn), "host");
+  // By verdict: quiet first (ties by id), then noisy, then the run without one.
+  proxy.sort(RunListModel::VerdictColumn, Qt::AscendingOrder);
+  ids.clear();
+  for (int r = 0; r < proxy.rowCount(); ++r)
+    ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
+  EXPECT_EQ(ids, (std::vector<qint64>{1, 2, 3, 5, 4, 6}));
+  // By interval width: the +-1 % runs, then clp_share's +-3 %, then the unmeasured run.
+  proxy.sort(RunListModel::IntervalColumn, Qt::AscendingOrder);
+  EXPECT_EQ(proxy.data(proxy.index(4, 0), RunIdRole).toLongLong(), 4);
+  EXPECT_EQ(proxy.data(proxy.index(5, 0), RunIdRole).toLongLong(), 6);
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
@@ -104,6 +141,11 @@ TEST(RunFilterProxy, FiltersByWordsVariantAndCompleteness) {
   EXPECT_EQ(proxy.rowCount(), 5);
   proxy.setFilterText("6");  // ids are searchable; the incomplete run 6 is still hidden
   EXPECT_EQ(proxy.rowCount(), 0);
+  proxy.setFilterText("noisy");  // so are verdicts
+  ASSERT_EQ(proxy.rowCount(), 1);
+  EXPECT_EQ(proxy.data(proxy.index(0, 0), RunIdRole).toLongLong(), 4);
+  proxy.setFilterText("quiet h200");
+  EXPECT_EQ(proxy.rowCount(), 4);
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
@@ -125,42 +167,115 @@ TEST(OpTableModel, ShowsMeasuredAgainstPredictedPerOp) {
   const int last = model.rowCount() - 1;
   EXPECT_EQ(cell(model, last, OpTableModel::KindColumn), "argmax");
   EXPECT_EQ(cell(model, last, OpTableModel::BoundColumn), "launch");
-  // A prediction-only list (what-if) leaves measured and error empty.
+  // A prediction-only list (what-if) leaves measured and error empty, and has no summary rows.
   std::vector<OpRecord> predicted = d.ops;
-  for (OpRecord& op : predicted) op.measuredS.reset();
+  for (OpRecord& op : predicted) {
+    op.measuredS.reset();
+    op.measuredMeanS.reset();
+  }
   model.setOps(predicted);
   EXPECT_EQ(cell(model, 0, OpTableModel::ErrorColumn), QString::fromUtf8("\u2014"));
+  EXPECT_EQ(model.rowCount(), static_cast<int>(d.ops.size()));
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
-TEST(OpKindModel, SumsOpsPerKind) {
+TEST(OpTableModel, EndsWithUnattributedAndTheStepAndTheMeansAddUp) {
+  ModelFailures failures;
+  OpTableModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  const RunDetail d = test::tinyRunDetail();
+  OpKindModel kinds;
+  kinds.setMeasured(d.ops, d.decodeKinds(), d.summary.verdict);
+  model.setOps(d.ops, kinds.summaryRows(), d.summary.verdict);
+  const int n = static_cast<int>(d.ops.size());
+  ASSERT_EQ(model.rowCount(), n + 2);
+  EXPECT_EQ(cell(model, n, OpTableModel::NameColumn), "unattributed");
+  EXPECT_EQ(cell(model, n + 1, OpTableModel::NameColumn), "step");
+  EXPECT_TRUE(model.data(model.index(n, 0), SummaryRowRole).toBool());
+  EXPECT_FALSE(model.data(model.index(0, 0), SummaryRowRole).toBool());
+  EXPECT_EQ(cell(model, n, OpTableModel::MeasuredColumn), QString::fromUtf8("5.00 µs"));
+  EXPECT_EQ(cell(model, n, OpTableModel::PredictedColumn), QString::fromUtf8("\u2014"));
+  // The op means plus unattributed are the step's mean.
+  double sum = 0.0;
+  for (int r = 0; r <= n; ++r)
+    sum += model.data(model.index(r, OpTableModel::MeanColumn), SortRole).toDouble();
+  EXPECT_NEAR(sum, model.data(model.index(n + 1, OpTableModel::MeanColumn), SortRole).toDouble(),
+              1e-15);
+  // A noisy run marks every error; a quiet one none.
+  EXPECT_EQ(cell(model, 2, OpTableModel::ErrorColumn), "+10.0 %");
+  model.setOps(d.ops, kinds.summaryRows(), stats::Verdict::noisy);
+  EXPECT_EQ(cell(model, 2, OpTableModel::ErrorColumn), "+10.0 % (noisy)");
+  EXPECT_EQ(model.data(model.index(2, OpTableModel::ErrorColumn), VerdictRole).toInt(),
+            verdictRank(stats::Verdict::noisy));
+  EXPECT_TRUE(cell(model, n + 1, OpTableModel::ErrorColumn).endsWith("(noisy)"));
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(OpKindModel, ShowsTheKindTableWithUnattributedAndStepRows) {
   ModelFailures failures;
   OpKindModel model;
   QAbstractItemModelTester tester(&model, warn());
   const RunDetail d = test::tinyRunDetail();
-  model.setOps(d.ops);
-  // Expected sums computed from the snapshot, independently of the model.
+  model.setMeasured(d.ops, d.decodeKinds(), d.summary.verdict);
+  // Expected per kind, computed from the ops independently of the model.
   std::map<OpKind, std::pair<int, double>> expected;
-  double total = 0.0;
   for (const OpRecord& op : d.ops) {
     expected[op.kind].first += 1;
     expected[op.kind].second += *op.measuredS;
-    total += *op.measuredS;
   }
-  ASSERT_EQ(model.rowCount(), static_cast<int>(expected.size()));
-  EXPECT_NEAR(model.measuredTotalS(), total, 1e-15);
+  ASSERT_EQ(model.rowCount(), static_cast<int>(expected.size()) + 2);
   EXPECT_EQ(model.rows().front().kind, d.ops.front().kind);  // plan order of first appearance
+  const int last = model.rowCount() - 1;
+  EXPECT_EQ(cell(model, last - 1, OpKindModel::KindColumn), "unattributed");
+  EXPECT_EQ(cell(model, last, OpKindModel::KindColumn), "step");
+  EXPECT_TRUE(model.data(model.index(last, 0), SummaryRowRole).toBool());
+  EXPECT_FALSE(model.data(model.index(last, 0), BoundRole).isValid());  // no op's bound
+  double meanSum = 0.0;
+  double share = 0.0;
   for (const OpKindRow& r : model.rows()) {
-    EXPECT_EQ(r.count, expected[r.kind].first) << to_string(r.kind);
-    EXPECT_NEAR(*r.measuredS, expected[r.kind].second, 1e-15) << to_string(r.kind);
-    EXPECT_NEAR(*r.errorPct(), 10.0, 1e-9);  // every op predicted 1.1x
+    ASSERT_TRUE(r.measured.has_value()) << r.name().toStdString();
+    if (r.type == RowType::kind) {
+      EXPECT_EQ(r.count, expected[r.kind].first) << to_string(r.kind);
+      EXPECT_NEAR(*r.measuredS(), expected[r.kind].second, 1e-15) << to_string(r.kind);
+      EXPECT_NEAR(*r.errorPct(), 10.0, 1e-9);  // every op predicted 1.1x
+    }
+    if (r.type != RowType::step) meanSum += r.measured->meanS;
   }
+  for (int row = 0; row < last; ++row)
+    share += model.data(model.index(row, OpKindModel::ShareColumn), SortRole).toDouble();
+  EXPECT_NEAR(meanSum, model.stepMeanS(), 1e-15);  // the rows account for the step
+  EXPECT_NEAR(share, 100.0, 1e-9);
+  EXPECT_EQ(cell(model, last, OpKindModel::ShareColumn), "100.0 %");
+  EXPECT_EQ(cell(model, last - 1, OpKindModel::MeasuredColumn), QString::fromUtf8("5.00 µs"));
+  EXPECT_EQ(cell(model, last - 1, OpKindModel::ErrorColumn), QString::fromUtf8("\u2014"));
+  EXPECT_EQ(cell(model, 0, OpKindModel::IntervalColumn), QString::fromUtf8("±0.5 %"));
   // tiny has 2 layers; the plt decode pass runs each layer's qkv_proj once over B*L rows.
   const auto qkv = std::find_if(model.rows().begin(), model.rows().end(),
                                 [](const OpKindRow& r) { return r.kind == OpKind::qkv_proj; });
   ASSERT_NE(qkv, model.rows().end());
   EXPECT_EQ(qkv->count, 2);
+  // A prediction (what-if): the kinds only, nothing measured.
+  model.setOps(d.ops);
+  EXPECT_EQ(model.rowCount(), static_cast<int>(expected.size()));
+  EXPECT_FALSE(model.rows().front().measured.has_value());
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(OpKindModel, MarksTheErrorsOfANoisyKindOrRun) {
+  const RunDetail d = test::tinyRunDetail();
+  std::vector<KindMeasurement> kinds = d.decodeKinds();
+  kinds[0].measured.verdict = stats::Verdict::unusable;  // the first kind alone is unusable
+  OpKindModel model;
+  model.setMeasured(d.ops, kinds, stats::Verdict::quiet);
+  EXPECT_EQ(cell(model, 0, OpKindModel::ErrorColumn), "+10.0 % (unusable)");
+  EXPECT_EQ(cell(model, 1, OpKindModel::ErrorColumn), "+10.0 %");
+  EXPECT_EQ(model.data(model.index(0, OpKindModel::MeasuredColumn), VerdictRole).toInt(),
+            verdictRank(stats::Verdict::unusable));
+  model.setMeasured(d.ops, d.decodeKinds(), stats::Verdict::noisy);  // the whole run is noisy
+  EXPECT_EQ(cell(model, 1, OpKindModel::ErrorColumn), "+10.0 % (noisy)");
+  EXPECT_TRUE(cell(model, 1, OpKindModel::ErrorColumn, Qt::ToolTipRole).contains("noisy"));
+  model.setMeasured(d.ops, d.decodeKinds(), std::nullopt);  // a run without statistics
+  EXPECT_EQ(cell(model, 1, OpKindModel::ErrorColumn), "+10.0 % (no verdict)");
 }
 
 TEST(OpKindModel, DominantBoundIsTheOneWithMostPredictedTime) {
@@ -172,12 +287,50 @@ TEST(OpKindModel, DominantBoundIsTheOneWithMostPredictedTime) {
   ops[1].bound = Bound::memory;
   ops[2].predictedS = 0.6;
   ops[2].bound = Bound::memory;
-  ops[0].measuredS = 1.0;  // ops 1 and 2 unmeasured: the kind's measured sum is unknown
+  ops[0].measuredS = 1.0;  // per-op medians are never summed into a kind's measured time
   const auto rows = aggregateByKind(ops);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].bound, Bound::memory);  // 1.2 s memory against 1.0 s compute
-  EXPECT_FALSE(rows[0].measuredS.has_value());
+  EXPECT_FALSE(rows[0].measured.has_value());
   EXPECT_NEAR(*rows[0].predictedS, 2.2, 1e-12);
+}
+
+TEST(SummaryLastProxy, KeepsUnattributedAndStepBelowTheKindsInEitherOrder) {
+  ModelFailures failures;
+  OpKindModel model;
+  SummaryLastProxy proxy;
+  proxy.setSourceModel(&model);
+  QAbstractItemModelTester tester(&proxy, warn());
+  const RunDetail d = test::tinyRunDetail();
+  model.setMeasured(d.ops, d.decodeKinds(), d.summary.verdict);
+  const int last = proxy.rowCount() - 1;
+  for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+    for (int column : {int(OpKindModel::MeasuredColumn), int(OpKindModel::KindColumn)}) {
+      proxy.sort(column, order);
+      EXPECT_EQ(cell(proxy, last - 1, OpKindModel::KindColumn), "unattributed");
+      EXPECT_EQ(cell(proxy, last, OpKindModel::KindColumn), "step");
+      // The kinds themselves are sorted.
+      const double first = proxy.data(proxy.index(0, column), SortRole).toDouble();
+      const double second = proxy.data(proxy.index(1, column), SortRole).toDouble();
+      EXPECT_TRUE(order == Qt::AscendingOrder ? first <= second : first >= second);
+    }
+  }
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(Verdicts, CombineAndMarkFigures) {
+  using stats::Verdict;
+  EXPECT_EQ(combinedVerdict(Verdict::quiet, Verdict::noisy), Verdict::noisy);
+  EXPECT_EQ(combinedVerdict(Verdict::quiet, Verdict::quiet), Verdict::quiet);
+  EXPECT_FALSE(combinedVerdict(std::nullopt, Verdict::quiet).has_value());
+  EXPECT_EQ(combinedVerdict(std::nullopt, Verdict::unusable), Verdict::unusable);
+  EXPECT_EQ(markedByVerdict("1.23x", Verdict::quiet), "1.23x");
+  EXPECT_EQ(markedByVerdict("1.23x", Verdict::noisy), "1.23x (noisy)");
+  EXPECT_EQ(markedByVerdict("1.23x", std::nullopt), "1.23x (no verdict)");
+  EXPECT_FALSE(verdictFromText("").has_value());
+  EXPECT_EQ(verdictFromText("unusable"), Verdict::unusable);
+  EXPECT_LT(verdictRank(Verdict::quiet), verdictRank(Verdict::noisy));
+  EXPECT_LT(verdictRank(Verdict::unusable), verdictRank(std::nullopt));
 }
 
 TEST(LadderModel, RatiosToVanillaMeasuredAndPredicted) {
@@ -196,13 +349,49 @@ TEST(LadderModel, RatiosToVanillaMeasuredAndPredicted) {
   EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn), QString::fromUtf8("2.00×"));
   EXPECT_EQ(cell(model, 2, LadderModel::PredictedRatioColumn), QString::fromUtf8("1.50×"));
   EXPECT_EQ(cell(model, 4, LadderModel::MeasuredRatioColumn), QString::fromUtf8("1.02×"));
+  // clp_share's run is noisy: its measured ratio is marked, its predicted one is not.
+  EXPECT_EQ(cell(model, 3, LadderModel::MeasuredRatioColumn), QString::fromUtf8("1.01× (noisy)"));
+  EXPECT_EQ(cell(model, 3, LadderModel::PredictedRatioColumn), QString::fromUtf8("1.01×"));
   EXPECT_EQ(cell(model, 1, LadderModel::KvRatioColumn), QString::fromUtf8("2.00×"));
   EXPECT_EQ(cell(model, 3, LadderModel::KvColumn), "1.00 MB");
   // Without a vanilla run there is nothing to be relative to.
+  EXPECT_FALSE(model.data(model.index(1, LadderModel::MeasuredRatioColumn), VerdictRole).isValid());
   runs.erase(runs.begin());
   model.setRuns(runs);
   EXPECT_EQ(cell(model, 0, LadderModel::MeasuredColumn), QString::fromUtf8("\u2014"));
   EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn), QString::fromUtf8("\u2014"));
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(LadderModel, MarksEveryMeasuredRatioInvolvingARunThatIsNotQuiet) {
+  ModelFailures failures;
+  LadderModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  std::vector<RunSummary> runs = test::ladderRuns();
+  runs.pop_back();  // only the h200 ladder
+  model.setRuns(runs);
+  // The noisy clp_share row: marked text, the verdict's color role, and a tooltip with the reason.
+  const QModelIndex noisy = model.index(3, LadderModel::MeasuredRatioColumn);
+  EXPECT_TRUE(model.data(noisy).toString().endsWith("(noisy)"));
+  EXPECT_EQ(model.data(noisy, VerdictRole).toInt(), verdictRank(stats::Verdict::noisy));
+  const QString tip = model.data(noisy, Qt::ToolTipRole).toString();
+  EXPECT_TRUE(tip.contains(QString::fromLatin1(test::kNoisyReason))) << tip.toStdString();
+  EXPECT_TRUE(tip.contains("run 1")) << tip.toStdString();  // vanilla's verdict too
+  EXPECT_EQ(model.measuredRatioVerdict(3), stats::Verdict::noisy);
+  EXPECT_EQ(model.measuredRatioVerdict(1), stats::Verdict::quiet);
+  // A noisy vanilla makes every measured ratio uncertain.
+  runs[0].verdict = stats::Verdict::noisy;
+  runs[0].verdictReason = "machine: other processes used 1.20 CPUs";
+  model.setRuns(runs);
+  for (int row = 0; row < 5; ++row) {
+    EXPECT_TRUE(cell(model, row, LadderModel::MeasuredRatioColumn).endsWith("(noisy)")) << row;
+    EXPECT_FALSE(cell(model, row, LadderModel::KvRatioColumn).contains("noisy")) << row;
+  }
+  // A run without statistics says so instead of passing for quiet.
+  runs[0].verdict.reset();
+  model.setRuns(runs);
+  EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn),
+            QString::fromUtf8("2.00× (no verdict)"));
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 

@@ -1,11 +1,11 @@
 // The GUI over a real results store the test fills: snapshots load off the GUI thread, the models
-// show what was written, every broken store gives its own clear problem, and a 100,000-run store
-// loads and scrolls without blocking the GUI thread.
+// show what was written (verdicts, intervals, the kind table as the CLI computes it, unattributed
+// time), every broken store gives its own clear problem, and a 100,000-run store loads, sorts and
+// filters. How fast is test_gui_slow's business (label slow): no clock here.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <QAbstractItemModelTester>
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHeaderView>
 #include <QScrollBar>
@@ -14,13 +14,17 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "engine/core/config.hpp"
 #include "engine/core/kv.hpp"
+#include "gui/data/store_convert.hpp"
 #include "gui/data/store_loader.hpp"
 #include "gui/models/format.hpp"
+#include "gui/models/op_kind_model.hpp"
 #include "gui/models/op_table_model.hpp"
 #include "gui/models/roles.hpp"
 #include "gui/models/run_filter_proxy.hpp"
@@ -28,6 +32,7 @@
 #include "gui/views/runs_browser.hpp"
 #include "model_failures.hpp"
 #include "store/store.hpp"
+#include "store/summary.hpp"
 #include "store_fixture.hpp"
 
 namespace looplab::gui {
@@ -107,10 +112,21 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
   QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Warning);
   model.setRuns(loaded.first().at(1).value<RunsSnapshot>());
   ASSERT_EQ(model.rowCount(), static_cast<int>(written.size()));
+  auto stored = store::open_store(m_path, store::OpenMode::read_only);
   for (const FixtureRun& w : written) {
     const int row = model.rowOfId(w.id);
     ASSERT_GE(row, 0) << "run " << w.id;
     const RunSummary& r = *model.runAt(row);
+    // The verdict and interval the store recorded, as the runs browser shows them.
+    const store::RunInfo info = *stored->get_run(w.id);
+    EXPECT_EQ(r.verdict, verdictFromText(info.stats.verdict)) << "run " << w.id;
+    EXPECT_EQ(r.verdictReason, info.stats.verdict_reason);
+    EXPECT_EQ(r.measuredCiLoS, info.stats.decode.ci_lo_s);
+    EXPECT_EQ(model.data(model.index(row, RunListModel::VerdictColumn)).toString(),
+              info.stats.verdict.empty() ? QString::fromUtf8("\u2014")
+                                         : QString::fromStdString(info.stats.verdict));
+    EXPECT_EQ(model.data(model.index(row, RunListModel::VerdictColumn), Qt::ToolTipRole).toString(),
+              verdictExplanation(r.verdict, info.stats.verdict_reason));
     EXPECT_EQ(r.variant, w.variant);
     EXPECT_EQ(r.backend, w.backend);
     EXPECT_EQ(r.batch, w.batch);
@@ -119,6 +135,14 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
     EXPECT_EQ(r.model, "tiny");
     EXPECT_EQ(r.window, load_model("tiny").window);
     if (!w.complete) continue;
+    ASSERT_TRUE(r.verdict.has_value()) << "run " << w.id;
+    if (w.variant == Variant::clp_share || w.backend == "cpu") {  // the busy machine's runs
+      EXPECT_NE(r.verdict, stats::Verdict::quiet);
+      EXPECT_NE(r.verdictReason.find(test::kBusyReason), std::string::npos) << r.verdictReason;
+      EXPECT_TRUE(model.data(model.index(row, RunListModel::VerdictColumn), Qt::ToolTipRole)
+                      .toString()
+                      .contains(QString::fromLatin1(test::kBusyReason)));
+    }
     // The decode median is step 4 (factor 1.02); its context is prompt + 4.
     const double measured =
         expectedStepS(decodeOps(w.variant, w.batch, test::kPromptLen + 4), 4, w.backend == "cuda");
@@ -161,16 +185,23 @@ TEST_F(StoreTest, RunDetailIsTheDecodeStepOpByOp) {
     EXPECT_EQ(op.index, static_cast<int>(i));
     ASSERT_TRUE(op.measuredS && op.predictedS) << op.name;
     EXPECT_NEAR(*op.measuredS, test::expectedOpMeasuredS(static_cast<int>(i)), 1e-15) << op.name;
+    // The mean factor is 1.02 as well.
+    EXPECT_NEAR(*op.measuredMeanS, test::expectedOpMeasuredS(static_cast<int>(i)), 1e-15);
     EXPECT_NEAR(*op.predictedS, test::expectedOpPredictedS(static_cast<int>(i)), 1e-15) << op.name;
     EXPECT_EQ(op.bound, i % 2 == 0 ? Bound::memory : Bound::compute);
     EXPECT_DOUBLE_EQ(op.flops, 1000.0 * static_cast<double>((i + 1) * (i + 1)));
     EXPECT_DOUBLE_EQ(op.bytes, 100.0 * static_cast<double>(i + 1));
   }
-  // Steps: the prefill and five decode steps.
-  ASSERT_EQ(d.steps.size(), 6u);
+  // Steps: the prefill and five decode steps of every repeat.
+  ASSERT_EQ(d.steps.size(), 6u * test::kRepeats);
   EXPECT_EQ(d.steps[0].phase, Phase::prefill);
   // The timeline shows step 4, the median one: its first op starts at the step's start and
-  // lasts its host span (kernel time + 1 µs launch).
+  // lasts its host span (kernel time + 1 µs launch); no kernel covers the launches and the 2 µs
+  // tail, which is the step's unattributed time.
+  ASSERT_TRUE(d.shownStep.has_value());
+  EXPECT_EQ(d.shownStep->index, 4);
+  EXPECT_NEAR(d.shownStep->wallS, expectedStepS(n, 4, true), 1e-15);
+  EXPECT_NEAR(d.shownStep->unattributedS, (2000.0 + 1000.0 * static_cast<double>(n)) * 1e-9, 1e-15);
   ASSERT_EQ(d.measuredOps.size(), n);
   EXPECT_DOUBLE_EQ(d.measuredOps[0].startS, 0.0);
   EXPECT_NEAR(d.measuredOps[2].durationS, 3 * 1.02e-6 + 1e-6, 1e-15);
@@ -219,6 +250,147 @@ TEST_F(StoreTest, TheHostRunUsesItsStoredMeasuredSpec) {
   EXPECT_EQ(d.hardware.mainLabel, "measured");  // the roofline must not call it a datasheet
   EXPECT_TRUE(d.kernels.empty());
   EXPECT_EQ(d.hardwareJson, test::hostSpecJson());
+}
+
+// The measured tables of the run view are the CLI's (store::kind_table) and account for the step:
+// kind means (or op means) plus unattributed are the step's mean; unattributed is what the
+// fixture put between the ops.
+TEST_F(StoreTest, TheTablesAreTheClisAndAddUpToTheStep) {
+  const std::vector<FixtureRun> written = test::fillStore(m_path);
+  auto stored = store::open_store(m_path, store::OpenMode::read_only);
+  for (const FixtureRun& w : {written[4], written[5]}) {  // plt on the GPU and on the CPU
+    StoreLoader loader(defaultSourceFactory());
+    QSignalSpy detail(&loader, &StoreLoader::runLoaded);
+    loader.open(QString::fromStdString(m_path));
+    waitForAnswer(loader);
+    loader.loadRun(w.id);
+    waitForAnswer(loader);
+    ASSERT_EQ(detail.count(), 1);
+    const RunDetail& d = *detail.first().first().value<RunDetailSnapshot>();
+    const bool gpu = w.backend == "cuda";
+    const std::size_t n = decodeOps(Variant::plt, w.batch, test::kPromptLen + 1);
+
+    // Row for row the CLI's table (`looplab runs show` prints store::kind_table).
+    std::vector<store::KindRow> cli;
+    for (const store::KindRow& k : store::kind_table(stored->read_rows(w.id)))
+      if (k.phase == "decode") cli.push_back(k);
+    const std::vector<KindMeasurement> kinds = d.decodeKinds();
+    ASSERT_EQ(kinds.size(), cli.size());
+    for (std::size_t i = 0; i < cli.size(); ++i) {
+      EXPECT_EQ(kinds[i].kind, cli[i].kind);
+      EXPECT_DOUBLE_EQ(kinds[i].measured.medianS, cli[i].measured.median) << cli[i].kind;
+      EXPECT_DOUBLE_EQ(kinds[i].measured.ciLoS, cli[i].measured.ci.lo) << cli[i].kind;
+      EXPECT_DOUBLE_EQ(kinds[i].measured.meanS, cli[i].measured_mean_s) << cli[i].kind;
+      EXPECT_EQ(kinds[i].measured.verdict, cli[i].measured.verdict) << cli[i].kind;
+    }
+    ASSERT_GE(kinds.size(), 3u);
+    EXPECT_EQ(kinds[kinds.size() - 2].kind, "unattributed");
+    EXPECT_EQ(kinds.back().kind, "step");
+    EXPECT_DOUBLE_EQ(kinds.back().measured.medianS, *d.summary.measuredStepS);
+
+    test::ModelFailures failures;
+    OpKindModel kindModel;
+    QAbstractItemModelTester kindTester(&kindModel,
+                                        QAbstractItemModelTester::FailureReportingMode::Warning);
+    kindModel.setMeasured(d.ops, kinds, d.summary.verdict);
+    ASSERT_EQ(kindModel.rowCount(), static_cast<int>(kinds.size()));
+    const int unattributedRow = kindModel.rowCount() - 2;
+    const int stepRow = kindModel.rowCount() - 1;
+    EXPECT_EQ(kindModel.data(kindModel.index(unattributedRow, OpKindModel::KindColumn)).toString(),
+              "unattributed");
+    // Unattributed: the 2 µs tail of every step, and on the GPU every op's 1 µs launch.
+    const double unattributedS = (2000.0 + (gpu ? 1000.0 * static_cast<double>(n) : 0.0)) * 1e-9;
+    const OpKindRow& un = kindModel.rows()[static_cast<std::size_t>(unattributedRow)];
+    EXPECT_NEAR(*un.measuredS(), unattributedS, 1e-15);
+    EXPECT_EQ(
+        kindModel.data(kindModel.index(unattributedRow, OpKindModel::MeasuredColumn)).toString(),
+        formatDuration(unattributedS));
+    double kindMeans = 0.0;
+    for (int row = 0; row < stepRow; ++row) kindMeans += kindModel.rows()[row].measured->meanS;
+    const double stepMean = kindModel.rows()[static_cast<std::size_t>(stepRow)].measured->meanS;
+    EXPECT_NEAR(kindMeans, stepMean, stepMean * 1e-12);
+    EXPECT_DOUBLE_EQ(kindModel.stepMeanS(), stepMean);
+
+    OpTableModel opModel;
+    QAbstractItemModelTester opTester(&opModel,
+                                      QAbstractItemModelTester::FailureReportingMode::Warning);
+    opModel.setOps(d.ops, kindModel.summaryRows(), d.summary.verdict);
+    ASSERT_EQ(opModel.rowCount(), static_cast<int>(n) + 2);
+    double opMeans = 0.0;
+    for (int row = 0; row <= static_cast<int>(n); ++row)  // the ops, then unattributed
+      opMeans += opModel.data(opModel.index(row, OpTableModel::MeanColumn), SortRole).toDouble();
+    EXPECT_NEAR(opMeans, stepMean, stepMean * 1e-12);
+    EXPECT_EQ(
+        opModel.data(opModel.index(static_cast<int>(n) + 1, OpTableModel::NameColumn)).toString(),
+        "step");
+    // Errors of a run that is not quiet are marked.
+    const QString error = opModel.data(opModel.index(0, OpTableModel::ErrorColumn)).toString();
+    EXPECT_EQ(error.endsWith(QLatin1Char(')')), !isQuiet(d.summary.verdict)) << error.toStdString();
+    EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+  }
+}
+
+// Rows written by hand: two repeats of two decode steps, an op that ran in only one of the four
+// steps, and steps of different lengths. An op's mean counts the steps it missed as 0, like
+// store::kind_table counts a kind, so the op means still add up to the step.
+TEST(StoreConvert, HandBuiltRowsAddUpWhenAnOpSkipsAStep) {
+  store::RunRows rows;
+  const std::int64_t wall[2][2] = {{10000, 12000}, {11000, 13000}};  // ns, [repeat][step - 1]
+  for (std::int64_t rep = 0; rep < 2; ++rep) {
+    for (std::int64_t step = 1; step <= 2; ++step) {
+      const std::int64_t start = 100000 * rep + 20000 * step;
+      store::StepRow s{rep, step, "decode", 1, 8 + step, start, start + wall[rep][step - 1], 0};
+      std::int64_t t = start, measured = 0;
+      for (std::int64_t op = 0; op < 2; ++op) {
+        if (op == 1 && !(rep == 1 && step == 2)) continue;  // op 1 runs once
+        store::OpRow o;
+        o.repeat_index = rep;
+        o.step_index = step;
+        o.op_index = op;
+        o.name = op == 0 ? "layer0.loop1.qkv_proj" : "layer0.loop1.swiglu";
+        o.kind = op == 0 ? "qkv_proj" : "swiglu";
+        o.start_ns = t;
+        o.end_ns = t + 4000 * (op + 1);
+        t = o.end_ns;
+        measured += o.measured_ns();
+        rows.ops.push_back(o);
+      }
+      s.unattributed_ns = s.end_ns - s.start_ns - measured;
+      rows.steps.push_back(s);
+    }
+  }
+  store::RunInfo info;
+  info.backend = "cpu";
+  info.stats = store::run_stats(rows);
+  ConfigCache configs;
+  const RunDetail d = detailFromStore(info, rows, configs);
+  ASSERT_EQ(d.ops.size(), 2u);
+  EXPECT_NEAR(*d.ops[0].measuredMeanS, 4e-6, 1e-18);
+  EXPECT_NEAR(*d.ops[1].measuredMeanS, 8e-6 / 4.0, 1e-18);  // once in four steps
+  EXPECT_NEAR(*d.ops[1].measuredS, 0.0, 1e-18);             // the median step skipped it
+  const std::vector<KindMeasurement> kinds = d.decodeKinds();
+  ASSERT_EQ(kinds.size(), 4u);  // qkv_proj, swiglu, unattributed, step
+  EXPECT_EQ(kinds[2].kind, "unattributed");
+  const double stepMean = (10000.0 + 12000.0 + 11000.0 + 13000.0) / 4.0 * 1e-9;
+  EXPECT_NEAR(kinds[3].measured.meanS, stepMean, 1e-18);
+  EXPECT_NEAR(*d.ops[0].measuredMeanS + *d.ops[1].measuredMeanS + kinds[2].measured.meanS, stepMean,
+              1e-18);
+  // The kind table adds the same way, and its medians are the CLI's.
+  OpKindModel model;
+  model.setMeasured(d.ops, kinds, d.summary.verdict);
+  double sum = 0.0;
+  for (const OpKindRow& r : model.rows())
+    if (r.type != RowType::step) sum += r.measured->meanS;
+  EXPECT_NEAR(sum, stepMean, 1e-18);
+  // Four samples: fewer than the verdict needs, so the run is unusable and every error says so.
+  EXPECT_EQ(d.summary.verdict, stats::Verdict::unusable);
+  // The timeline's step is the one nearest the median, 11.5 µs: 12 µs (repeat 0, step 2) and
+  // 11 µs tie, and the first in store order wins. Its one 4 µs op leaves 8 µs unattributed.
+  ASSERT_TRUE(d.shownStep.has_value());
+  EXPECT_EQ(d.shownStep->repeat, 0);
+  EXPECT_EQ(d.shownStep->index, 2);
+  EXPECT_NEAR(d.shownStep->wallS, 12e-6, 1e-18);
+  EXPECT_NEAR(d.shownStep->unattributedS, 8e-6, 1e-18);
 }
 
 TEST_F(StoreTest, EveryBrokenStoreGetsItsOwnProblem) {
@@ -297,19 +469,20 @@ TEST_F(StoreTest, AStoreLockedByAnotherWriterIsReportedNotWaitedOnForever) {
                          "UPDATE runs SET label = label WHERE id = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
-  QElapsedTimer timer;
-  timer.start();
+  // problemOf fails the test if no answer comes within its minute; how soon it comes is
+  // test_gui_slow's (label slow) to check.
   const auto p = problemOf(m_path, storeSourceFactory(200));
   sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->kind, ProblemKind::locked) << p->detail;
-  EXPECT_LT(timer.elapsed(), 20000);
   // Released, the same file opens.
   EXPECT_FALSE(problemOf(m_path).has_value());
 }
 
-TEST_F(StoreTest, AHundredThousandRunsLoadAndScrollWithoutBlockingTheGuiThread) {
+// Correctness at 100,000 runs: every row arrives, sorting and filtering give the right rows.
+// The time bounds of the same steps are in test_gui_slow (label slow).
+TEST_F(StoreTest, AHundredThousandRunsLoadSortAndFilter) {
   test::fillStore(m_path);
   constexpr std::int64_t kRuns = 100000;
   test::multiplyRuns(m_path, kRuns);
@@ -318,73 +491,52 @@ TEST_F(StoreTest, AHundredThousandRunsLoadAndScrollWithoutBlockingTheGuiThread) 
   browser.resize(1200, 700);
   browser.show();
   StoreLoader loader(defaultSourceFactory());
-  // A 5 ms timer on the GUI thread: the longest gap between its ticks is how long the GUI
-  // thread was blocked while the store was read.
-  QElapsedTimer clock;
-  clock.start();
-  qint64 last = 0;
-  qint64 maxGapMs = 0;
-  int ticks = 0;
-  QTimer heartbeat;
-  heartbeat.setInterval(5);
-  QObject::connect(&heartbeat, &QTimer::timeout, [&] {
-    const qint64 now = clock.elapsed();
-    maxGapMs = std::max(maxGapMs, now - last);
-    last = now;
-    ++ticks;
-  });
   QSignalSpy loaded(&loader, &StoreLoader::runsLoaded);
-  heartbeat.start();
-  last = clock.elapsed();
   loader.open(QString::fromStdString(m_path));
   waitForAnswer(loader, 120000);
-  heartbeat.stop();
-  const qint64 loadMs = clock.elapsed();
   ASSERT_EQ(loaded.count(), 1);
   const RunsSnapshot runs = loaded.first().at(1).value<RunsSnapshot>();
   ASSERT_EQ(runs->size(), static_cast<std::size_t>(kRuns));
 
-  // Handing the snapshot to the model: one reset and one sort, on the GUI thread.
-  QElapsedTimer t;
-  t.start();
+  test::ModelFailures failures;
   browser.setRuns(runs);
   QCoreApplication::processEvents();
-  const qint64 fillMs = t.elapsed();
   EXPECT_EQ(browser.proxy()->rowCount(), kRuns);
-
-  // Scrolling: bottom, middle, top, each painted.
+  // Scrolling paints rows from the bottom, the middle and the top.
   QScrollBar* bar = browser.table()->verticalScrollBar();
-  qint64 worstScrollMs = 0;
-  for (int value : {bar->maximum(), bar->maximum() / 2, 0, bar->maximum() / 3}) {
-    t.restart();
+  for (int value : {bar->maximum(), bar->maximum() / 2, 0}) {
     bar->setValue(value);
     browser.table()->viewport()->repaint();
-    worstScrollMs = std::max(worstScrollMs, t.elapsed());
   }
-  t.restart();
+  // Sorted by measured latency, descending: the first rows hold the largest medians.
   browser.proxy()->sort(RunListModel::MeasuredColumn, Qt::DescendingOrder);
-  const qint64 sortMs = t.elapsed();
-  t.restart();
+  double largest = 0.0;
+  for (const RunSummary& r : *runs) largest = std::max(largest, r.measuredStepS.value_or(0.0));
+  bool sawLargest = false;
+  double previous = std::numeric_limits<double>::infinity();
+  for (int row = 0; row < 200; ++row) {
+    const QVariant v =
+        browser.proxy()->data(browser.proxy()->index(row, RunListModel::MeasuredColumn), SortRole);
+    if (!v.isValid()) continue;  // unmeasured runs (the interrupted copies)
+    EXPECT_LE(v.toDouble(), previous) << "row " << row;
+    previous = v.toDouble();
+    sawLargest = sawLargest || v.toDouble() == largest;
+  }
+  EXPECT_TRUE(sawLargest);
+  // Filtered: exactly the rows an independent count finds.
   browser.proxy()->setFilterText(QStringLiteral("plt cuda"));
-  const qint64 filterMs = t.elapsed();
-  EXPECT_GT(browser.proxy()->rowCount(), 0);
-  EXPECT_LT(browser.proxy()->rowCount(), kRuns);
-
-  std::printf(
-      "100k runs: read %lld ms (GUI thread longest block %lld ms over %d ticks), model fill %lld "
-      "ms, "
-      "worst scroll %lld ms, sort %lld ms, filter %lld ms\n",
-      static_cast<long long>(loadMs), static_cast<long long>(maxGapMs), ticks,
-      static_cast<long long>(fillMs), static_cast<long long>(worstScrollMs),
-      static_cast<long long>(sortMs), static_cast<long long>(filterMs));
-  // The read itself takes long; the GUI thread must keep ticking through it. Bounds are loose:
-  // this machine is shared, the point is "never frozen for seconds".
-  EXPECT_GT(ticks, 3);
-  EXPECT_LT(maxGapMs, 500);
-  EXPECT_LT(fillMs, 3000);
-  EXPECT_LT(worstScrollMs, 500);
-  EXPECT_LT(sortMs, 2000);
-  EXPECT_LT(filterMs, 2000);  // once 5 s, when the proxy announced every removed range
+  const auto expected = std::count_if(runs->begin(), runs->end(), [](const RunSummary& r) {
+    return r.variant == Variant::plt && r.backend == "cuda";
+  });
+  EXPECT_EQ(browser.proxy()->rowCount(), expected);
+  EXPECT_GT(expected, 0);
+  EXPECT_LT(expected, kRuns);
+  browser.proxy()->setFilterText(QStringLiteral("noisy"));
+  const auto noisy = std::count_if(runs->begin(), runs->end(), [](const RunSummary& r) {
+    return r.verdict == stats::Verdict::noisy;
+  });
+  EXPECT_EQ(browser.proxy()->rowCount(), noisy);
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
 }  // namespace
