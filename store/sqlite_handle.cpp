@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <climits>
 #include <utility>
 
@@ -37,20 +38,24 @@ int to_int(std::size_t n) { return n > static_cast<std::size_t>(INT_MAX) ? INT_M
 
 void check_sqlite(int rc, sqlite3* db, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  // A full file system reaches SQLite as an I/O error on write; the system's errno says why.
+  if ((rc & 0xff) == SQLITE_IOERR && db && sqlite3_system_errno(db) == ENOSPC) rc = SQLITE_FULL;
   std::string detail = sqlite3_errstr(rc);
   if (db) {
     const char* m = sqlite3_errmsg(db);
     if (m && detail != m) detail += std::string(" (") + m + ")";
   }
   std::string msg = file_of(db) + ": " + std::string(what) + ": " + detail;
-  if ((rc & 0xff) == SQLITE_FULL) msg += "; the disk or the store's size limit is full";
+  if ((rc & 0xff) == SQLITE_FULL) msg = file_of(db) + ": disk full (or the store's size limit reached) while " +
+                                        std::string(what.substr(0, 40));
   throw StoreError(fault_of(rc), msg);
 }
 
-Database::Database(const std::string& path, int flags) : path_(path) {
+Database::Database(const std::string& path, int flags, std::string name)
+    : path_(name.empty() ? path : std::move(name)) {
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string msg = path + ": cannot open: " + sqlite3_errstr(rc);
+    std::string msg = path_ + ": cannot open: " + sqlite3_errstr(rc);
     if (db_) {
       msg += std::string(" (") + sqlite3_errmsg(db_) + ")";
       sqlite3_close_v2(db_);

@@ -20,7 +20,8 @@ class Database {
  public:
   Database() = default;
   // flags: SQLITE_OPEN_* bits. Throws StoreError when SQLite cannot open the file at all.
-  Database(const std::string& path, int flags);
+  // `name` is the file as messages call it (default: `path`, which may be an SQLite URI).
+  Database(const std::string& path, int flags, std::string name = {});
   Database(Database&& o) noexcept;
   Database& operator=(Database&& o) noexcept;
   Database(const Database&) = delete;

@@ -64,8 +64,9 @@ class Store {
 };
 
 enum class OpenMode : unsigned char {
-  read_only,   // the file must exist and be a looplab store
-  read_write,  // created with the current schema when missing; migrated when older
+  read_only,       // the file must exist and be a looplab store; nothing is created beside it
+  read_only_live,  // the same, for a long-lived reader (the GUI) that sees writers' progress
+  read_write,      // created with the current schema when missing; migrated when older
 };
 
 struct StoreOptions {
@@ -74,9 +75,11 @@ struct StoreOptions {
 };
 
 // Opens (and in read_write mode creates or migrates) a store. Problems with the file itself
-// throw InputError on field "db" with a message saying what is wrong: a directory, a missing
-// file (read_only), a read-only file (read_write), not a SQLite file, corrupt, not a looplab
-// store, or written by a newer looplab.
+// throw InputError on field "db" with a message saying what is wrong: an SQLite special name or
+// URI, a directory, a missing file (read_only), a read-only file (read_write), not a SQLite file,
+// corrupt, not a looplab store, written by a newer looplab, or a -wal or -journal beside it that
+// belongs to another database. A refused file is left exactly as it was: the checks read its
+// bytes before SQLite opens it.
 std::unique_ptr<Store> open_store(const std::filesystem::path& path, OpenMode mode,
                                   const StoreOptions& options = {});
 

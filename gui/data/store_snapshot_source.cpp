@@ -103,7 +103,7 @@ SourceFactory storeSourceFactory(int busyTimeoutMs) {
     options.busy_timeout_ms = busyTimeoutMs;
     try {
       return std::make_unique<StoreSnapshotSource>(
-          store::open_store(path, store::OpenMode::read_only, options), path);
+          store::open_store(path, store::OpenMode::read_only_live, options), path);
     } catch (const store::StoreError& e) {
       throw StoreProblemError({kindOfFault(e.fault()), path, e.what()});
     } catch (const InputError& e) {
