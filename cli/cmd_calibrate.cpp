@@ -13,6 +13,7 @@
 #include "lab/calibration_store.hpp"
 #include "lab/held_out.hpp"
 #include "cli/commands.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/build_stamp.hpp"
 #include "simulator/calibrate.hpp"
@@ -38,8 +39,8 @@ struct CalibrateArgs {
 // the samples' order (steps in record order, ops in plan order).
 void write_residuals(const std::string& file, const RecordSet& r, const std::vector<OpSample>& samples,
                      const Calibration& cal, const FitBasis& basis) {
-  std::ofstream f(file);
-  if (!f) throw InputError("residuals", "cannot write '" + file + "'");
+  AtomicFile out(file, "residuals");
+  std::ostream& f = out.stream();
   f << "step,model,variant,loops,phase,batch,context,op,name,kind,rows,flops,bytes,roof_compute_s,"
        "roof_memory_s,measured_s,before_s,after_s\n";
   const std::array<KindFactors, kOpKindCount> uncalibrated{};
@@ -61,7 +62,7 @@ void write_residuals(const std::string& file, const RecordSet& r, const std::vec
       f << buf;
     }
   }
-  if (!f.flush()) throw InputError("residuals", "cannot write '" + file + "'");
+  out.commit();
 }
 
 void print_error_row(const char* label, const ErrorSummary& e) {

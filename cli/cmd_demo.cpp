@@ -17,6 +17,7 @@
 #include "cli/measure_options.hpp"
 #include "cli/model_options.hpp"
 #include "cli/run_report.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "lab/held_out.hpp"
 #include "lab/measure.hpp"
@@ -69,6 +70,7 @@ int run_demo(DemoArgs& a) {
   a.req.label = "demo";
   a.req.config = base;
   lab::validate_request(a.req);  // every field checked before the store is opened
+  if (!a.no_trace) check_output_path(a.trace, "trace");
   auto store = store::open_store(a.db, store::OpenMode::read_write);
   InterruptGuard guard;
   auto say = [&a](const std::string& line) {
@@ -194,7 +196,7 @@ Registered register_demo(CLI::App& root) {
   sub->add_option("--prompt-len", a->req.prompt_len, "prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new-tokens", a->new_tokens, "tokens generated per sequence")->capture_default_str();
   add_measure_options(*sub, a->req, a->measure);
-  sub->add_option("--seed", a->req.seed, "seed of the weights and prompts")->capture_default_str();
+  sub->add_option("--seed", a->req.seed, "seed of the weights and prompts")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--backend", a->req.backend, "auto (CUDA when available, else CPU) | cpu | cuda")
       ->capture_default_str();
   sub->add_option("--hardware", a->req.hardware, "hardware spec for the predictions (default: host spec or the GPU's)");

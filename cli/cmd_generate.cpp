@@ -11,7 +11,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/model_options.hpp"
+#include "engine/core/atomic_file.hpp"
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/memory_check.hpp"
 #include "engine/core/kv.hpp"
 #include "engine/core/safetensors.hpp"
 #include "engine/runtime/backend_factory.hpp"
@@ -20,6 +23,9 @@
 
 namespace looplab::cli {
 namespace {
+
+// A typo must not generate for hours: a million tokens is already more than a test needs.
+constexpr std::int64_t kMaxNewTokens = 1'000'000;
 
 struct GenerateArgs {
   ModelOptions model;
@@ -70,6 +76,12 @@ int run_generate(const GenerateArgs& a) {
   if (a.batch < 1) throw InputError("batch", std::to_string(a.batch) + " must be >= 1");
   if (a.prompt_len < 1) throw InputError("prompt-len", std::to_string(a.prompt_len) + " must be >= 1");
   if (a.new_tokens < 1) throw InputError("new-tokens", std::to_string(a.new_tokens) + " must be >= 1");
+  if (a.new_tokens > kMaxNewTokens)
+    throw InputError("new-tokens", std::to_string(a.new_tokens) + " is above the limit of " +
+                                       std::to_string(kMaxNewTokens) + " tokens per sequence");
+  check_product_fits("prompt-len", {a.prompt_len + a.new_tokens, a.batch});
+  check_session_fits(c, a.batch, a.prompt_len + a.new_tokens, a.prompt_len, 4, "batch");
+  if (a.dump) check_output_path(*a.dump, "dump");
   const Weights weights = a.weights ? load_weights(*a.weights, c) : random_weights(c, a.seed);
   const std::string weights_source = a.weights ? *a.weights : "random (seed " + std::to_string(a.seed) + ")";
   const std::int64_t context = a.prompt_len + a.new_tokens - 1;
@@ -131,7 +143,7 @@ Registered register_generate(CLI::App& root) {
   sub->add_option("--batch", a->batch, "B: sequences, all with the same prompt length")->capture_default_str();
   sub->add_option("--prompt-len", a->prompt_len, "P: prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new-tokens", a->new_tokens, "T: tokens to generate per sequence")->capture_default_str();
-  sub->add_option("--seed", a->seed, "seed of the random weights and of the prompts")->capture_default_str();
+  sub->add_option("--seed", a->seed, "seed of the random weights and of the prompts")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--weights", a->weights, "a safetensors file (F32 or BF16) instead of random weights");
   sub->add_option("--dump", a->dump, "write hidden states, last logits and tokens to this safetensors file");
   sub->add_option("--backend", a->backend, "cpu (fp32 reference) | cuda (when built with CUDA and a device)")
@@ -152,10 +164,12 @@ Registered register_weights(CLI::App& root) {
   auto* init = sub->add_subcommand("init", "save the seeded random weights of a model as safetensors");
   auto a = std::make_shared<WeightsInitArgs>();
   add_model_options(*init, a->model);
-  init->add_option("--seed", a->seed, "seed (the same as generate --seed)")->capture_default_str();
+  init->add_option("--seed", a->seed, "seed (the same as generate --seed)")->check(CLI::NonNegativeNumber)->capture_default_str();
   init->add_option("--out", a->out, "output .safetensors file")->required();
   return {sub, [a] {
             const ModelConfig c = resolve_model(a->model);
+            check_output_path(a->out, "out");
+            check_session_fits(c, 1, 1, 1, 4, "layers");  // the weights must fit before they are made
             // The file stores the model's dtype (--dtype f32|bf16, default from the preset).
             const Weights w = random_weights(c, a->seed);
             save_weights(a->out, w, c.dtype, {{"config", config_to_json(c).dump()}, {"seed", std::to_string(a->seed)}});

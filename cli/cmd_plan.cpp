@@ -23,8 +23,17 @@ Registered register_presets(CLI::App& root) {
             nlohmann::json all = nlohmann::json::array();
             if (!*json_out) std::printf("%-22s %6s %6s %5s %5s %6s %7s %8s %12s\n", "preset", "layers",
                                         "hidden", "heads", "kv", "hdim", "ffn", "vocab", "params");
+            int broken = 0;
             for (const auto& name : preset_names()) {
-              ModelConfig c = load_model(name);
+              ModelConfig c;
+              try {
+                c = load_model(name);
+              } catch (const InputError& e) {
+                // One broken file in data/models must not hide the others: say so and go on.
+                std::fprintf(stderr, "looplab: warning: preset %s skipped: %s\n", name.c_str(), e.what());
+                ++broken;
+                continue;
+              }
               if (*json_out) {
                 all.push_back(config_to_json(c));
                 all.back()["parameters"] = c.parameter_count();
@@ -36,7 +45,7 @@ Registered register_presets(CLI::App& root) {
               }
             }
             if (*json_out) std::cout << all.dump(2) << "\n";
-            return 0;
+            return broken ? 1 : 0;
           }};
 }
 

@@ -14,6 +14,7 @@
 #include "cli/measure_options.hpp"
 #include "cli/model_options.hpp"
 #include "cli/run_report.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "lab/measure.hpp"
 #include "lab/run_trace.hpp"
@@ -36,6 +37,7 @@ int run(RunArgs& a) {
   a.measure.apply(a.req);
   lab::validate_request(a.req);  // every field checked before the store is opened
   if (a.trace && a.trace->empty()) throw InputError("trace", "give a file name (for example run.json.gz)");
+  if (a.trace) check_output_path(*a.trace, "trace");  // before measuring, not after
   auto store = store::open_store(a.db, store::OpenMode::read_write);
   InterruptGuard guard;
   const bool quiet = a.json;
@@ -91,7 +93,7 @@ Registered register_run(CLI::App& root) {
   sub->add_option("--decode-steps", a->req.decode_steps, "measured decode steps after the prefill")
       ->capture_default_str();
   add_measure_options(*sub, a->req, a->measure);
-  sub->add_option("--seed", a->req.seed, "seed of the random weights and prompts")->capture_default_str();
+  sub->add_option("--seed", a->req.seed, "seed of the random weights and prompts")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--label", a->req.label, "label stored with the run")->capture_default_str();
   sub->add_option("--hardware", a->req.hardware,
                   "hardware spec for the prediction (name in data/hardware, a file, or host); default: the host spec "

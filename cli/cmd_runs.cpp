@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "cli/run_report.hpp"
 #include "engine/core/error.hpp"
 #include "lab/run_trace.hpp"
@@ -65,7 +66,7 @@ int list(const RunsArgs& a) {
     }
     std::printf(fmt, std::to_string(i.id).c_str(), i.created_at.substr(0, 19).c_str(),
                 std::string(store::to_string(i.status)).c_str(), i.stats.verdict.empty() ? "-" : i.stats.verdict.c_str(),
-                i.label.substr(0, 6).c_str(), i.model.substr(0, 10).c_str(), i.variant.c_str(),
+                cell_text(i.label, 6).c_str(), cell_text(i.model, 10).c_str(), cell_text(i.variant, 10).c_str(),
                 std::to_string(i.loops).c_str(), std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(),
                 steps.c_str(), i.backend.c_str(), time_or_dash(d.median_s).c_str(), ci.c_str(),
                 time_or_dash(i.stats.predicted_decode_s).c_str(), error_pct(i.stats.predicted_decode_s, d.median_s).c_str());
@@ -115,12 +116,9 @@ int export_run(const RunsArgs& a) {
   std::map<std::pair<std::int64_t, std::int64_t>, std::string> phase;
   s->for_each_step(a.id, [&](const store::StepRow& r) { phase[{r.repeat_index, r.step_index}] = r.phase; });
 
-  std::ofstream file;
-  if (a.out) {
-    file.open(*a.out);
-    if (!file) throw InputError("out", "cannot write '" + *a.out + "'");
-  }
-  std::ostream& os = a.out ? static_cast<std::ostream&>(file) : std::cout;
+  std::optional<AtomicFile> file;  // all or nothing: no truncated export on a full disk
+  if (a.out) file.emplace(*a.out);
+  std::ostream& os = file ? file->stream() : std::cout;
   const char* cols[] = {"repeat", "step", "phase", "op_index", "name", "kind", "layer", "loop_lo", "loop_hi",
                         "rows", "n", "k", "kv_len", "start_ns", "end_ns", "host_ns", "device_ns", "measured_ns",
                         "predicted_ns", "error_pct"};
@@ -163,8 +161,7 @@ int export_run(const RunsArgs& a) {
     first = false;
   });
   if (!a.csv) os << "\n]}\n";
-  os.flush();
-  if (!os) throw std::runtime_error("writing the export failed");
+  if (file) file->commit();
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/build_stamp.hpp"
 #include "simulator/sweep.hpp"
@@ -111,12 +112,9 @@ Registered register_sweep(CLI::App& root) {
             // Open (create, migrate) the store before the sweep runs, so a bad --db costs nothing.
             std::unique_ptr<store::Store> db;
             if (a->db) db = store::open_store(*a->db, store::OpenMode::read_write);
-            std::ofstream file;
-            if (a->out) {
-              file.open(*a->out);
-              if (!file) throw InputError("out", "cannot write '" + *a->out + "'");
-            }
-            std::ostream& out = a->out ? static_cast<std::ostream&>(file) : std::cout;
+            std::optional<AtomicFile> file;  // all or nothing: no truncated --out on a full disk
+            if (a->out) file.emplace(*a->out);
+            std::ostream& out = file ? file->stream() : std::cout;
 
             ProgressBar bar(!a->no_progress);
             const auto t0 = std::chrono::steady_clock::now();
@@ -125,10 +123,7 @@ Registered register_sweep(CLI::App& root) {
 
             if (a->json) out << sweep_to_json(s, r).dump(2) << "\n";
             else write_sweep_csv(out, r);
-            if (a->out) {
-              file.close();
-              if (!file) throw std::runtime_error("failed writing '" + *a->out + "'");
-            }
+            if (file) file->commit();
             std::int64_t sweep_id = 0;
             if (db) {
               store::SweepInfo info;

@@ -1,11 +1,14 @@
 // looplab: one executable, one subcommand per job (generate, predict, sweep, run, runs, demo...).
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
+#include "store/store_error.hpp"
 
 namespace looplab::cli {
 std::vector<RegisterFn>& registry() {
@@ -15,6 +18,17 @@ std::vector<RegisterFn>& registry() {
 }  // namespace looplab::cli
 
 namespace {
+
+// Output that could not be written (a full disk, a closed pipe, /dev/full) is a failure, never a
+// silent exit 0.
+int finish_output(int rc) {
+  std::cout.flush();
+  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!failed) return rc;
+  std::fprintf(stderr, "looplab: failed: writing the output failed (%s)\n",
+               errno == ENOSPC ? "disk full" : errno ? std::strerror(errno) : "write error");
+  return rc == 0 ? 1 : rc;
+}
 
 int run_looplab(int argc, char** argv) {
   using namespace looplab::cli;
@@ -33,17 +47,28 @@ int run_looplab(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One line, like every other bad input.
+    std::fprintf(stderr, "looplab: error: %s (see --help)\n", looplab::one_line(e.what()).c_str());
     return 2;
   }
   try {
     for (const auto& c : commands)
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) return finish_output(c.run());
   } catch (const looplab::InputError& e) {
     std::fprintf(stderr, "looplab: error: %s\n", e.what());
     return 2;
+  } catch (const looplab::store::StoreError& e) {
+    // Damage found while reading is a refused file (2); a full disk or a lock held too long is a
+    // failure while working (1). Either way one line.
+    const bool damaged = e.fault() == looplab::store::StoreFault::corrupt;
+    std::fprintf(stderr, "looplab: %s: %s%s\n", damaged ? "error: db" : "failed", looplab::one_line(e.what()).c_str(),
+                 damaged ? " (the store is damaged: restore it from a copy)" : "");
+    return damaged ? 2 : 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "looplab: failed: out of memory (the request is larger than this machine can hold)\n");
+    return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "looplab: failed: %s\n", e.what());
+    std::fprintf(stderr, "looplab: failed: %s\n", looplab::one_line(e.what()).c_str());
     return 1;
   }
   return 2;

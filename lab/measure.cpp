@@ -5,12 +5,15 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 
 #include "engine/core/error.hpp"
+#include "engine/core/memory_check.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 #include "lab/backend_choice.hpp"
@@ -79,6 +82,15 @@ void validate_request(const MeasureRequest& req) {
     std::string why;
     if (!parse_cpu_list(req.pin, &why)) throw InputError("pin", why);
   }
+  // Sizes against this machine before anything is allocated (fp32: the larger element size).
+  check_session_fits(req.config, req.batch, req.prompt_len + req.decode_steps, req.prompt_len, 4,
+                     req.decode_steps > req.prompt_len ? "decode-steps" : "batch");
+  // Inputs that can be checked without the store: a hardware spec by name or file, a calibration
+  // file (an id is looked up once the store is open).
+  if (req.hardware && *req.hardware != "host") load_hardware(*req.hardware);
+  if (req.calibration && !std::all_of(req.calibration->begin(), req.calibration->end(),
+                                      [](unsigned char ch) { return std::isdigit(ch) != 0; }))
+    load_calibration(*req.calibration);
 }
 
 std::optional<std::string> stop_repeating(const MeasureRequest& req, std::int64_t repeats, double elapsed_s,

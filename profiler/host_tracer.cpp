@@ -13,6 +13,7 @@ std::int64_t steady_now_ns() {
 }
 
 void HostTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {
+  active_ = true;
   steps_.clear();
   ops_.clear();
   steps_.reserve(max_steps);
@@ -20,6 +21,7 @@ void HostTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {
 }
 
 Capture HostTracer::end_window() {
+  active_ = false;
   Capture c;
   c.steps = std::move(steps_);
   c.ops = std::move(ops_);
@@ -29,6 +31,7 @@ Capture HostTracer::end_window() {
 }
 
 void HostTracer::on_step_begin(const StepPlan& plan, std::int64_t /*step_index*/) {
+  if (!active_) return;  // outside a window (warm-up) nothing is kept: memory stays flat
   StepSpan s;
   s.step = static_cast<std::int64_t>(steps_.size());
   s.phase = plan.shape.phase;
@@ -40,10 +43,12 @@ void HostTracer::on_step_begin(const StepPlan& plan, std::int64_t /*step_index*/
 }
 
 void HostTracer::on_op_begin(const OpDesc& /*op*/, std::size_t /*op_index*/) {
+  if (!active_) return;
   op_start_ns_ = last_end_ns_ >= 0 ? last_end_ns_ : steady_now_ns();
 }
 
 void HostTracer::on_op_end(const OpDesc& op, std::size_t op_index) {
+  if (!active_) return;
   std::int64_t end = steady_now_ns();
   last_end_ns_ = end;
   std::int64_t step = steps_.empty() ? 0 : steps_.back().step;
@@ -51,6 +56,7 @@ void HostTracer::on_op_end(const OpDesc& op, std::size_t op_index) {
 }
 
 void HostTracer::on_step_end(const StepPlan& /*plan*/, std::int64_t /*step_index*/) {
+  if (!active_) return;
   if (!steps_.empty()) steps_.back().end_ns = steady_now_ns();
   last_end_ns_ = -1;
 }

@@ -28,6 +28,7 @@ class HostTracer final : public Tracer {
   std::vector<OpSpan> ops_;
   std::int64_t op_start_ns_ = 0;
   std::int64_t last_end_ns_ = -1;  // end of the previous op of this step, -1 before the first
+  bool active_ = false;            // between begin_window and end_window
 };
 
 }  // namespace looplab::profiler

@@ -1,6 +1,9 @@
 // ChromeTraceWriter: JSON text assembled in a fixed buffer and handed to zlib's gzwrite.
 #include "profiler/trace_writer.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <zlib.h>
 
 #include <cerrno>
@@ -9,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 
 namespace looplab::profiler {
@@ -22,11 +26,21 @@ void ChromeTraceWriter::GzCloser::operator()(void* f) const { gzclose(static_cas
 ChromeTraceWriter::ChromeTraceWriter(const std::filesystem::path& path, int level) : path_(path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError("trace", path.string() + " is a directory");
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir, ec))
+    throw InputError("trace", "the folder " + dir.string() + " of " + path.string() + " does not exist");
+  // Written to a temporary file beside the target and renamed by finish(): a failure part way
+  // (disk full) leaves no truncated trace.
+  tmp_path_ = temp_name_beside(path);
+  const int fd = mkstemp(tmp_path_.data());
+  if (fd < 0) throw InputError("trace", "cannot create a file in " + dir.string() + ": " + std::strerror(errno));
   std::string mode = "wb" + std::to_string(level < 1 ? 1 : level > 9 ? 9 : level);
-  errno = 0;
-  gzFile f = gzopen(path.string().c_str(), mode.c_str());
-  if (!f)
-    throw InputError("trace", "cannot create " + path.string() + ": " + (errno ? std::strerror(errno) : "zlib error"));
+  gzFile f = gzdopen(fd, mode.c_str());
+  if (!f) {
+    ::close(fd);
+    ::unlink(tmp_path_.c_str());
+    throw InputError("trace", "cannot create " + path.string() + ": zlib error");
+  }
   file_.reset(f);
   gzbuffer(f, static_cast<unsigned>(kBufferBytes));
   buf_.reserve(kBufferBytes + 4096);
@@ -34,11 +48,10 @@ ChromeTraceWriter::ChromeTraceWriter(const std::filesystem::path& path, int leve
 }
 
 ChromeTraceWriter::~ChromeTraceWriter() {
-  if (!finished_ && file_) {
-    try {
-      flush_buffer();
-    } catch (...) {
-    }
+  // Not finished (an error part way): the temporary file goes, no partial trace is left.
+  if (!renamed_) {
+    file_.reset();
+    ::unlink(tmp_path_.c_str());
   }
 }
 
@@ -172,7 +185,11 @@ void ChromeTraceWriter::finish(std::string_view other_data_json) {
   finished_ = true;
   int rc = gzclose(static_cast<gzFile>(file_.release()));
   if (failed_ || rc != Z_OK)
-    throw std::runtime_error("writing the trace " + path_.string() + " failed (disk full or I/O error); the file is incomplete");
+    throw std::runtime_error("writing the trace " + path_.string() + " failed (disk full or I/O error); no trace written");
+  ::chmod(tmp_path_.c_str(), 0644);
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0)
+    throw std::runtime_error("could not move the trace to " + path_.string() + ": " + std::strerror(errno));
+  renamed_ = true;
 }
 
 }  // namespace looplab::profiler

@@ -52,6 +52,8 @@ class ChromeTraceWriter {
   };
   std::unique_ptr<void, GzCloser> file_;
   std::filesystem::path path_;
+  std::string tmp_path_;  // written here, renamed to path_ by finish()
+  bool renamed_ = false;
   std::string buf_;
   std::int64_t events_ = 0;
   std::int64_t uncompressed_bytes_ = 0;

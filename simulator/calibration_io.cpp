@@ -3,6 +3,8 @@
 
 #include "engine/core/error.hpp"
 #include "simulator/calibration.hpp"
+
+#include "engine/core/atomic_file.hpp"
 #include "simulator/json_fields.hpp"
 
 namespace looplab {
@@ -128,10 +130,7 @@ Calibration load_calibration(const std::string& file) {
 }
 
 void save_calibration(const Calibration& c, const std::string& file) {
-  std::ofstream out(file);
-  if (!out) throw InputError("out", "cannot write '" + file + "'");
-  out << calibration_to_json(c).dump(2) << "\n";
-  if (!out) throw InputError("out", "failed writing '" + file + "'");
+  write_file_atomically(file, calibration_to_json(c).dump(2) + "\n");
 }
 
 }  // namespace looplab

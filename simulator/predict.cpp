@@ -66,6 +66,10 @@ Prediction predict(const ModelConfig& c, const HardwareSpec& hw, const PredictRe
   if (r.batch < 1) throw InputError("batch", std::to_string(r.batch) + " must be >= 1");
   if (r.context < 1) throw InputError("context", std::to_string(r.context) + " must be >= 1");
   if (r.prompt < 0) throw InputError("prompt", std::to_string(r.prompt) + " must be >= 0");
+  // The decode step is costed at `context` keys: a prompt longer than that is a contradiction.
+  if (r.prompt > r.context)
+    throw InputError("prompt", std::to_string(r.prompt) + " is longer than the decode context " +
+                                   std::to_string(r.context) + " (the decode step sees the prompt and what follows)");
   if (r.generate < 0 || r.generate > kMaxGenerateTokens)
     throw InputError("generate", std::to_string(r.generate) + " must be in 0.." + std::to_string(kMaxGenerateTokens));
   const std::int64_t P = r.prompt > 0 ? r.prompt : r.context;

@@ -30,12 +30,7 @@ void require_positive(const char* field, std::int64_t v) {
 // Every byte count the engine and simulator compute is a product of these sizes; check that the
 // largest ones (a weight matrix, one token's KV over all layers and loops, the whole model) fit.
 void check_fits(const char* field, std::initializer_list<std::int64_t> factors) {
-  std::int64_t acc = 1;
-  for (std::int64_t f : factors) {
-    auto r = checked_mul(acc, f);
-    if (!r) throw InputError(field, "byte count overflows 64 bits");
-    acc = *r;
-  }
+  check_product_fits(field, factors);
 }
 
 std::int64_t get_int(const json& j, const std::string& key, const std::string& where) {
@@ -114,6 +109,9 @@ void validate(const ModelConfig& c) {
     throw InputError("head_dim", std::to_string(c.head_dim) + " must be even (RoPE rotates pairs)");
   if (c.loops < 1) throw InputError("loops", std::to_string(c.loops) + " must be >= 1");
   if (c.loops > 64) throw InputError("loops", std::to_string(c.loops) + " is above the limit of 64");
+  // A step plan holds about 12 ops per layer and loop; past this the plan alone needs gigabytes
+  // (the deepest public models have under 200 layers).
+  if (c.layers > 4096) throw InputError("layers", std::to_string(c.layers) + " is above the limit of 4096");
   if (c.window < 1) throw InputError("window", std::to_string(c.window) + " must be >= 1");
   if (c.vocab > INT32_MAX) throw InputError("vocab", std::to_string(c.vocab) + " does not fit a 32-bit token id");
   if (!(c.rope_theta > 0) || !std::isfinite(c.rope_theta))

@@ -35,6 +35,11 @@ std::size_t utf8_floor(std::string_view s, std::size_t n) {
 
 }  // namespace
 
+std::string cell_text(std::string_view text, std::size_t max_bytes) {
+  const std::string e = escaped(text);
+  return e.substr(0, utf8_floor(e, max_bytes));
+}
+
 std::string one_line(std::string_view text, std::size_t max_bytes) {
   std::string e = escaped(text);
   if (e.size() <= max_bytes) return e;

@@ -13,6 +13,10 @@ namespace looplab {
 // longer text replaced by "...(N bytes)...". Never cuts inside a UTF-8 character.
 std::string one_line(std::string_view text, std::size_t max_bytes = 400);
 
+// The first `max_bytes` of `text` for a table cell: control characters escaped, never cut inside
+// a UTF-8 character.
+std::string cell_text(std::string_view text, std::size_t max_bytes);
+
 class InputError : public std::runtime_error {
  public:
   InputError(std::string field, const std::string& problem)

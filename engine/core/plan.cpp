@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
 
 namespace looplab {
@@ -164,6 +165,11 @@ StepPlan plan_step(const ModelConfig& c, const StepShape& s) {
   validate(c);
   if (s.batch < 1) throw InputError("batch", std::to_string(s.batch) + " must be >= 1");
   if (s.context_len < 1) throw InputError("context", std::to_string(s.context_len) + " must be >= 1");
+  // Rows times the widest row (the logits, the MLP, the KV of all positions), in 8-byte elements:
+  // every activation and KV byte count of this step fits 64 bits, so no product wraps.
+  const std::int64_t widest = std::max({c.vocab, 2 * c.ffn, 3 * c.hidden, c.heads * c.head_dim});
+  check_product_fits("batch", {s.batch, s.phase == Phase::prefill ? s.context_len : 1, c.effective_loops(), widest, 8});
+  check_product_fits("context", {s.batch, s.context_len, c.effective_loops(), c.layers, 2 * c.kv_heads * c.head_dim, 8});
 
   StepPlan plan;
   plan.shape = s;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/checked.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/json_text.hpp"
 
@@ -172,8 +173,8 @@ void write_safetensors(const std::filesystem::path& path, const SafetensorsFile&
   std::string text = header.dump();
   text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data 8-byte aligned
 
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError(path.string(), "cannot open for writing");
+  AtomicFile target(path);  // all or nothing: no truncated weights or dump on a full disk
+  std::ostream& out = target.stream();
   unsigned char len_bytes[8];
   std::uint64_t n = text.size();
   for (unsigned char& b : len_bytes) {
@@ -184,8 +185,7 @@ void write_safetensors(const std::filesystem::path& path, const SafetensorsFile&
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   for (const auto& t : file.tensors)
     out.write(reinterpret_cast<const char*>(t.bytes.data()), static_cast<std::streamsize>(t.bytes.size()));
-  out.close();
-  if (!out) throw InputError(path.string(), "write failed");
+  target.commit();
 }
 
 std::uint16_t f32_to_bf16(float x) {

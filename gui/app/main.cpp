@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
     request.sweepPath = parser.value(sweep);
     const auto parsed = looplab::gui::parseSize(parser.value(size));
     if (!parsed)
-      return fail(2, QStringLiteral("size: '%1' is not WIDTHxHEIGHT").arg(parser.value(size)));
+      return fail(2, QStringLiteral("size: '%1' is not WIDTHxHEIGHT with sides of 16..%2 pixels")
+                         .arg(parser.value(size).left(40))
+                         .arg(looplab::gui::kMaxScreenshotSide));
     request.size = *parsed;
     const looplab::gui::ScreenshotResult result = looplab::gui::takeScreenshot(window, request);
     if (result.exitCode != 0) return fail(result.exitCode, result.message);

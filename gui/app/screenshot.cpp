@@ -14,7 +14,11 @@ std::optional<QSize> parseSize(const QString& text) {
   static const QRegularExpression re(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
   const auto m = re.match(text);
   if (!m.hasMatch()) return std::nullopt;
-  return QSize(m.captured(1).toInt(), m.captured(2).toInt());
+  const QSize s(m.captured(1).toInt(), m.captured(2).toInt());
+  // 8K is the largest sensible picture; 40000x40000 would take 12 GB of memory to paint.
+  if (s.width() < 16 || s.height() < 16 || s.width() > kMaxScreenshotSide || s.height() > kMaxScreenshotSide)
+    return std::nullopt;
+  return s;
 }
 
 namespace {

@@ -28,6 +28,8 @@ struct ScreenshotResult {
 ScreenshotResult takeScreenshot(MainWindow& window, const ScreenshotRequest& request);
 
 // "1280x800" -> QSize; empty optional for anything else.
+// "WIDTHxHEIGHT", each side 16..kMaxScreenshotSide pixels; nullopt otherwise.
+inline constexpr int kMaxScreenshotSide = 7680;
 std::optional<QSize> parseSize(const QString& text);
 
 }  // namespace looplab::gui

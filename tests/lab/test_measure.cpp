@@ -176,7 +176,8 @@ TEST(Measure, PinningRecordsTheCpusAndOneThreadEach) {
 }
 
 TEST(Measure, BadRequestsNameTheirField) {
-  MeasureRequest r = tiny_request("unused.json");
+  TempDir dir;
+  MeasureRequest r = tiny_request(looplab::testing::write_host_spec(dir.path()));
   auto field_of = [](const MeasureRequest& q) {
     try {
       validate_request(q);
@@ -211,6 +212,18 @@ TEST(Measure, BadRequestsNameTheirField) {
   b = r;
   b.pin = "0-";
   EXPECT_EQ(field_of(b), "pin");
+  b = r;
+  b.hardware = "no-such-gpu";  // checked before any store is opened
+  EXPECT_EQ(field_of(b), "hardware");
+  b = r;
+  b.calibration = (dir / "missing-calibration.json").string();
+  EXPECT_EQ(field_of(b), "calibration");
+  b = r;
+  b.decode_steps = 10'000'000'000;  // a KV cache far beyond this machine's memory
+  EXPECT_EQ(field_of(b), "decode-steps");
+  b = r;
+  b.batch = 1'000'000'000'000;
+  EXPECT_EQ(field_of(b), "batch");
 }
 
 // The repetition rule: minimum repeats and time first; then the target interval, the time

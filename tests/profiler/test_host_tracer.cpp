@@ -129,3 +129,21 @@ TEST(MakeTracer, FallsBackToHostTiming) {
   Capture c = cuda.tracer->end_window();
   EXPECT_EQ(c.ops.size(), p.ops.size());
 }
+
+// Steps outside a window (warm-up passes) are not recorded: a warm-up of any length keeps the
+// tracer's memory flat, and the next window holds only its own steps.
+TEST(HostTracer, RecordsNothingOutsideAWindow) {
+  ModelConfig c = tiny_plt();
+  StepPlan decode = plan_step(c, {Phase::decode, 2, 9});
+  HostTracer t;
+  for (int i = 0; i < 1000; ++i) run(t, decode, i, decode.ops.size());  // before any window
+  EXPECT_EQ(t.next_step(), 0);
+  t.begin_window(1, decode.ops.size());
+  run(t, decode, 1000, decode.ops.size());
+  Capture cap = t.end_window();
+  EXPECT_EQ(cap.steps.size(), 1u);
+  EXPECT_EQ(cap.ops.size(), decode.ops.size());
+  for (int i = 0; i < 1000; ++i) run(t, decode, i, decode.ops.size());  // after the window
+  EXPECT_EQ(t.next_step(), 0);
+  EXPECT_TRUE(t.end_window().steps.empty());
+}

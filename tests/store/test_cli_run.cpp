@@ -23,62 +23,14 @@
 #include "store/store.hpp"
 #include "tests/profiler/trace_check.hpp"
 #include "tests/store/host_spec.hpp"
+#include "tests/store/cli_runner.hpp"
 #include "tests/store/temp_dir.hpp"
-
-extern char** environ;
 
 using namespace looplab;
 namespace lab = looplab::lab;
 using looplab::testing::TempDir;
+using namespace looplab::testing::cli;
 
-namespace {
-
-struct Proc {
-  pid_t pid = -1;
-  std::filesystem::path out, err;
-};
-
-Proc start(const std::vector<std::string>& args, const std::filesystem::path& dir, const std::string& tag) {
-  Proc p;
-  p.out = dir / (tag + ".out");
-  p.err = dir / (tag + ".err");
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, p.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> all = {LOOPLAB_CLI};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  if (posix_spawn(&p.pid, LOOPLAB_CLI, &fa, nullptr, argv.data(), environ) != 0) p.pid = -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return p;
-}
-
-int wait_exit(const Proc& p) {
-  int status = 0;
-  waitpid(p.pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string slurp(const std::filesystem::path& f) {
-  std::ifstream in(f);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-struct Result {
-  int rc;
-  std::string out, err;
-};
-Result run(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-  static int n = 0;
-  Proc p = start(args, dir, "cmd" + std::to_string(n++));
-  int rc = wait_exit(p);
-  return {rc, slurp(p.out), slurp(p.err)};
-}
-
-}  // namespace
 
 TEST(Cli, RunStoresListsShowsExportsAndTraces) {
   TempDir dir;

@@ -1,0 +1,67 @@
+// Running the `looplab` executable from a test: spawn it with stdout and stderr in files (or
+// stdout on a given path such as /dev/full), wait, read back. LOOPLAB_CLI is the binary's path.
+#pragma once
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace looplab::testing::cli {
+
+struct Proc {
+  pid_t pid = -1;
+  std::filesystem::path out, err;
+};
+
+// stdout goes to `stdout_path` when given (e.g. "/dev/full"), else to a file in `dir`.
+inline Proc start(const std::vector<std::string>& args, const std::filesystem::path& dir, const std::string& tag,
+                  const std::string& stdout_path = {}) {
+  Proc p;
+  p.out = stdout_path.empty() ? dir / (tag + ".out") : std::filesystem::path(stdout_path);
+  p.err = dir / (tag + ".err");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, p.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> all = {LOOPLAB_CLI};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&p.pid, LOOPLAB_CLI, &fa, nullptr, argv.data(), environ) != 0) p.pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return p;
+}
+
+// The exit code, or 128 + the signal that ended the process.
+inline int wait_exit(const Proc& p) {
+  int status = 0;
+  waitpid(p.pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+inline std::string slurp(const std::filesystem::path& f) {
+  std::ifstream in(f);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+struct Result {
+  int rc;
+  std::string out, err;
+};
+inline Result run(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                  const std::string& stdout_path = {}) {
+  static int n = 0;
+  Proc p = start(args, dir, "cmd" + std::to_string(n++), stdout_path);
+  const int rc = wait_exit(p);
+  return {rc, stdout_path.empty() ? slurp(p.out) : std::string(), slurp(p.err)};
+}
+
+}  // namespace looplab::testing::cli
