@@ -6,6 +6,7 @@
 // between noisy measurements is marked as such.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -108,7 +109,12 @@ int run_demo(DemoArgs& a) {
 
   if (a.json) {
     const lab::MeasureResult& first = rows.front();
-    nlohmann::json out = {{"model", base.name},        {"batch", a.req.batch},      {"prompt_len", a.req.prompt_len},
+    nlohmann::json notes = nlohmann::json::array();
+    for (const auto& r : rows)
+      for (const std::string& w : r.warnings)
+        if (std::find(notes.begin(), notes.end(), w) == notes.end()) notes.push_back(w);
+    nlohmann::json out = {{"notes", notes},
+                          {"model", base.name},        {"batch", a.req.batch},      {"prompt_len", a.req.prompt_len},
                           {"new_tokens", a.new_tokens}, {"seed", a.req.seed},       {"backend", first.info.backend},
                           {"db", a.db},                 {"hardware", first.info.hardware},
                           {"hardware_source", first.hardware_note},                  {"variants", nlohmann::json::array()}};
@@ -182,6 +188,11 @@ int run_demo(DemoArgs& a) {
               (long long)ids.back(), a.db.c_str(), a.db.c_str());
   if (trace) std::printf("; trace of all five: %s (open in ui.perfetto.dev)", a.trace.c_str());
   std::printf("\n");
+  std::vector<std::string> notes;
+  for (const auto& r : rows)
+    for (const std::string& w : r.warnings)
+      if (std::find(notes.begin(), notes.end(), w) == notes.end()) notes.push_back(w);
+  for (const std::string& n : notes) std::printf("note: %s\n", n.c_str());
   return 0;
 }
 

@@ -68,6 +68,7 @@ int run(RunArgs& a) {
     std::printf("stored as run %lld in %s", (long long)m.info.id, a.db.c_str());
     if (trace) std::printf("; trace %s (%lld events, open in ui.perfetto.dev)", a.trace->c_str(), (long long)trace->events);
     std::printf("\n");
+    for (const std::string& w : m.warnings) std::printf("note: %s\n", w.c_str());
     if (m.info.stats.verdict != "quiet")
       std::printf("note: this run is %s: compare its numbers with care (%s)\n", m.info.stats.verdict.c_str(),
                   m.info.stats.verdict_reason.c_str());

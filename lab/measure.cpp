@@ -63,6 +63,7 @@ void validate_request(const MeasureRequest& req) {
   at_least("prompt-len", req.prompt_len, 1);
   at_least("decode-steps", req.decode_steps, 1);
   at_least("warmup", req.warmup, 0);
+  if (req.warmup > 1000) throw InputError("warmup", std::to_string(req.warmup) + " is above the limit of 1000 passes");
   at_least("repeat", req.repeats, 1);
   if (req.repeats > req.max_repeats)
     throw InputError("repeat", std::to_string(req.repeats) + " is above the cap of " +
@@ -142,9 +143,16 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   info.machine.thread_policy = apply_thread_policy(req);
   info.threads = omp_get_max_threads();
 
+  // Inputs found in the store are checked before anything is said or started.
+  std::optional<Calibration> calibration;
+  if (req.calibration) calibration = resolve_calibration(*req.calibration, store);
+
   BackendOptions bo;
   bo.cuda_graphs = req.cuda_graphs ? GraphLaunch::decode : GraphLaunch::off;
-  std::unique_ptr<Backend> backend = choose_backend(req.backend, bo, say);
+  // Why auto fell back to the CPU is a note of the result, not a progress line: a bad input
+  // found later still ends with one line.
+  std::unique_ptr<Backend> backend =
+      choose_backend(req.backend, bo, [&](const std::string& note) { res.warnings.push_back(note); });
   const std::string backend_name(backend->name());
   const BackendDevice device = backend->device_info();
   info.device_name = device.name;
@@ -156,8 +164,6 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
                                                       static_cast<int>(info.threads), say);
   res.hardware_note = hw.note;
   for (const std::string& w : hw.warnings) warn(w);
-  std::optional<Calibration> calibration;
-  if (req.calibration) calibration = resolve_calibration(*req.calibration, store);
   CostOptions cost;
   cost.launch = backend_name == "cuda" && req.cuda_graphs ? LaunchMode::graph : LaunchMode::stream;
   const CostParams params = make_cost_params(c, hw.spec, cost, calibration ? &*calibration : nullptr);

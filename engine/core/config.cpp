@@ -222,6 +222,8 @@ ModelConfig load_model(const std::string& name_or_path) {
   fs::path p = name_or_path;
   const bool looks_like_path = name_or_path.find('/') != std::string::npos || p.extension() == ".json";
   if (!looks_like_path) p = data_dir() / "models" / (name_or_path + ".json");
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) throw InputError("model", "'" + name_or_path + "' is a directory, not a JSON file");
   std::ifstream in(p);
   if (!in) {
     std::string known;
@@ -230,7 +232,7 @@ ModelConfig load_model(const std::string& name_or_path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  ModelConfig c = parse_config_text(ss.str(), p.filename().string());
+  ModelConfig c = parse_config_text(ss.str(), p.filename().empty() ? p.string() : p.filename().string());
   validate(c);
   return c;
 }

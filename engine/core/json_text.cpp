@@ -49,7 +49,7 @@ std::string path_of(const std::vector<Level>& stack) {
 
 // The field a message names: the key path under `field`; the file itself when there is neither.
 std::string with_path(const std::string& field, const std::string& path, const std::string& where) {
-  if (path.empty()) return field.empty() ? where : field;
+  if (path.empty()) return !field.empty() ? field : !where.empty() ? where : "input";
   return field.empty() ? path : field + "." + path;
 }
 
