@@ -1,5 +1,7 @@
 // The `looplab` program behind main(): builds the subcommands that registered themselves, parses,
 // runs one, and maps every way it can end to the exit-code table (cli/app.hpp).
+#include "cli/app.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -7,7 +9,6 @@
 #include <iostream>
 #include <vector>
 
-#include "cli/app.hpp"
 #include "cli/commands.hpp"
 #include "engine/core/error.hpp"
 #include "store/store_error.hpp"
@@ -28,7 +29,9 @@ int finish_output(int rc) {
   const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
   if (!failed) return rc;
   std::fprintf(stderr, "looplab: failed: writing the output failed (%s)\n",
-               errno == ENOSPC ? "disk full" : errno ? std::strerror(errno) : "write error");
+               errno == ENOSPC ? "disk full"
+               : errno         ? std::strerror(errno)
+                               : "write error");
   return rc == 0 ? 1 : rc;
 }
 

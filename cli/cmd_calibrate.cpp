@@ -10,12 +10,12 @@
 #include <optional>
 #include <vector>
 
-#include "lab/calibration_store.hpp"
-#include "lab/held_out.hpp"
 #include "cli/commands.hpp"
 #include "engine/core/atomic_file.hpp"
-#include "engine/core/error.hpp"
 #include "engine/core/build_stamp.hpp"
+#include "engine/core/error.hpp"
+#include "lab/calibration_store.hpp"
+#include "lab/held_out.hpp"
 #include "simulator/calibrate.hpp"
 #include "simulator/format.hpp"
 #include "simulator/records.hpp"
@@ -52,8 +52,8 @@ void write_residuals(const std::string& file, const RecordSet& r, const std::vec
       const OpSample& s = samples.at(i);
       const auto k = static_cast<std::size_t>(s.kind);
       char buf[512];
-      std::snprintf(buf, sizeof buf, "%zu,%s,%s,%lld,%s,%lld,%lld,%zu,%s,%s,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", st,
-                    rec.config.name.c_str(), std::string(to_string(rec.config.variant)).c_str(),
+      std::snprintf(buf, sizeof buf, "%zu,%s,%s,%lld,%s,%lld,%lld,%zu,%s,%s,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
+                    st, rec.config.name.c_str(), std::string(to_string(rec.config.variant)).c_str(),
                     static_cast<long long>(rec.config.loops), std::string(to_string(rec.shape.phase)).c_str(),
                     static_cast<long long>(rec.shape.batch), static_cast<long long>(rec.shape.context_len), op,
                     op_name(plan.ops[op]).c_str(), std::string(to_string(s.kind)).c_str(),
@@ -86,13 +86,19 @@ void print_held_out(const lab::HeldOutReport& h) {
 }
 
 nlohmann::json held_out_json(const lab::HeldOutReport& h) {
-  auto e = [](const lab::StepErrors& s) { return nlohmann::json{{"median", s.median}, {"p90", s.p90}, {"steps", s.steps}}; };
+  auto e = [](const lab::StepErrors& s) {
+    return nlohmann::json{{"median", s.median}, {"p90", s.p90}, {"steps", s.steps}};
+  };
   nlohmann::json per = nlohmann::json::array();
   for (const auto& c : h.per_configuration)
     per.push_back({{"configuration", c.label}, {"decode", e(c.decode)}, {"prefill", e(c.prefill)}});
-  return {{"method", "leave-configuration-out"}, {"configurations", h.configurations},
-          {"decode", e(h.decode)}, {"prefill", e(h.prefill)}, {"decode_uncalibrated", e(h.decode_uncalibrated)},
-          {"prefill_uncalibrated", e(h.prefill_uncalibrated)}, {"decode_in_sample", e(h.decode_in_sample)},
+  return {{"method", "leave-configuration-out"},
+          {"configurations", h.configurations},
+          {"decode", e(h.decode)},
+          {"prefill", e(h.prefill)},
+          {"decode_uncalibrated", e(h.decode_uncalibrated)},
+          {"prefill_uncalibrated", e(h.prefill_uncalibrated)},
+          {"decode_in_sample", e(h.decode_in_sample)},
           {"per_configuration", per}};
 }
 
@@ -100,7 +106,8 @@ Registered register_calibrate(CLI::App& root) {
   auto* sub = root.add_subcommand("calibrate", "fit per-op-kind efficiency factors to measured op records");
   auto a = std::make_shared<CalibrateArgs>();
   sub->add_option("records", a->records, "records JSON (format in docs/simulator.md); or --runs");
-  sub->add_option("--runs", a->runs, "instead of a records file: measured runs in the store --db (ids, comma-separated)")
+  sub->add_option("--runs", a->runs,
+                  "instead of a records file: measured runs in the store --db (ids, comma-separated)")
       ->delimiter(',');
   sub->add_option("--hardware", a->hardware, "spec the records ran on (default: the records' own)");
   sub->add_option("--ceiling", a->ceiling, "measured | datasheet: the ceiling the efficiencies are relative to")
@@ -111,74 +118,77 @@ Registered register_calibrate(CLI::App& root) {
                   "the runs are read from (default looplab.db)");
   sub->add_option("--residuals", a->residuals, "write one CSV row per op record: measured, predicted before and after");
   sub->add_flag("--json", a->json, "print the calibration as JSON");
-  return {sub, [a] {
-            if (a->records.empty() == a->runs.empty())
-              throw InputError("records", "give a records file or --runs ID,... (one of the two)");
-            auto ceiling = parse_ceiling(a->ceiling);
-            if (!ceiling) throw InputError("ceiling", "'" + a->ceiling + "' is not one of measured, datasheet");
-            RecordSet r;
-            HardwareSpec hw;
-            std::string source;
-            if (!a->runs.empty()) {
-              // Runs of `looplab run`: their store is --db (read first, the calibration added after).
-              if (!a->db) a->db = "looplab.db";
-              r = lab::records_from_runs(*a->db, a->runs, hw);
-              if (a->hardware) hw = load_hardware(*a->hardware);
-              source = "runs";
-              for (std::size_t i = 0; i < a->runs.size(); ++i) source += (i ? "," : " ") + std::to_string(a->runs[i]);
-              source += " of " + std::filesystem::path(*a->db).filename().string();
-            } else {
-              r = load_records(a->records);
-              hw = load_hardware(a->hardware ? *a->hardware : r.hardware);
-              source = std::filesystem::path(a->records).filename().string();
-            }
-            const std::vector<OpSample> samples = samples_from_records(r, hw, *ceiling);
-            const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(), source};
-            const FitBasis basis = fit_basis(hw, *ceiling, r.launch);
-            const Calibration cal = fit_calibration(samples, basis, prov, *ceiling, r.launch);
-            std::optional<lab::HeldOutReport> held;
-            if (lab::configuration_of_records(r).back() >= 1) held = lab::leave_configuration_out(r, hw, *ceiling);
-            if (a->residuals) write_residuals(*a->residuals, r, samples, cal, basis);
-            if (a->out) save_calibration(cal, *a->out);
-            std::int64_t stored_id = 0;
-            if (a->db)
-              stored_id = lab::store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records,
-                                            a->runs.empty() ? std::nullopt : std::optional<std::int64_t>(a->runs[0]));
-            if (a->json) {
-              nlohmann::json j = calibration_to_json(cal);
-              if (held) j["held_out"] = held_out_json(*held);
-              std::cout << j.dump(2) << "\n";
-              return 0;
-            }
-            std::printf("calibration of %s from %s: %lld op records in %lld steps (engine %s, simulator %s)\n",
-                        hw.name.c_str(), prov.records.c_str(), static_cast<long long>(cal.after.ops),
-                        static_cast<long long>(cal.after.steps), r.engine_commit.c_str(), build_stamp().c_str());
-            std::printf("%-20s %8s %9s %10s %10s %12s\n", "kind", "records", "outliers", "mem eff", "comp eff", "overhead");
-            for (int k = 0; k < kOpKindCount; ++k) {
-              const KindFactors& f = cal.kinds[static_cast<std::size_t>(k)];
-              if (f.samples == 0) continue;
-              auto eff = [](bool fitted, double v) {
-                char buf[32];
-                std::snprintf(buf, sizeof buf, fitted ? "%.3f" : "(1)", v);
-                return std::string(buf);
-              };
-              std::printf("%-20s %8lld %9lld %10s %10s %12s\n", std::string(to_string(static_cast<OpKind>(k))).c_str(),
-                          static_cast<long long>(f.samples), static_cast<long long>(f.outliers),
-                          eff(f.memory_fitted, f.memory_efficiency).c_str(),
-                          eff(f.compute_fitted, f.compute_efficiency).c_str(),
-                          f.overhead_fitted ? format_time(f.overhead_s).c_str() : "(launch)");
-            }
-            std::printf("(1): no record of that bound, left at 1. relative error |predicted - measured| / measured:\n");
-            std::printf("on the records it was fitted on (in-sample):\n");
-            print_error_row("before (uncalibrated)", cal.before);
-            print_error_row("after (in-sample)", cal.after);
-            if (held) print_held_out(*held);
-            else std::printf("held out: not judged (the records hold one configuration; leave-configuration-out needs two)\n");
-            if (a->out) std::printf("saved to %s\n", a->out->c_str());
-            if (a->db) std::printf("stored in %s as calibration %lld\n", a->db->c_str(), static_cast<long long>(stored_id));
-            if (!a->out && !a->db) std::printf("not saved: pass --out FILE or --db STORE\n");
-            return 0;
-          }};
+  return {
+      sub, [a] {
+        if (a->records.empty() == a->runs.empty())
+          throw InputError("records", "give a records file or --runs ID,... (one of the two)");
+        auto ceiling = parse_ceiling(a->ceiling);
+        if (!ceiling) throw InputError("ceiling", "'" + a->ceiling + "' is not one of measured, datasheet");
+        RecordSet r;
+        HardwareSpec hw;
+        std::string source;
+        if (!a->runs.empty()) {
+          // Runs of `looplab run`: their store is --db (read first, the calibration added after).
+          if (!a->db) a->db = "looplab.db";
+          r = lab::records_from_runs(*a->db, a->runs, hw);
+          if (a->hardware) hw = load_hardware(*a->hardware);
+          source = "runs";
+          for (std::size_t i = 0; i < a->runs.size(); ++i) source += (i ? "," : " ") + std::to_string(a->runs[i]);
+          source += " of " + std::filesystem::path(*a->db).filename().string();
+        } else {
+          r = load_records(a->records);
+          hw = load_hardware(a->hardware ? *a->hardware : r.hardware);
+          source = std::filesystem::path(a->records).filename().string();
+        }
+        const std::vector<OpSample> samples = samples_from_records(r, hw, *ceiling);
+        const CalibrationProvenance prov{hw.name, r.engine_commit, utc_now_iso8601(), source};
+        const FitBasis basis = fit_basis(hw, *ceiling, r.launch);
+        const Calibration cal = fit_calibration(samples, basis, prov, *ceiling, r.launch);
+        std::optional<lab::HeldOutReport> held;
+        if (lab::configuration_of_records(r).back() >= 1) held = lab::leave_configuration_out(r, hw, *ceiling);
+        if (a->residuals) write_residuals(*a->residuals, r, samples, cal, basis);
+        if (a->out) save_calibration(cal, *a->out);
+        std::int64_t stored_id = 0;
+        if (a->db)
+          stored_id = lab::store_calibration(cal, hw, *a->db, "looplab calibrate " + prov.records,
+                                             a->runs.empty() ? std::nullopt : std::optional<std::int64_t>(a->runs[0]));
+        if (a->json) {
+          nlohmann::json j = calibration_to_json(cal);
+          if (held) j["held_out"] = held_out_json(*held);
+          std::cout << j.dump(2) << "\n";
+          return 0;
+        }
+        std::printf("calibration of %s from %s: %lld op records in %lld steps (engine %s, simulator %s)\n",
+                    hw.name.c_str(), prov.records.c_str(), static_cast<long long>(cal.after.ops),
+                    static_cast<long long>(cal.after.steps), r.engine_commit.c_str(), build_stamp().c_str());
+        std::printf("%-20s %8s %9s %10s %10s %12s\n", "kind", "records", "outliers", "mem eff", "comp eff", "overhead");
+        for (int k = 0; k < kOpKindCount; ++k) {
+          const KindFactors& f = cal.kinds[static_cast<std::size_t>(k)];
+          if (f.samples == 0) continue;
+          auto eff = [](bool fitted, double v) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, fitted ? "%.3f" : "(1)", v);
+            return std::string(buf);
+          };
+          std::printf("%-20s %8lld %9lld %10s %10s %12s\n", std::string(to_string(static_cast<OpKind>(k))).c_str(),
+                      static_cast<long long>(f.samples), static_cast<long long>(f.outliers),
+                      eff(f.memory_fitted, f.memory_efficiency).c_str(),
+                      eff(f.compute_fitted, f.compute_efficiency).c_str(),
+                      f.overhead_fitted ? format_time(f.overhead_s).c_str() : "(launch)");
+        }
+        std::printf("(1): no record of that bound, left at 1. relative error |predicted - measured| / measured:\n");
+        std::printf("on the records it was fitted on (in-sample):\n");
+        print_error_row("before (uncalibrated)", cal.before);
+        print_error_row("after (in-sample)", cal.after);
+        if (held)
+          print_held_out(*held);
+        else
+          std::printf("held out: not judged (the records hold one configuration; leave-configuration-out needs two)\n");
+        if (a->out) std::printf("saved to %s\n", a->out->c_str());
+        if (a->db) std::printf("stored in %s as calibration %lld\n", a->db->c_str(), static_cast<long long>(stored_id));
+        if (!a->out && !a->db) std::printf("not saved: pass --out FILE or --db STORE\n");
+        return 0;
+      }};
 }
 
 const Registrar kCalibrate(register_calibrate);

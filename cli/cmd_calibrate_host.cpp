@@ -15,9 +15,9 @@
 #include "cli/commands.hpp"
 #include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
+#include "lab/host_spec.hpp"
 #include "simulator/format.hpp"
 #include "simulator/hardware.hpp"
-#include "lab/host_spec.hpp"
 
 namespace looplab::cli {
 
@@ -31,13 +31,12 @@ struct HostArgs {
 };
 
 Registered register_calibrate_host(CLI::App& root) {
-  auto* sub = root.add_subcommand(
-      "calibrate-host", "measure this machine (copy bandwidth, CPU matmul FLOP/s) as a `host` hardware spec");
+  auto* sub = root.add_subcommand("calibrate-host",
+                                  "measure this machine (copy bandwidth, CPU matmul FLOP/s) as a `host` hardware spec");
   auto a = std::make_shared<HostArgs>();
   sub->add_option("--out", a->out, "write the spec to FILE (given without a value: ./host.json)")->expected(0, 1);
   sub->add_option("--copy-mib", a->copy_mib, "size of the copied buffer")->capture_default_str();
-  sub->add_option("--repetitions", a->repetitions, "timed repetitions per measurement (median)")
-      ->capture_default_str();
+  sub->add_option("--repetitions", a->repetitions, "timed repetitions per measurement (median)")->capture_default_str();
   sub->add_flag("--json", a->json, "print the spec as JSON");
   return {sub, [a, sub] {
             if (a->copy_mib < 1 || a->copy_mib > 65536) throw InputError("copy-mib", "must be in 1..65536");
@@ -68,8 +67,10 @@ Registered register_calibrate_host(CLI::App& root) {
             std::printf("  last-level cache   %s\n", format_bytes(h.l2_bytes.value(Ceiling::measured)).c_str());
             std::printf("  quality            %s%s\n", m.quality.c_str(),
                         m.quality_note.empty() ? "" : (" (" + m.quality_note + ")").c_str());
-            if (out_path.empty()) std::printf("not written: pass --out [FILE] (e.g. --out data/hardware/host.json)\n");
-            else std::printf("written to %s: use it with --hardware %s\n", out_path.c_str(), out_path.c_str());
+            if (out_path.empty())
+              std::printf("not written: pass --out [FILE] (e.g. --out data/hardware/host.json)\n");
+            else
+              std::printf("written to %s: use it with --hardware %s\n", out_path.c_str(), out_path.c_str());
             return 0;
           }};
 }

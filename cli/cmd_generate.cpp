@@ -5,17 +5,16 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/model_options.hpp"
 #include "engine/core/atomic_file.hpp"
 #include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
-#include "engine/core/memory_check.hpp"
 #include "engine/core/kv.hpp"
+#include "engine/core/memory_check.hpp"
 #include "engine/core/safetensors.hpp"
 #include "engine/runtime/backend_factory.hpp"
 #include "engine/runtime/generate.hpp"
@@ -96,10 +95,13 @@ int run_generate(const GenerateArgs& a) {
   const std::int64_t kv_formula = kv_bytes_formula(c, a.batch, context, backend.kv_bytes_per_element());
   const double decode_ms = g.median_decode_time_s() * 1e3;
   if (a.json) {
-    nlohmann::json prompts_j = nlohmann::json::array(), tokens_j = nlohmann::json::array(), decode_j = nlohmann::json::array();
+    nlohmann::json prompts_j = nlohmann::json::array(), tokens_j = nlohmann::json::array(),
+                   decode_j = nlohmann::json::array();
     for (std::int64_t b = 0; b < a.batch; ++b) {
-      prompts_j.push_back(std::vector<std::int32_t>(g.prompts.begin() + b * a.prompt_len, g.prompts.begin() + (b + 1) * a.prompt_len));
-      tokens_j.push_back(std::vector<std::int32_t>(g.generated.begin() + b * a.new_tokens, g.generated.begin() + (b + 1) * a.new_tokens));
+      prompts_j.push_back(
+          std::vector<std::int32_t>(g.prompts.begin() + b * a.prompt_len, g.prompts.begin() + (b + 1) * a.prompt_len));
+      tokens_j.push_back(std::vector<std::int32_t>(g.generated.begin() + b * a.new_tokens,
+                                                   g.generated.begin() + (b + 1) * a.new_tokens));
     }
     for (double t : g.decode_time_s) decode_j.push_back(t * 1e3);
     nlohmann::json out = {{"config", config_to_json(c)},
@@ -120,13 +122,14 @@ int run_generate(const GenerateArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s %s L=%lld w=%lld: batch %lld, prompt %lld, %lld new tokens, %s weights, %s backend\n",
-              c.name.c_str(), std::string(to_string(c.variant)).c_str(), (long long)c.effective_loops(),
-              (long long)c.window, (long long)a.batch, (long long)a.prompt_len, (long long)a.new_tokens,
-              weights_source.c_str(), std::string(backend.name()).c_str());
+  std::printf("%s %s L=%lld w=%lld: batch %lld, prompt %lld, %lld new tokens, %s weights, %s backend\n", c.name.c_str(),
+              std::string(to_string(c.variant)).c_str(), (long long)c.effective_loops(), (long long)c.window,
+              (long long)a.batch, (long long)a.prompt_len, (long long)a.new_tokens, weights_source.c_str(),
+              std::string(backend.name()).c_str());
   for (std::int64_t b = 0; b < a.batch; ++b) {
     std::printf("sequence %lld:", (long long)b);
-    for (std::int64_t t = 0; t < a.new_tokens; ++t) std::printf(" %d", g.generated[static_cast<std::size_t>(b * a.new_tokens + t)]);
+    for (std::int64_t t = 0; t < a.new_tokens; ++t)
+      std::printf(" %d", g.generated[static_cast<std::size_t>(b * a.new_tokens + t)]);
     std::printf("\n");
   }
   std::printf("prefill %.3f ms, decode %.3f ms/token (median of %zu steps), KV %lld bytes allocated (formula %lld)\n",
@@ -137,13 +140,16 @@ int run_generate(const GenerateArgs& a) {
 }
 
 Registered register_generate(CLI::App& root) {
-  auto* sub = root.add_subcommand("generate", "greedy generation with any variant: tokens, timings, KV bytes, optional dump");
+  auto* sub =
+      root.add_subcommand("generate", "greedy generation with any variant: tokens, timings, KV bytes, optional dump");
   auto a = std::make_shared<GenerateArgs>();
   add_model_options(*sub, a->model);
   sub->add_option("--batch", a->batch, "B: sequences, all with the same prompt length")->capture_default_str();
   sub->add_option("--prompt-len", a->prompt_len, "P: prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new-tokens", a->new_tokens, "T: tokens to generate per sequence")->capture_default_str();
-  sub->add_option("--seed", a->seed, "seed of the random weights and of the prompts")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--seed", a->seed, "seed of the random weights and of the prompts")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_option("--weights", a->weights, "a safetensors file (F32 or BF16) instead of random weights");
   sub->add_option("--dump", a->dump, "write hidden states, last logits and tokens to this safetensors file");
   sub->add_option("--backend", a->backend, "cpu (fp32 reference) | cuda (when built with CUDA and a device)")
@@ -164,7 +170,9 @@ Registered register_weights(CLI::App& root) {
   auto* init = sub->add_subcommand("init", "save the seeded random weights of a model as safetensors");
   auto a = std::make_shared<WeightsInitArgs>();
   add_model_options(*init, a->model);
-  init->add_option("--seed", a->seed, "seed (the same as generate --seed)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  init->add_option("--seed", a->seed, "seed (the same as generate --seed)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   init->add_option("--out", a->out, "output .safetensors file")->required();
   return {sub, [a] {
             const ModelConfig c = resolve_model(a->model);

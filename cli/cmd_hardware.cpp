@@ -53,7 +53,8 @@ int list(const HardwareArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%-5s %-16s %-10s %-12s %-22s %s\n", "id", "name", "origin", "quality", "measured at", "machine / description");
+  std::printf("%-5s %-16s %-10s %-12s %-22s %s\n", "id", "name", "origin", "quality", "measured at",
+              "machine / description");
   for (const auto& e : entries)
     std::printf("%-5s %-16s %-10s %-12s %-22s %s\n", e.id ? std::to_string(*e.id).c_str() : "-", e.name.c_str(),
                 e.origin.c_str(), e.origin == "measured" ? e.quality.c_str() : "-",
@@ -76,8 +77,8 @@ int show(const HardwareArgs& a) {
     return 0;
   }
   const HardwareSpec& h = e->spec;
-  std::printf("%s (%s%s)\n%s\n", e->name.c_str(), e->origin.c_str(), e->id ? (" " + std::to_string(*e->id)).c_str() : "",
-              h.description.c_str());
+  std::printf("%s (%s%s)\n%s\n", e->name.c_str(), e->origin.c_str(),
+              e->id ? (" " + std::to_string(*e->id)).c_str() : "", h.description.c_str());
   if (e->origin == "measured")
     std::printf("measured %s on %s: %s%s\n", e->created_at.c_str(), e->machine.c_str(), e->quality.c_str(),
                 e->quality_note.empty() ? "" : (" (" + e->quality_note + ")").c_str());
@@ -119,8 +120,9 @@ int remove(const HardwareArgs& a) {
 }
 
 Registered register_hardware(CLI::App& root) {
-  auto* sub = root.add_subcommand("hardware", "hardware specs: the datasheets of data/hardware and the host specs "
-                                              "measured on this machine");
+  auto* sub = root.add_subcommand("hardware",
+                                  "hardware specs: the datasheets of data/hardware and the host specs "
+                                  "measured on this machine");
   sub->require_subcommand(1);
   auto a = std::make_shared<HardwareArgs>();
   sub->add_option("--db", a->db, "results store that keeps measured host specs")->capture_default_str();

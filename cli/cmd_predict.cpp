@@ -4,15 +4,14 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
-#include <nlohmann/json.hpp>
-
-#include "lab/calibration_store.hpp"
-#include "lab/hardware_catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_options.hpp"
 #include "engine/core/error.hpp"
+#include "lab/calibration_store.hpp"
+#include "lab/hardware_catalog.hpp"
 #include "simulator/format.hpp"
 #include "simulator/predict.hpp"
 #include "simulator/prediction_json.hpp"
@@ -61,8 +60,8 @@ void print_header(const Prediction& p, const HardwareSpec& hw) {
   std::printf("%s  %s L=%lld%s  %s  on %s (%s)\n", c.name.c_str(), std::string(to_string(c.variant)).c_str(),
               static_cast<long long>(c.effective_loops()),
               c.variant == Variant::plt ? (" w=" + std::to_string(c.window)).c_str() : "",
-              p.hardware_kind == HardwareKind::host ? "f32" : std::string(to_string(c.dtype)).c_str(),
-              hw.name.c_str(), hw.description.c_str());
+              p.hardware_kind == HardwareKind::host ? "f32" : std::string(to_string(c.dtype)).c_str(), hw.name.c_str(),
+              hw.description.c_str());
   std::printf("%s launches, %s ceilings, %s\n", std::string(to_string(p.request.cost.launch)).c_str(),
               std::string(to_string(p.ceiling)).c_str(),
               p.calibration.empty() ? "uncalibrated" : ("calibration " + p.calibration).c_str());
@@ -91,8 +90,8 @@ void print_text(const Prediction& p, const HardwareSpec& hw, bool all_ops) {
                 p.generation.tokens_per_s);
   const MemoryPrediction& m = p.memory;
   std::printf("memory           weights %s + KV %s (%lld tokens) + activations %s = %s of %s: %s\n\n",
-              format_bytes(static_cast<double>(m.weight_bytes)).c_str(), format_bytes(static_cast<double>(m.kv_bytes)).c_str(),
-              static_cast<long long>(m.kv_capacity_tokens),
+              format_bytes(static_cast<double>(m.weight_bytes)).c_str(),
+              format_bytes(static_cast<double>(m.kv_bytes)).c_str(), static_cast<long long>(m.kv_capacity_tokens),
               format_bytes(static_cast<double>(m.activation_peak_bytes)).c_str(),
               format_bytes(static_cast<double>(m.total_bytes)).c_str(),
               format_bytes(static_cast<double>(m.device_bytes)).c_str(),
@@ -109,13 +108,16 @@ void print_text(const Prediction& p, const HardwareSpec& hw, bool all_ops) {
   std::printf("decode step by loop:\n");
   for (const LoopTotals& l : d.by_loop) {
     char label[64];
-    if (l.loop_lo == l.loop_hi) std::snprintf(label, sizeof label, "loop %d", l.loop_lo);
-    else std::snprintf(label, sizeof label, "loops %d-%d", l.loop_lo, l.loop_hi);
+    if (l.loop_lo == l.loop_hi)
+      std::snprintf(label, sizeof label, "loop %d", l.loop_lo);
+    else
+      std::snprintf(label, sizeof label, "loops %d-%d", l.loop_lo, l.loop_hi);
     print_totals_line(label, l.totals);
   }
   print_totals_line("step", d.total);
 
-  std::printf("\ndecode step op by op%s:\n", all_ops ? "" : " (layer 0 and the ops outside the stack; --all-ops for all)");
+  std::printf("\ndecode step op by op%s:\n",
+              all_ops ? "" : " (layer 0 and the ops outside the stack; --all-ops for all)");
   std::printf("%5s  %-36s %7s %7s %7s %7s %11s %11s %11s  %s\n", "id", "name", "rows", "n", "k", "kv_len", "flops",
               "bytes", "time", "bound");
   for (const OpPrediction& o : d.ops) {

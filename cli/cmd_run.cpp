@@ -66,7 +66,8 @@ int run(RunArgs& a) {
     print_run_quality(m.info);
     print_kind_table(m.table);
     std::printf("stored as run %lld in %s", (long long)m.info.id, a.db.c_str());
-    if (trace) std::printf("; trace %s (%lld events, open in ui.perfetto.dev)", a.trace->c_str(), (long long)trace->events);
+    if (trace)
+      std::printf("; trace %s (%lld events, open in ui.perfetto.dev)", a.trace->c_str(), (long long)trace->events);
     std::printf("\n");
     for (const std::string& w : m.warnings) std::printf("note: %s\n", w.c_str());
     if (m.info.stats.verdict != "quiet")
@@ -82,8 +83,9 @@ int run(RunArgs& a) {
 }
 
 Registered register_run(CLI::App& root) {
-  auto* sub = root.add_subcommand("run", "measure a configuration op by op, store it with its prediction, print "
-                                         "measured vs predicted with its noise verdict");
+  auto* sub = root.add_subcommand("run",
+                                  "measure a configuration op by op, store it with its prediction, print "
+                                  "measured vs predicted with its noise verdict");
   auto a = std::make_shared<RunArgs>();
   add_model_options(*sub, a->model, "small");
   sub->add_option("--backend", a->req.backend, "auto (CUDA when built in and a device exists, else CPU) | cpu | cuda")
@@ -94,7 +96,9 @@ Registered register_run(CLI::App& root) {
   sub->add_option("--decode-steps", a->req.decode_steps, "measured decode steps after the prefill")
       ->capture_default_str();
   add_measure_options(*sub, a->req, a->measure);
-  sub->add_option("--seed", a->req.seed, "seed of the random weights and prompts")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--seed", a->req.seed, "seed of the random weights and prompts")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_option("--label", a->req.label, "label stored with the run")->capture_default_str();
   sub->add_option("--hardware", a->req.hardware,
                   "hardware spec for the prediction (name in data/hardware, a file, or host); default: the host spec "

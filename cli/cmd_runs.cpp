@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "cli/commands.hpp"
-#include "engine/core/atomic_file.hpp"
 #include "cli/run_report.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "lab/run_trace.hpp"
 #include "simulator/format.hpp"
@@ -65,11 +65,12 @@ int list(const RunsArgs& a) {
       ci = b;
     }
     std::printf(fmt, std::to_string(i.id).c_str(), i.created_at.substr(0, 19).c_str(),
-                std::string(store::to_string(i.status)).c_str(), i.stats.verdict.empty() ? "-" : i.stats.verdict.c_str(),
-                cell_text(i.label, 6).c_str(), cell_text(i.model, 10).c_str(), cell_text(i.variant, 10).c_str(),
-                std::to_string(i.loops).c_str(), std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(),
-                steps.c_str(), i.backend.c_str(), time_or_dash(d.median_s).c_str(), ci.c_str(),
-                time_or_dash(i.stats.predicted_decode_s).c_str(), error_pct(i.stats.predicted_decode_s, d.median_s).c_str());
+                std::string(store::to_string(i.status)).c_str(),
+                i.stats.verdict.empty() ? "-" : i.stats.verdict.c_str(), cell_text(i.label, 6).c_str(),
+                cell_text(i.model, 10).c_str(), cell_text(i.variant, 10).c_str(), std::to_string(i.loops).c_str(),
+                std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(), steps.c_str(), i.backend.c_str(),
+                time_or_dash(d.median_s).c_str(), ci.c_str(), time_or_dash(i.stats.predicted_decode_s).c_str(),
+                error_pct(i.stats.predicted_decode_s, d.median_s).c_str());
   }
   if (runs.empty()) std::printf("(no runs yet: `looplab run` records one)\n");
   return 0;
@@ -81,10 +82,14 @@ int show(const RunsArgs& a) {
   store::RunRows rows = s->read_rows(a.id);
   auto table = store::kind_table(rows);
   if (a.json) {
-    std::cout << nlohmann::json{{"run", run_info_json(info)}, {"table", kind_table_json(table)},
-                                {"rows", {{"steps", rows.steps.size()}, {"ops", rows.ops.size()},
-                                          {"predictions", rows.predictions.size()}, {"kernels", rows.kernels.size()},
-                                          {"api_calls", rows.api_calls.size()}}}}
+    std::cout << nlohmann::json{{"run", run_info_json(info)},
+                                {"table", kind_table_json(table)},
+                                {"rows",
+                                 {{"steps", rows.steps.size()},
+                                  {"ops", rows.ops.size()},
+                                  {"predictions", rows.predictions.size()},
+                                  {"kernels", rows.kernels.size()},
+                                  {"api_calls", rows.api_calls.size()}}}}
                      .dump(2)
               << "\n";
     return 0;
@@ -119,9 +124,10 @@ int export_run(const RunsArgs& a) {
   std::optional<AtomicFile> file;  // all or nothing: no truncated export on a full disk
   if (a.out) file.emplace(*a.out);
   std::ostream& os = file ? file->stream() : std::cout;
-  const char* cols[] = {"repeat", "step", "phase", "op_index", "name", "kind", "layer", "loop_lo", "loop_hi",
-                        "rows", "n", "k", "kv_len", "start_ns", "end_ns", "host_ns", "device_ns", "measured_ns",
-                        "predicted_ns", "error_pct"};
+  const char* cols[] = {"repeat",  "step",      "phase",       "op_index",     "name",
+                        "kind",    "layer",     "loop_lo",     "loop_hi",      "rows",
+                        "n",       "k",         "kv_len",      "start_ns",     "end_ns",
+                        "host_ns", "device_ns", "measured_ns", "predicted_ns", "error_pct"};
   bool first = true;
   if (a.csv) {
     for (std::size_t i = 0; i < std::size(cols); ++i) os << (i ? "," : "") << cols[i];
@@ -134,7 +140,8 @@ int export_run(const RunsArgs& a) {
     std::optional<double> pred_ns, err;
     if (p != pred.end()) {
       pred_ns = p->second.time_s * 1e9;
-      if (o.measured_ns() > 0) err = (*pred_ns - static_cast<double>(o.measured_ns())) / static_cast<double>(o.measured_ns()) * 100;
+      if (o.measured_ns() > 0)
+        err = (*pred_ns - static_cast<double>(o.measured_ns())) / static_cast<double>(o.measured_ns()) * 100;
     }
     const std::string& ph = phase[{o.repeat_index, o.step_index}];
     if (a.csv) {
@@ -147,12 +154,23 @@ int export_run(const RunsArgs& a) {
          << (o.device_ns ? std::to_string(*o.device_ns) : "") << ',' << o.measured_ns() << ',' << pbuf << ',' << ebuf
          << "\n";
     } else {
-      nlohmann::json j = {{"repeat", o.repeat_index}, {"step", o.step_index}, {"phase", ph},
-                          {"op_index", o.op_index},   {"name", o.name},       {"kind", o.kind},
-                          {"layer", o.layer},         {"loop_lo", o.loop_lo}, {"loop_hi", o.loop_hi},
-                          {"rows", o.rows},           {"n", o.n},             {"k", o.k},
-                          {"kv_len", o.kv_len},       {"start_ns", o.start_ns}, {"end_ns", o.end_ns},
-                          {"host_ns", o.host_ns()},   {"measured_ns", o.measured_ns()}};
+      nlohmann::json j = {{"repeat", o.repeat_index},
+                          {"step", o.step_index},
+                          {"phase", ph},
+                          {"op_index", o.op_index},
+                          {"name", o.name},
+                          {"kind", o.kind},
+                          {"layer", o.layer},
+                          {"loop_lo", o.loop_lo},
+                          {"loop_hi", o.loop_hi},
+                          {"rows", o.rows},
+                          {"n", o.n},
+                          {"k", o.k},
+                          {"kv_len", o.kv_len},
+                          {"start_ns", o.start_ns},
+                          {"end_ns", o.end_ns},
+                          {"host_ns", o.host_ns()},
+                          {"measured_ns", o.measured_ns()}};
       j["device_ns"] = o.device_ns ? nlohmann::json(*o.device_ns) : nlohmann::json();
       j["predicted_ns"] = pred_ns ? nlohmann::json(*pred_ns) : nlohmann::json();
       j["error_pct"] = err ? nlohmann::json(*err) : nlohmann::json();
@@ -173,14 +191,24 @@ int compare(const RunsArgs& a) {
   auto steps = store::compare_by_step(ra, rb);
   auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   if (a.json) {
-    nlohmann::json out = {{"a", run_info_json(ia)}, {"b", run_info_json(ib)}, {"by_kind", nlohmann::json::array()},
+    nlohmann::json out = {{"a", run_info_json(ia)},
+                          {"b", run_info_json(ib)},
+                          {"by_kind", nlohmann::json::array()},
                           {"by_step", nlohmann::json::array()}};
     for (const auto& r : kinds)
-      out["by_kind"].push_back({{"phase", r.phase}, {"kind", r.what}, {"a_s", opt(r.a_s)}, {"b_s", opt(r.b_s)},
-                                {"ratio", opt(r.ratio)}, {"diff_s", opt(r.diff_s)}});
+      out["by_kind"].push_back({{"phase", r.phase},
+                                {"kind", r.what},
+                                {"a_s", opt(r.a_s)},
+                                {"b_s", opt(r.b_s)},
+                                {"ratio", opt(r.ratio)},
+                                {"diff_s", opt(r.diff_s)}});
     for (const auto& r : steps)
-      out["by_step"].push_back({{"phase", r.phase}, {"step", r.what}, {"a_s", opt(r.a_s)}, {"b_s", opt(r.b_s)},
-                                {"ratio", opt(r.ratio)}, {"diff_s", opt(r.diff_s)}});
+      out["by_step"].push_back({{"phase", r.phase},
+                                {"step", r.what},
+                                {"a_s", opt(r.a_s)},
+                                {"b_s", opt(r.b_s)},
+                                {"ratio", opt(r.ratio)},
+                                {"diff_s", opt(r.diff_s)}});
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -211,7 +239,10 @@ int trace(const RunsArgs& a) {
   std::string out = a.out ? *a.out : "run-" + std::to_string(a.id) + ".json.gz";
   lab::TraceExportStats st = lab::export_run_trace(*s, a.id, out);
   if (a.json) {
-    std::cout << nlohmann::json{{"run", a.id}, {"file", out}, {"events", st.events}, {"flows", st.flows},
+    std::cout << nlohmann::json{{"run", a.id},
+                                {"file", out},
+                                {"events", st.events},
+                                {"flows", st.flows},
                                 {"uncompressed_bytes", st.uncompressed_bytes}}
                      .dump(2)
               << "\n";

@@ -13,8 +13,8 @@
 
 #include "cli/commands.hpp"
 #include "engine/core/atomic_file.hpp"
-#include "engine/core/error.hpp"
 #include "engine/core/build_stamp.hpp"
+#include "engine/core/error.hpp"
 #include "simulator/sweep.hpp"
 #include "simulator/sweep_output.hpp"
 #include "store/store.hpp"
@@ -44,10 +44,10 @@ class ProgressBar {
       last_ = now;
       const int width = 40;
       const auto filled = static_cast<int>(width * done / total);
-      std::fprintf(stderr, "\rsweep [%s%s] %3lld%% %lld/%lld", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                   std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
-                   static_cast<long long>(100 * done / total), static_cast<long long>(done),
-                   static_cast<long long>(total));
+      std::fprintf(
+          stderr, "\rsweep [%s%s] %3lld%% %lld/%lld", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+          std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+          static_cast<long long>(100 * done / total), static_cast<long long>(done), static_cast<long long>(total));
       if (done == total) std::fprintf(stderr, "\n");
     } else {
       const std::int64_t quarter = 4 * done / total;
@@ -121,8 +121,10 @@ Registered register_sweep(CLI::App& root) {
             const SweepResult r = run_sweep(s, [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-            if (a->json) out << sweep_to_json(s, r).dump(2) << "\n";
-            else write_sweep_csv(out, r);
+            if (a->json)
+              out << sweep_to_json(s, r).dump(2) << "\n";
+            else
+              write_sweep_csv(out, r);
             if (file) file->commit();
             std::int64_t sweep_id = 0;
             if (db) {

@@ -3,10 +3,9 @@
 // A command returns its exit code: 0 ok, 1 a failed check or regression, 2 bad input
 // (throw looplab::InputError and main prints one line and returns 2).
 #pragma once
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace looplab::cli {
 

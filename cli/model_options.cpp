@@ -7,8 +7,7 @@ namespace looplab::cli {
 
 void add_model_options(CLI::App& app, ModelOptions& o, const std::string& default_model) {
   o.model = default_model;
-  app.add_option("--model", o.model, "preset name (data/models/NAME.json) or a JSON file")
-      ->capture_default_str();
+  app.add_option("--model", o.model, "preset name (data/models/NAME.json) or a JSON file")->capture_default_str();
   app.add_option("--variant", o.variant, "vanilla | looped | clp | clp_share | plt");
   app.add_option("--loops", o.loops, "L: loops over the shared stack");
   app.add_option("--window", o.window, "w: G-SWA local window (plt)");

@@ -1,10 +1,9 @@
 // Command-line options shared by every subcommand that takes a model: a preset or JSON file plus
 // an override for every ModelConfig field.
 #pragma once
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "engine/core/config.hpp"
 

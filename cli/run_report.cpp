@@ -37,8 +37,8 @@ std::string phase_line(const char* phase, const store::PhaseStats& p) {
 
 void print_run_quality(const store::RunInfo& r) {
   const store::RunStats& s = r.stats;
-  std::printf("verdict: %s%s%s\n", s.verdict.empty() ? "none" : s.verdict.c_str(),
-              s.verdict_reason.empty() ? "" : " (", s.verdict_reason.empty() ? "" : (s.verdict_reason + ")").c_str());
+  std::printf("verdict: %s%s%s\n", s.verdict.empty() ? "none" : s.verdict.c_str(), s.verdict_reason.empty() ? "" : " (",
+              s.verdict_reason.empty() ? "" : (s.verdict_reason + ")").c_str());
   std::printf("  %s\n  %s\n", phase_line("prefill", s.prefill).c_str(), phase_line("decode", s.decode).c_str());
   const store::MachineState& m = r.machine;
   auto load = [](const std::optional<double>& v) {
@@ -61,7 +61,8 @@ void print_run_quality(const store::RunInfo& r) {
   if (!m.pinning.empty()) machine += " (pinned)";
   machine += ", governor " + (m.governor.empty() ? std::string("none") : m.governor) + ", threads: " + m.thread_policy;
   std::printf("%s\n", machine.c_str());
-  if (!r.policy.stop_reason.empty()) std::printf("repeats: %lld, stopped on %s\n", (long long)r.repeats, r.policy.stop_reason.c_str());
+  if (!r.policy.stop_reason.empty())
+    std::printf("repeats: %lld, stopped on %s\n", (long long)r.repeats, r.policy.stop_reason.c_str());
 }
 
 void print_kind_table(const std::vector<store::KindRow>& rows) {
@@ -78,12 +79,14 @@ void print_kind_table(const std::vector<store::KindRow>& rows) {
     const bool any = r.measured.samples > 0;
     const std::string ci = any ? "[" + format_time(r.measured.ci.lo) + ", " + format_time(r.measured.ci.hi) + "]" : "-";
     std::printf(fmt, r.phase.c_str(), r.kind.c_str(), any ? format_time(r.measured.median).c_str() : "-", ci.c_str(),
-                any ? format_time(r.measured.p90).c_str() : "-", any ? std::to_string(r.measured.outliers).c_str() : "-",
+                any ? format_time(r.measured.p90).c_str() : "-",
+                any ? std::to_string(r.measured.outliers).c_str() : "-",
                 any ? format_time(r.measured_mean_s).c_str() : "-", time_or_dash(r.predicted_s).c_str(), err.c_str());
   }
-  std::printf("measured = median over every (repeat, step) of the phase of the per-step time (a kind: its ops "
-              "summed; unattributed: step wall time minus all ops; step: wall time); out = MAD outliers; the means "
-              "add up to the step's mean, the medians need not; error = (predicted - measured) / measured\n");
+  std::printf(
+      "measured = median over every (repeat, step) of the phase of the per-step time (a kind: its ops "
+      "summed; unattributed: step wall time minus all ops; step: wall time); out = MAD outliers; the means "
+      "add up to the step's mean, the medians need not; error = (predicted - measured) / measured\n");
 }
 
 nlohmann::json kind_table_json(const std::vector<store::KindRow>& rows) {
@@ -112,9 +115,9 @@ namespace {
 nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json phase_json(const store::PhaseStats& p) {
-  return {{"median_s", opt(p.median_s)},  {"ci_lo_s", opt(p.ci_lo_s)},   {"ci_hi_s", opt(p.ci_hi_s)},
-          {"p10_s", opt(p.p10_s)},        {"p90_s", opt(p.p90_s)},       {"unattributed_s", opt(p.unattributed_s)},
-          {"samples", p.samples},         {"outliers", p.outliers},      {"verdict", p.verdict}};
+  return {{"median_s", opt(p.median_s)}, {"ci_lo_s", opt(p.ci_lo_s)}, {"ci_hi_s", opt(p.ci_hi_s)},
+          {"p10_s", opt(p.p10_s)},       {"p90_s", opt(p.p90_s)},     {"unattributed_s", opt(p.unattributed_s)},
+          {"samples", p.samples},        {"outliers", p.outliers},    {"verdict", p.verdict}};
 }
 
 }  // namespace
@@ -137,9 +140,12 @@ nlohmann::json run_info_json(const store::RunInfo& r) {
           {"decode_steps", r.decode_steps},
           {"warmup", r.warmup},
           {"repeats", r.repeats},
-          {"repetition", {{"min_repeats", r.policy.min_repeats}, {"min_time_s", r.policy.min_time_s},
-                          {"max_time_s", r.policy.max_time_s}, {"target_ci", r.policy.target_ci},
-                          {"stop_reason", r.policy.stop_reason}}},
+          {"repetition",
+           {{"min_repeats", r.policy.min_repeats},
+            {"min_time_s", r.policy.min_time_s},
+            {"max_time_s", r.policy.max_time_s},
+            {"target_ci", r.policy.target_ci},
+            {"stop_reason", r.policy.stop_reason}}},
           {"backend", r.backend},
           {"tracer", r.tracer},
           {"hardware", r.hardware},
@@ -160,10 +166,17 @@ nlohmann::json run_info_json(const store::RunInfo& r) {
           {"decode", phase_json(r.stats.decode)},
           {"predicted_prefill_s", opt(r.stats.predicted_prefill_s)},
           {"predicted_decode_s", opt(r.stats.predicted_decode_s)},
-          {"machine", {{"load_before", opt(m.load_before)}, {"load_after", opt(m.load_after)},
-                       {"others_cpu_s", opt(m.others_cpu_s)}, {"steal_fraction", opt(m.steal_fraction)},
-                       {"window_s", opt(m.window_s)}, {"cpus_online", m.cpus_online}, {"affinity", m.affinity},
-                       {"pinning", m.pinning}, {"governor", m.governor}, {"thread_policy", m.thread_policy}}}};
+          {"machine",
+           {{"load_before", opt(m.load_before)},
+            {"load_after", opt(m.load_after)},
+            {"others_cpu_s", opt(m.others_cpu_s)},
+            {"steal_fraction", opt(m.steal_fraction)},
+            {"window_s", opt(m.window_s)},
+            {"cpus_online", m.cpus_online},
+            {"affinity", m.affinity},
+            {"pinning", m.pinning},
+            {"governor", m.governor},
+            {"thread_policy", m.thread_policy}}}};
 }
 
 }  // namespace looplab::cli

@@ -2,11 +2,10 @@
 // The numbers follow store/summary.hpp's one definition of "measured"; every table says how
 // noisy its numbers are.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "store/records.hpp"
 #include "store/summary.hpp"

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <map>
 
+#include "engine/core/config.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/json_text.hpp"
-#include "engine/core/config.hpp"
 #include "lab/stats.hpp"
 #include "store/store.hpp"
 
@@ -41,12 +41,11 @@ Calibration from_store(const std::string& file_or_id, std::int64_t id, store::St
         return calibration_from_json(parse_json_text(row.params_json, "calibration", db + " calibration " + file_or_id),
                                      db + " calibration " + file_or_id);
       } catch (const InputError& e) {
-        throw InputError("calibration", "id " + file_or_id + " in " + db +
-                                            " is not a looplab calibrate result (" + e.what() + ")");
+        throw InputError("calibration",
+                         "id " + file_or_id + " in " + db + " is not a looplab calibrate result (" + e.what() + ")");
       }
     }
-  throw InputError("calibration", "no calibration with id " + file_or_id + " in " + db +
-                                      " (and no file of that name)");
+  throw InputError("calibration", "no calibration with id " + file_or_id + " in " + db + " (and no file of that name)");
 }
 
 }  // namespace

@@ -99,7 +99,8 @@ RunRows rows_from_capture(const profiler::Capture& c, std::int64_t repeat, std::
     r.nvtx.push_back({n.start_ns - origin, n.end_ns - origin, n.instant ? 34 : 59, n.id, n.name, n.domain,
                       global_tid(n.process_id, n.thread_id), repeat});
   for (const profiler::OverheadActivity& o : c.device.overheads)
-    r.overheads.push_back({o.start_ns - origin, o.end_ns - origin, o.name, global_tid(o.process_id, o.thread_id), repeat});
+    r.overheads.push_back(
+        {o.start_ns - origin, o.end_ns - origin, o.name, global_tid(o.process_id, o.thread_id), repeat});
   return r;
 }
 

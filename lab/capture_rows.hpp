@@ -16,7 +16,7 @@ enum class OpTiming : unsigned char {
 
 // origin_ns: the steady-clock time that becomes 0 in the store.
 store::RunRows rows_from_capture(const profiler::Capture& capture, std::int64_t repeat_index, std::int64_t origin_ns,
-                          OpTiming timing);
+                                 OpTiming timing);
 
 // Nsight Systems' serialized thread id: pid * 0x1000000 + tid.
 constexpr std::int64_t global_tid(std::uint32_t pid, std::uint32_t tid) {

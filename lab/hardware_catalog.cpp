@@ -1,13 +1,12 @@
 // Listing, finding, measuring and resolving hardware specs (hardware_catalog.hpp).
 #include "lab/hardware_catalog.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-
-#include <omp.h>
-
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.hpp"
@@ -48,7 +47,8 @@ std::optional<HardwareEntry> from_row(const store::HardwareRow& row) {
   e.created_at = row.created_at;
   e.machine = row.machine;
   e.quality = row.quality.empty() ? "unknown" : row.quality;
-  e.quality_note = row.quality.empty() ? "stored before looplab recorded the quality of measurements" : row.quality_note;
+  e.quality_note =
+      row.quality.empty() ? "stored before looplab recorded the quality of measurements" : row.quality_note;
   e.spec_json = row.spec_json;
   try {
     e.spec = hardware_from_json(nlohmann::json::parse(row.spec_json), row.name, "the store's hardware table");
@@ -157,14 +157,16 @@ HardwareChoice resolve_host(store::Store* store, int threads, const Progress& sa
   if (std::find(names.begin(), names.end(), "host") != names.end())
     return {load_hardware("host"), "data/hardware/host.json", {}};
   if (!store)
-    throw InputError("hardware", "no host spec: measure this machine with `looplab hardware measure` (it keeps "
-                                 "the spec in the store), or pass --hardware FILE");
+    throw InputError("hardware",
+                     "no host spec: measure this machine with `looplab hardware measure` (it keeps "
+                     "the spec in the store), or pass --hardware FILE");
   if (auto good = newest_good_host(*store, threads))
     return {good->spec, "host spec " + std::to_string(*good->id) + " measured " + good->created_at + " (quiet)", {}};
   if (say) say("no quiet host spec of this machine in the store: measuring one now (a few seconds)");
   MeasuredHost m = measure_and_keep_host(*store);
-  HardwareChoice c{m.entry.spec, "host spec " + std::to_string(m.entry.id.value_or(0)) + " measured now (" +
-                                     m.entry.quality + ")", {}};
+  HardwareChoice c{m.entry.spec,
+                   "host spec " + std::to_string(m.entry.id.value_or(0)) + " measured now (" + m.entry.quality + ")",
+                   {}};
   if (m.entry.quality != "quiet")
     c.warnings.push_back("the host spec was measured under noise (" + m.entry.quality_note +
                          "): predictions from it carry that error; measure again on an idle machine with "
@@ -186,8 +188,8 @@ HardwareSpec hardware_for_prediction(const std::string& name_or_path, const std:
                                      ": measure this machine with `looplab hardware measure --db " + db + "`");
   auto s = store::open_store(db, store::OpenMode::read_only);
   if (auto good = newest_good_host(*s, cpu_threads())) return good->spec;
-  throw InputError("hardware", "host: no quiet host spec of this machine (" + host_machine_id(cpu_threads()) +
-                                   ") in " + db + ": measure one with `looplab hardware measure --db " + db +
+  throw InputError("hardware", "host: no quiet host spec of this machine (" + host_machine_id(cpu_threads()) + ") in " +
+                                   db + ": measure one with `looplab hardware measure --db " + db +
                                    "` on an idle machine (`looplab hardware list` shows what is there)");
 }
 

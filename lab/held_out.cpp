@@ -5,8 +5,8 @@
 #include <map>
 
 #include "engine/core/error.hpp"
-#include "lab/stats.hpp"
 #include "lab/calibration_store.hpp"
+#include "lab/stats.hpp"
 #include "simulator/calibrate.hpp"
 #include "simulator/op_cost.hpp"
 #include "simulator/predict.hpp"
@@ -36,8 +36,8 @@ void step_errors(std::span<const OpSample> samples, const Kinds& kinds, const Fi
 }
 
 std::string label_of(const StepRecord& r) {
-  return r.config.name + " " + std::string(to_string(r.config.variant)) + " L=" +
-         std::to_string(r.config.effective_loops()) + " batch " + std::to_string(r.shape.batch) +
+  return r.config.name + " " + std::string(to_string(r.config.variant)) +
+         " L=" + std::to_string(r.config.effective_loops()) + " batch " + std::to_string(r.shape.batch) +
          (r.shape.phase == Phase::prefill ? " prompt " + std::to_string(r.shape.context_len) : std::string());
 }
 
@@ -116,9 +116,9 @@ std::vector<RunHeldOut> predict_each_from_the_others(store::Store& store, const 
     HardwareSpec hw;
     const RecordSet fit = records_from_runs(store, others, hw, "the store");
     const FitBasis basis = fit_basis(hw, Ceiling::measured, fit.launch);
-    const Calibration cal = fit_calibration(samples_from_records(fit, hw, Ceiling::measured), basis,
-                                            {hw.name, fit.engine_commit, "", "the other runs"}, Ceiling::measured,
-                                            fit.launch);
+    const Calibration cal =
+        fit_calibration(samples_from_records(fit, hw, Ceiling::measured), basis,
+                        {hw.name, fit.engine_commit, "", "the other runs"}, Ceiling::measured, fit.launch);
     HardwareSpec own_hw;
     const RecordSet own = records_from_runs(store, {runs[i]}, own_hw, "the store");
     double decode = 0, prefill = 0;

@@ -26,15 +26,15 @@ struct StepErrors {
 };
 
 struct ConfigurationError {
-  std::string label;         // "small plt L=2 batch 4 prompt 16"
+  std::string label;  // "small plt L=2 batch 4 prompt 16"
   StepErrors decode, prefill;
 };
 
 struct HeldOutReport {
   std::int64_t configurations = 0;
-  StepErrors decode, prefill;           // calibrated, each configuration predicted by a fit without it
+  StepErrors decode, prefill;                            // calibrated, each configuration predicted by a fit without it
   StepErrors decode_uncalibrated, prefill_uncalibrated;  // the same steps, the bare roofline
-  StepErrors decode_in_sample;          // one fit on everything, judged on everything (for contrast)
+  StepErrors decode_in_sample;                           // one fit on everything, judged on everything (for contrast)
   std::vector<ConfigurationError> per_configuration;
 };
 

@@ -41,10 +41,17 @@ double largest_sysfs_cache_bytes() {
     if (type == "Instruction" || size.empty()) continue;
     double bytes = std::atof(size.c_str());
     switch (size.back()) {
-      case 'K': bytes *= 1024; break;
-      case 'M': bytes *= 1024 * 1024; break;
-      case 'G': bytes *= 1024.0 * 1024 * 1024; break;
-      default: break;
+      case 'K':
+        bytes *= 1024;
+        break;
+      case 'M':
+        bytes *= 1024 * 1024;
+        break;
+      case 'G':
+        bytes *= 1024.0 * 1024 * 1024;
+        break;
+      default:
+        break;
     }
     if (level > best_level && bytes > 0) {
       best_level = level;
@@ -113,26 +120,26 @@ HostMeasurement measure_host(const HostSpecOptions& a) {
       a.repetitions,
       [&] {
 #pragma omp parallel
-    {
-      const auto nt = static_cast<std::size_t>(omp_get_num_threads());
-      const auto t = static_cast<std::size_t>(omp_get_thread_num());
-      const std::size_t chunk = (bytes + nt - 1) / nt, lo = std::min(bytes, t * chunk),
-                        hi = std::min(bytes, lo + chunk);
-      std::memcpy(dst.data() + lo, src.data() + lo, hi - lo);
-    }
-  },
+        {
+          const auto nt = static_cast<std::size_t>(omp_get_num_threads());
+          const auto t = static_cast<std::size_t>(omp_get_thread_num());
+          const std::size_t chunk = (bytes + nt - 1) / nt, lo = std::min(bytes, t * chunk),
+                            hi = std::min(bytes, lo + chunk);
+          std::memcpy(dst.data() + lo, src.data() + lo, hi - lo);
+        }
+      },
       &copy_samples);
   const double bw = 2.0 * static_cast<double>(bytes) / copy_s;
-  h.mem_bw_bytes_per_s = measured(bw, "measured by " + when + ": copy of " + std::to_string(a.copy_mib) +
-                                          " MiB on " + std::to_string(threads) +
-                                          " threads, read + written bytes over the median of " +
-                                          std::to_string(a.repetitions));
+  h.mem_bw_bytes_per_s = measured(
+      bw, "measured by " + when + ": copy of " + std::to_string(a.copy_mib) + " MiB on " + std::to_string(threads) +
+              " threads, read + written bytes over the median of " + std::to_string(a.repetitions));
 
   // matmul_nt FLOP/s at prefill-like shapes; the best median is the ceiling.
   double best = 0;
   std::string best_shape;
-  for (const auto& [m, n, k] : {std::array<std::int64_t, 3>{64, 2048, 2048}, std::array<std::int64_t, 3>{256, 1024, 1024},
-                                std::array<std::int64_t, 3>{512, 2048, 512}}) {
+  for (const auto& [m, n, k] :
+       {std::array<std::int64_t, 3>{64, 2048, 2048}, std::array<std::int64_t, 3>{256, 1024, 1024},
+        std::array<std::int64_t, 3>{512, 2048, 512}}) {
     std::vector<float> x(static_cast<std::size_t>(m * k), 0.5f), w(static_cast<std::size_t>(n * k), 0.25f),
         y(static_cast<std::size_t>(m * n));
     cpu::MatmulArgs args;
@@ -143,7 +150,8 @@ HostMeasurement measure_host(const HostSpecOptions& a) {
     args.n = n;
     args.k = k;
     std::vector<double> samples;
-    const double s = median_seconds(a.repetitions, [&] { cpu::matmul_nt(args); }, &samples);
+    const double s = median_seconds(
+        a.repetitions, [&] { cpu::matmul_nt(args); }, &samples);
     const double flops = 2.0 * static_cast<double>(m * n * k) / s;
     if (flops > best) {
       best = flops;
@@ -151,8 +159,10 @@ HostMeasurement measure_host(const HostSpecOptions& a) {
       best_shape = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
     }
   }
-  h.peak_flops_f32 = measured(best, "measured by " + when + ": looplab::cpu::matmul_nt fp32, best median over "
-                                        "three shapes, at m x n x k = " + best_shape);
+  h.peak_flops_f32 = measured(best, "measured by " + when +
+                                        ": looplab::cpu::matmul_nt fp32, best median over "
+                                        "three shapes, at m x n x k = " +
+                                        best_shape);
 
   // A 1x4x4 matmul_nt is all fixed cost: dispatch and loop set-up, no threads (too small).
   std::vector<float> x1(4, 1.0f), w1(16, 1.0f), y1(4);
@@ -164,9 +174,10 @@ HostMeasurement measure_host(const HostSpecOptions& a) {
   tiny.n = 4;
   tiny.k = 4;
   const double op_s = median_seconds(1001, [&] { cpu::matmul_nt(tiny); });
-  const std::string op_src = "measured by " + when + ": median of a 1x4x4 matmul_nt call; the CPU backend has no "
-                                                      "kernel launches, this stands for its fixed per-op cost "
-                                                      "(calibration fits it per op kind)";
+  const std::string op_src = "measured by " + when +
+                             ": median of a 1x4x4 matmul_nt call; the CPU backend has no "
+                             "kernel launches, this stands for its fixed per-op cost "
+                             "(calibration fits it per op kind)";
   h.launch_stream_s = measured(op_s, op_src);
   h.launch_graph_s = measured(op_s, op_src);
 
@@ -196,8 +207,8 @@ HostMeasurement measure_host(const HostSpecOptions& a) {
   std::string note;
   auto spread = [](const char* what, const stats::Summary& sm) {
     char b[120];
-    std::snprintf(b, sizeof b, "%s: 95%% interval +-%.1f%% over %lld repetitions", what,
-                  100 * sm.relative_half_width(), static_cast<long long>(sm.samples));
+    std::snprintf(b, sizeof b, "%s: 95%% interval +-%.1f%% over %lld repetitions", what, 100 * sm.relative_half_width(),
+                  static_cast<long long>(sm.samples));
     return std::string(b);
   };
   if (result.copy_s.verdict != stats::Verdict::quiet) note = spread("copy", result.copy_s);

@@ -133,8 +133,8 @@ std::int64_t online_cpus() { return std::max<long>(1, sysconf(_SC_NPROCESSORS_ON
 
 std::string cpu_governor() {
   const std::vector<int> cpus = allowed_cpus();
-  const std::string path = "/sys/devices/system/cpu/cpu" + std::to_string(cpus.empty() ? 0 : cpus.front()) +
-                           "/cpufreq/scaling_governor";
+  const std::string path =
+      "/sys/devices/system/cpu/cpu" + std::to_string(cpus.empty() ? 0 : cpus.front()) + "/cpufreq/scaling_governor";
   std::string g = read_file(path.c_str());
   while (!g.empty() && (g.back() == '\n' || g.back() == ' ')) g.pop_back();
   return g;
@@ -149,8 +149,8 @@ void pin_to_cpus(std::string_view cpu_list) {
   CPU_ZERO(&set);
   for (int c : *cpus) {
     if (std::find(allowed.begin(), allowed.end(), c) == allowed.end())
-      throw InputError("pin", "CPU " + std::to_string(c) + " is not available to this process (allowed: " +
-                                  format_cpu_list(allowed) + ")");
+      throw InputError("pin", "CPU " + std::to_string(c) +
+                                  " is not available to this process (allowed: " + format_cpu_list(allowed) + ")");
     CPU_SET(c, &set);
   }
   if (sched_setaffinity(0, sizeof set, &set) != 0)

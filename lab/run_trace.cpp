@@ -79,7 +79,8 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
                        ",\"rows\":" + std::to_string(o.rows) + ",\"n\":" + std::to_string(o.n) +
                        ",\"k\":" + std::to_string(o.k) + ",\"kv_len\":" + std::to_string(o.kv_len);
     if (o.device_ns)
-      args += ",\"device_us\":" + num(static_cast<double>(*o.device_ns) * 1e-3) + ",\"kernels\":" + std::to_string(o.kernels);
+      args += ",\"device_us\":" + num(static_cast<double>(*o.device_ns) * 1e-3) +
+              ",\"kernels\":" + std::to_string(o.kernels);
     w.complete(kMeasuredPid, kHostTid, o.name, "op", o.start_ns, o.end_ns - o.start_ns, args);
   });
 
@@ -110,8 +111,9 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
     while (lane < predicted_lane_end.size() && predicted_lane_end[lane] > at(step_start)) ++lane;
     if (lane == predicted_lane_end.size()) {
       predicted_lane_end.push_back(0);
-      if (lane > 0) w.thread_name(kPredictedPid, static_cast<int>(lane + 1), "predicted plan ops (overlap " +
-                                                                          std::to_string(lane) + ")");
+      if (lane > 0)
+        w.thread_name(kPredictedPid, static_cast<int>(lane + 1),
+                      "predicted plan ops (overlap " + std::to_string(lane) + ")");
     }
     predicted_lane_end[lane] = at(step_start + total);
     const int tid = static_cast<int>(lane + 1);
@@ -121,8 +123,8 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
       std::int64_t a = at(t_s), b = at(t_s + p.time_s);
       w.complete(kPredictedPid, tid, p.name, "predicted op", a, b - a,
                  "\"step\":" + std::to_string(p.step_index) + ",\"op_index\":" + std::to_string(p.op_index) +
-                     ",\"kind\":" + json_string(p.kind) + ",\"predicted_us\":" + num(p.time_s * 1e6) +
-                     ",\"bound\":" + json_string(p.bound) + ",\"flops\":" + num(p.flops) + ",\"bytes\":" + num(p.bytes));
+                     ",\"kind\":" + json_string(p.kind) + ",\"predicted_us\":" + num(p.time_s * 1e6) + ",\"bound\":" +
+                     json_string(p.bound) + ",\"flops\":" + num(p.flops) + ",\"bytes\":" + num(p.bytes));
       t_s += p.time_s;
     }
     t_s = step_start + total;
@@ -151,8 +153,9 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
       w.thread_name(kMeasuredPid, it->second, "CUDA API (thread " + std::to_string(a.global_tid % 0x1000000) + ")");
       w.thread_sort_index(kMeasuredPid, it->second, it->second);
     }
-    w.complete(kMeasuredPid, it->second, a.name, "cuda api", a.start, a.end - a.start,
-               "\"correlationId\":" + std::to_string(a.correlation_id) + ",\"returnValue\":" + std::to_string(a.return_value));
+    w.complete(
+        kMeasuredPid, it->second, a.name, "cuda api", a.start, a.end - a.start,
+        "\"correlationId\":" + std::to_string(a.correlation_id) + ",\"returnValue\":" + std::to_string(a.return_value));
     // One arrow per launch: a runtime call and the driver call inside it may share the id.
     auto l = std::lower_bound(launched.begin(), launched.end(), a.correlation_id);
     if (a.correlation_id != 0 && l != launched.end() && *l == a.correlation_id &&
@@ -185,8 +188,9 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
       if (lane == lanes.size()) {
         lanes.push_back(0);
         int tid = static_cast<int>(k.stream_id) * kLanesPerStream + static_cast<int>(lane);
-        w.thread_name(kDevicePid, tid,
-                      "stream " + std::to_string(k.stream_id) + (lane ? " (overlap " + std::to_string(lane) + ")" : ""));
+        w.thread_name(
+            kDevicePid, tid,
+            "stream " + std::to_string(k.stream_id) + (lane ? " (overlap " + std::to_string(lane) + ")" : ""));
         w.thread_sort_index(kDevicePid, tid, tid);
       }
     }
@@ -205,7 +209,6 @@ void write_run(profiler::ChromeTraceWriter& w, Store& store, RunId run, const Ru
       w.flow_end(kDevicePid, tid, flow_id(k.correlation_id), k.start, "launch");
     }
   });
-
 }
 
 }  // namespace

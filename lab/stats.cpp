@@ -89,9 +89,12 @@ Interval bootstrap_median_ci(std::span<const double> samples, double level, int 
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::quiet: return "quiet";
-    case Verdict::noisy: return "noisy";
-    case Verdict::unusable: return "unusable";
+    case Verdict::quiet:
+      return "quiet";
+    case Verdict::noisy:
+      return "noisy";
+    case Verdict::unusable:
+      return "unusable";
   }
   return "unusable";
 }
@@ -102,9 +105,7 @@ Verdict parse_verdict(std::string_view s) {
   return Verdict::unusable;
 }
 
-double Summary::relative_half_width() const {
-  return median != 0 ? (ci.hi - ci.lo) / 2.0 / std::abs(median) : 0.0;
-}
+double Summary::relative_half_width() const { return median != 0 ? (ci.hi - ci.lo) / 2.0 / std::abs(median) : 0.0; }
 
 Verdict verdict_of(const Summary& s, const NoiseThresholds& t) {
   if (s.samples < t.min_samples) return Verdict::unusable;

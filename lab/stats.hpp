@@ -39,8 +39,8 @@ struct Interval {
 // Fewer than 2 samples give the degenerate interval [x, x] (or [0, 0]).
 inline constexpr int kBootstrapResamples = 2000;
 inline constexpr std::uint64_t kBootstrapSeed = 0x5eed100b1ab5ULL;
-Interval bootstrap_median_ci(std::span<const double> samples, double level = 0.95,
-                             int resamples = kBootstrapResamples, std::uint64_t seed = kBootstrapSeed);
+Interval bootstrap_median_ci(std::span<const double> samples, double level = 0.95, int resamples = kBootstrapResamples,
+                             std::uint64_t seed = kBootstrapSeed);
 
 // What a set of timings says about itself.
 enum class Verdict : std::uint8_t {
@@ -66,7 +66,7 @@ struct NoiseThresholds {
 struct Summary {
   std::int64_t samples = 0;
   double median = 0;
-  Interval ci;               // 95% bootstrap interval of the median
+  Interval ci;  // 95% bootstrap interval of the median
   double p10 = 0, p90 = 0;
   double min = 0, max = 0;
   std::int64_t outliers = 0;  // MAD rule

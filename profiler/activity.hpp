@@ -38,8 +38,8 @@ struct OpRef {
 struct KernelActivity {
   std::int64_t start_ns = 0, end_ns = 0;
   std::uint32_t device_id = 0, context_id = 0, stream_id = 0, correlation_id = 0;
-  std::string name;           // demangled when the name demangles
-  std::string mangled_name;   // as CUPTI reported it
+  std::string name;          // demangled when the name demangles
+  std::string mangled_name;  // as CUPTI reported it
   std::int32_t grid_x = 0, grid_y = 0, grid_z = 0, block_x = 0, block_y = 0, block_z = 0;
   std::uint16_t registers_per_thread = 0;
   std::int32_t static_shared_memory = 0, dynamic_shared_memory = 0;  // bytes
@@ -138,8 +138,8 @@ struct Capture {
   std::vector<StepSpan> steps;
   std::vector<OpSpan> ops;
   DeviceActivity device;
-  std::vector<MarkerRange> nvtx;     // paired from device.markers
-  std::int64_t dropped_records = 0; // CUPTI records lost in this window
+  std::vector<MarkerRange> nvtx;                 // paired from device.markers
+  std::int64_t dropped_records = 0;              // CUPTI records lost in this window
   std::int64_t buffers_allocated_in_window = 0;  // CUPTI buffers the pool had to add while measuring
   // Op attributions lost in this window (count_lost_attributions in attribution.hpp): plan ops
   // whose correlation push failed, plus device records (kernels, copies, sets) launched inside a

@@ -105,7 +105,8 @@ std::vector<MarkerRange> pair_markers(const std::vector<MarkerActivity>& markers
         break;
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const MarkerRange& x, const MarkerRange& y) { return x.start_ns < y.start_ns; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const MarkerRange& x, const MarkerRange& y) { return x.start_ns < y.start_ns; });
   return out;
 }
 

@@ -39,8 +39,7 @@ AttributionStats attribute(DeviceActivity& activity);
 //    capture: an id from outside this window, or a step counter out of step with the host's.
 // Records launched outside every op span (graph replays, sampling, copies between steps) are
 // not losses. Op spans are taken to come from the one thread that drives the session.
-std::int64_t count_lost_attributions(const Capture& capture,
-                                     const std::vector<OpRef>& failed_pushes = {});
+std::int64_t count_lost_attributions(const Capture& capture, const std::vector<OpRef>& failed_pushes = {});
 
 // Device time of each host op span: for capture.ops[i], the summed duration and count of the
 // kernels attributed to (ops[i].step, ops[i].op_index).

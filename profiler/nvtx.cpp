@@ -55,8 +55,9 @@ void NvtxTracer::on_step_begin(const StepPlan& plan, std::int64_t step_index) {
   // Op names depend on the plan's structure, not on the context length, so decode steps of one
   // session reuse them.
   std::uint64_t key = (static_cast<std::uint64_t>(plan.shape.phase) << 56) ^
-                      (static_cast<std::uint64_t>(plan.variant) << 48) ^ (static_cast<std::uint64_t>(plan.passes) << 32) ^
-                      static_cast<std::uint64_t>(plan.ops.size()) ^ (static_cast<std::uint64_t>(plan.shape.batch) << 20);
+                      (static_cast<std::uint64_t>(plan.variant) << 48) ^
+                      (static_cast<std::uint64_t>(plan.passes) << 32) ^ static_cast<std::uint64_t>(plan.ops.size()) ^
+                      (static_cast<std::uint64_t>(plan.shape.batch) << 20);
   if (key != names_key_) {
     names_key_ = key;
     op_names_.clear();
@@ -94,8 +95,9 @@ void NvtxTracer::on_op_begin(const OpDesc& op, std::size_t op_index) {
     if (op.pass != open_pass_) {
       close_pass();
       open_pass_ = op.pass;
-      sink_->push(static_cast<std::size_t>(op.pass) < pass_names_.size() ? pass_names_[static_cast<std::size_t>(op.pass)]
-                                                                          : "pass" + std::to_string(op.pass));
+      sink_->push(static_cast<std::size_t>(op.pass) < pass_names_.size()
+                      ? pass_names_[static_cast<std::size_t>(op.pass)]
+                      : "pass" + std::to_string(op.pass));
     }
     if (op.layer != open_layer_) {
       close_layer();

@@ -28,9 +28,7 @@ RangeSink& nvtx_sink();
 // One NVTX push/pop range for a scope (pushed to `sink`, the NVTX domain unless a test says).
 class NvtxRange {
  public:
-  explicit NvtxRange(const std::string& name, RangeSink& sink = nvtx_sink()) : sink_(&sink) {
-    sink_->push(name);
-  }
+  explicit NvtxRange(const std::string& name, RangeSink& sink = nvtx_sink()) : sink_(&sink) { sink_->push(name); }
   ~NvtxRange() { sink_->pop(); }
   NvtxRange(const NvtxRange&) = delete;
   NvtxRange& operator=(const NvtxRange&) = delete;

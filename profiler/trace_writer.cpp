@@ -3,7 +3,6 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
-
 #include <zlib.h>
 
 #include <cerrno>
@@ -58,11 +57,21 @@ ChromeTraceWriter::~ChromeTraceWriter() {
 void ChromeTraceWriter::append_escaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char hex[8];
@@ -185,7 +194,8 @@ void ChromeTraceWriter::finish(std::string_view other_data_json) {
   finished_ = true;
   int rc = gzclose(static_cast<gzFile>(file_.release()));
   if (failed_ || rc != Z_OK)
-    throw std::runtime_error("writing the trace " + path_.string() + " failed (disk full or I/O error); no trace written");
+    throw std::runtime_error("writing the trace " + path_.string() +
+                             " failed (disk full or I/O error); no trace written");
   ::chmod(tmp_path_.c_str(), 0644);
   if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0)
     throw std::runtime_error("could not move the trace to " + path_.string() + ": " + std::strerror(errno));

@@ -2,13 +2,12 @@
 // determine it (a kind never compute-bound keeps compute efficiency 1 and says so).
 #include "simulator/calibrate.hpp"
 
-#include "lab/stats.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "engine/core/error.hpp"
+#include "lab/stats.hpp"
 
 namespace looplab {
 
@@ -21,8 +20,8 @@ void append_step_samples(const StepPlan& plan, const CostParams& params, std::sp
     if (!(measured_s[i] > 0) || !std::isfinite(measured_s[i]))
       throw InputError("op_time_s", "entry " + std::to_string(i) + " must be a positive time in seconds");
     const OpCost c = cost_op(plan.ops[i], params);
-    out.push_back({plan.ops[i].kind, c.flops, c.bytes(), c.flops / params.peak_flops,
-                   c.bytes() / params.bw_bytes_per_s, measured_s[i], step});
+    out.push_back({plan.ops[i].kind, c.flops, c.bytes(), c.flops / params.peak_flops, c.bytes() / params.bw_bytes_per_s,
+                   measured_s[i], step});
   }
 }
 
@@ -133,9 +132,12 @@ KindFactors fit_kind_from(const std::vector<OpSample>& s, std::array<double, 3> 
       for (int v = 0; v < 3; ++v) has[v] = has[v] || col[v] != 0;
     // Candidate sets of free variables, most complete first; the first that solves with
     // positive efficiencies and a non-negative overhead wins. Without it, the overhead is 0.
-    const std::array<std::array<bool, 3>, 7> candidates = {{{true, true, true}, {true, false, true},
-                                                            {false, true, true}, {true, true, false},
-                                                            {false, false, true}, {true, false, false},
+    const std::array<std::array<bool, 3>, 7> candidates = {{{true, true, true},
+                                                            {true, false, true},
+                                                            {false, true, true},
+                                                            {true, true, false},
+                                                            {false, false, true},
+                                                            {true, false, false},
                                                             {false, true, false}}};
     bool solved = false;
     for (auto cand : candidates) {
@@ -193,8 +195,8 @@ KindFactors fit_kind_from(const std::vector<OpSample>& s, std::array<double, 3> 
 // together (norms, elementwise ops) every start explains the records equally well, and the
 // ceilings' assignment is the physically expected one.
 KindFactors fit_kind_ls(const std::vector<OpSample>& s, const FitBasis& b) {
-  const std::array<std::array<double, 3>, 3> starts = {{{1.0, 1.0, b.launch_s}, {0.0, 1.0, b.launch_s},
-                                                        {1.0, 0.0, b.launch_s}}};
+  const std::array<std::array<double, 3>, 3> starts = {
+      {{1.0, 1.0, b.launch_s}, {0.0, 1.0, b.launch_s}, {1.0, 0.0, b.launch_s}}};
   KindFactors best;
   double best_sse = 0;
   for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -226,7 +228,8 @@ KindFactors fit_kind(const std::vector<OpSample>& all, const FitBasis& b) {
     for (std::size_t i = 0; i < all.size(); ++i)
       if (inlier[i]) used.push_back(all[i]);
     f = fit_kind_ls(used, b);
-    for (std::size_t i = 0; i < all.size(); ++i) r[i] = (sample_time_s(all[i], f, b) - all[i].measured_s) / all[i].measured_s;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      r[i] = (sample_time_s(all[i], f, b) - all[i].measured_s) / all[i].measured_s;
     const double med = quantile(r, 0.5);
     std::vector<double> dev(r.size());
     for (std::size_t i = 0; i < r.size(); ++i) dev[i] = std::abs(r[i] - med);

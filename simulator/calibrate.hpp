@@ -22,7 +22,7 @@ struct OpSample {
   double roof_compute_s = 0;  // flops / peak
   double roof_memory_s = 0;   // bytes / bandwidth
   double measured_s = 0;
-  std::int64_t step = 0;      // samples of one step share it (step error = error of their sums)
+  std::int64_t step = 0;  // samples of one step share it (step error = error of their sums)
 };
 
 // One sample per plan op: measured_s[i] is the time of plan.ops[i]. `params` gives the counts and

@@ -3,9 +3,8 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/core/plan.hpp"
 #include "simulator/hardware.hpp"
@@ -43,10 +42,10 @@ struct CalibrationProvenance {
 
 struct Calibration {
   CalibrationProvenance provenance;
-  Ceiling ceiling = Ceiling::measured;          // the efficiencies are relative to this ceiling
-  LaunchMode launch = LaunchMode::graph;        // overheads not fitted fall back to this mode
+  Ceiling ceiling = Ceiling::measured;            // the efficiencies are relative to this ceiling
+  LaunchMode launch = LaunchMode::graph;          // overheads not fitted fall back to this mode
   std::array<KindFactors, kOpKindCount> kinds{};  // indexed by OpKind
-  ErrorSummary before, after;                   // on the records it was fitted on
+  ErrorSummary before, after;                     // on the records it was fitted on
   const KindFactors& operator[](OpKind k) const { return kinds[static_cast<std::size_t>(k)]; }
   KindFactors& operator[](OpKind k) { return kinds[static_cast<std::size_t>(k)]; }
   friend bool operator==(const Calibration&, const Calibration&) = default;

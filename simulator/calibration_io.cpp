@@ -1,10 +1,9 @@
 // Calibration files: the fitted factors per op kind with their provenance and error report.
 #include <fstream>
 
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "simulator/calibration.hpp"
-
-#include "engine/core/atomic_file.hpp"
 #include "simulator/json_fields.hpp"
 
 namespace looplab {
@@ -48,12 +47,14 @@ json calibration_to_json(const Calibration& c) {
   for (int k = 0; k < kOpKindCount; ++k) {
     const KindFactors& f = c.kinds[static_cast<std::size_t>(k)];
     if (f.samples == 0) continue;
-    kinds[std::string(to_string(static_cast<OpKind>(k)))] = {
-        {"memory_efficiency", f.memory_efficiency}, {"compute_efficiency", f.compute_efficiency},
-        {"overhead_s", f.overhead_s},               {"samples", f.samples},
-        {"outliers", f.outliers},
-        {"memory_fitted", f.memory_fitted},         {"compute_fitted", f.compute_fitted},
-        {"overhead_fitted", f.overhead_fitted}};
+    kinds[std::string(to_string(static_cast<OpKind>(k)))] = {{"memory_efficiency", f.memory_efficiency},
+                                                             {"compute_efficiency", f.compute_efficiency},
+                                                             {"overhead_s", f.overhead_s},
+                                                             {"samples", f.samples},
+                                                             {"outliers", f.outliers},
+                                                             {"memory_fitted", f.memory_fitted},
+                                                             {"compute_fitted", f.compute_fitted},
+                                                             {"overhead_fitted", f.overhead_fitted}};
   }
   return {{"format", kFormat},
           {"provenance",
@@ -81,11 +82,15 @@ Calibration calibration_from_json(const json& j, const std::string& where) {
   };
   c.provenance = {str("hardware"), str("engine_commit"), str("date"), str("records")};
   const std::string ceiling = jsonf::string(jsonf::require(j, "ceiling", "ceiling", where), "ceiling", where);
-  if (auto v = parse_ceiling(ceiling)) c.ceiling = *v;
-  else throw InputError("ceiling", "'" + ceiling + "' is not one of measured, datasheet (in " + where + ")");
+  if (auto v = parse_ceiling(ceiling))
+    c.ceiling = *v;
+  else
+    throw InputError("ceiling", "'" + ceiling + "' is not one of measured, datasheet (in " + where + ")");
   const std::string launch = jsonf::string(jsonf::require(j, "launch", "launch", where), "launch", where);
-  if (auto v = parse_launch_mode(launch)) c.launch = *v;
-  else throw InputError("launch", "'" + launch + "' is not one of graph, stream (in " + where + ")");
+  if (auto v = parse_launch_mode(launch))
+    c.launch = *v;
+  else
+    throw InputError("launch", "'" + launch + "' is not one of graph, stream (in " + where + ")");
 
   const json& kinds = jsonf::object(jsonf::require(j, "kinds", "kinds", where), "kinds", where);
   for (auto it = kinds.begin(); it != kinds.end(); ++it) {
@@ -93,12 +98,17 @@ Calibration calibration_from_json(const json& j, const std::string& where) {
     auto kind = parse_kind(it.key());
     if (!kind) throw InputError(f, "is not an op kind (in " + where + ")");
     const json& o = jsonf::object(*it, f, where);
-    jsonf::only_keys(o, {"memory_efficiency", "compute_efficiency", "overhead_s", "samples", "outliers",
-                         "memory_fitted", "compute_fitted", "overhead_fitted"},
+    jsonf::only_keys(o,
+                     {"memory_efficiency", "compute_efficiency", "overhead_s", "samples", "outliers", "memory_fitted",
+                      "compute_fitted", "overhead_fitted"},
                      f + ".", where);
     KindFactors& k = c[*kind];
-    auto num = [&](const char* key) { return jsonf::number(jsonf::require(o, key, f + "." + key, where), f + "." + key, where); };
-    auto flag = [&](const char* key) { return get_bool(jsonf::require(o, key, f + "." + key, where), f + "." + key, where); };
+    auto num = [&](const char* key) {
+      return jsonf::number(jsonf::require(o, key, f + "." + key, where), f + "." + key, where);
+    };
+    auto flag = [&](const char* key) {
+      return get_bool(jsonf::require(o, key, f + "." + key, where), f + "." + key, where);
+    };
     k.memory_efficiency = num("memory_efficiency");
     k.compute_efficiency = num("compute_efficiency");
     k.overhead_s = num("overhead_s");

@@ -36,10 +36,14 @@ std::string format_flops(double flops) {
 std::string format_time(double s) {
   char buf[64];
   const double a = std::abs(s);
-  if (a >= 1) std::snprintf(buf, sizeof buf, "%.3f s", s);
-  else if (a >= 1e-3) std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
-  else if (a >= 1e-6) std::snprintf(buf, sizeof buf, "%.2f us", s * 1e6);
-  else std::snprintf(buf, sizeof buf, "%.1f ns", s * 1e9);
+  if (a >= 1)
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+  else if (a >= 1e-3)
+    std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
+  else if (a >= 1e-6)
+    std::snprintf(buf, sizeof buf, "%.2f us", s * 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f ns", s * 1e9);
   return buf;
 }
 

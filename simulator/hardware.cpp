@@ -54,13 +54,13 @@ SourcedValue read_value(const json& j, const std::string& field, const std::stri
   v.source = jsonf::string(jsonf::require(j, "source", field + ".source", where), field + ".source", where);
   if (v.source.empty()) throw InputError(field + ".source", "must say where the number comes from (in " + where + ")");
   if (sign == Sign::positive ? !(v.value > 0) : !(v.value >= 0))
-    throw InputError(field + ".value", std::string("must be ") +
-                                           (sign == Sign::positive ? "> 0" : ">= 0") + " (in " + where + ")");
+    throw InputError(field + ".value",
+                     std::string("must be ") + (sign == Sign::positive ? "> 0" : ">= 0") + " (in " + where + ")");
   return v;
 }
 
-SpecNumber read_number(const json& obj, const std::string& key, const std::string& field,
-                       const std::string& where, Sign sign, bool required) {
+SpecNumber read_number(const json& obj, const std::string& key, const std::string& field, const std::string& where,
+                       Sign sign, bool required) {
   SpecNumber n;
   auto it = obj.find(key);
   if (it == obj.end()) {
@@ -86,16 +86,20 @@ json number_to_json(const SpecNumber& n) {
 
 HardwareSpec hardware_from_json(const json& j, const std::string& name, const std::string& where) {
   jsonf::object(j, "hardware", where);
-  jsonf::only_keys(j, {"name", "kind", "description", "notes", "memory_bytes", "mem_bw_bytes_per_s",
-                       "peak_flops", "sm_count", "l2_bytes", "launch_overhead_s"},
+  jsonf::only_keys(j,
+                   {"name", "kind", "description", "notes", "memory_bytes", "mem_bw_bytes_per_s", "peak_flops",
+                    "sm_count", "l2_bytes", "launch_overhead_s"},
                    "", where);
   HardwareSpec h;
   h.name = name;
   if (auto it = j.find("name"); it != j.end()) h.name = jsonf::string(*it, "name", where);
   const std::string kind = jsonf::string(jsonf::require(j, "kind", "kind", where), "kind", where);
-  if (kind == "gpu") h.kind = HardwareKind::gpu;
-  else if (kind == "host") h.kind = HardwareKind::host;
-  else throw InputError("kind", "'" + kind + "' is not one of gpu, host (in " + where + ")");
+  if (kind == "gpu")
+    h.kind = HardwareKind::gpu;
+  else if (kind == "host")
+    h.kind = HardwareKind::host;
+  else
+    throw InputError("kind", "'" + kind + "' is not one of gpu, host (in " + where + ")");
   if (auto it = j.find("description"); it != j.end()) h.description = jsonf::string(*it, "description", where);
   if (auto it = j.find("notes"); it != j.end()) (void)jsonf::string(*it, "notes", where);
 
@@ -155,8 +159,8 @@ HardwareSpec load_hardware(const std::string& name_or_path) {
     std::string hint = name_or_path == "host"
                            ? "; measure this machine first: looplab calibrate-host --out data/hardware/host.json"
                            : "";
-    throw InputError("hardware", "'" + name_or_path + "' is not a known spec (" + known +
-                                     ") or a readable JSON file" + hint);
+    throw InputError("hardware",
+                     "'" + name_or_path + "' is not a known spec (" + known + ") or a readable JSON file" + hint);
   }
   const json j = jsonf::parse_file(p.string(), "hardware");
   return hardware_from_json(j, p.stem().string(), p.filename().string());

@@ -3,12 +3,11 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/variant.hpp"
 
@@ -49,14 +48,14 @@ struct HardwareSpec {
   std::string name;         // file stem: h200, h100-sxm, host...
   std::string description;  // "NVIDIA H200 SXM 141 GB"
   HardwareKind kind = HardwareKind::gpu;
-  SpecNumber memory_bytes;           // device memory (measured = usable as reported)
-  SpecNumber mem_bw_bytes_per_s;     // DRAM bandwidth, reads + writes counted
-  SpecNumber peak_flops_bf16;        // dense tensor-core peak (absent on the host)
-  SpecNumber peak_flops_f32;         // dense fp32 peak (the host: the CPU backend's matmul)
-  SpecNumber sm_count;               // SMs (host: cores the backend uses)
-  SpecNumber l2_bytes;               // last-level on-chip cache: L2 on a GPU, the LLC on a host
-  SpecNumber launch_stream_s;        // fixed cost per op launched on a stream (host: per-op cost)
-  SpecNumber launch_graph_s;         // fixed cost per op inside a CUDA graph
+  SpecNumber memory_bytes;        // device memory (measured = usable as reported)
+  SpecNumber mem_bw_bytes_per_s;  // DRAM bandwidth, reads + writes counted
+  SpecNumber peak_flops_bf16;     // dense tensor-core peak (absent on the host)
+  SpecNumber peak_flops_f32;      // dense fp32 peak (the host: the CPU backend's matmul)
+  SpecNumber sm_count;            // SMs (host: cores the backend uses)
+  SpecNumber l2_bytes;            // last-level on-chip cache: L2 on a GPU, the LLC on a host
+  SpecNumber launch_stream_s;     // fixed cost per op launched on a stream (host: per-op cost)
+  SpecNumber launch_graph_s;      // fixed cost per op inside a CUDA graph
 
   // Peak FLOP/s for a model stored in `dtype`; the host always computes in fp32.
   const SpecNumber& peak_flops(DType dtype) const;
@@ -66,8 +65,7 @@ struct HardwareSpec {
 };
 
 // Throws InputError naming the key ("mem_bw_bytes_per_s.measured.source: missing").
-HardwareSpec hardware_from_json(const nlohmann::json& j, const std::string& name,
-                                const std::string& where);
+HardwareSpec hardware_from_json(const nlohmann::json& j, const std::string& name, const std::string& where);
 nlohmann::json hardware_to_json(const HardwareSpec& h);
 
 // A name (data/hardware/NAME.json) or a path to a JSON file. Unknown names throw

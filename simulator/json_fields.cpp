@@ -1,8 +1,6 @@
 // Strict JSON field access with messages that name the key.
 #include "simulator/json_fields.hpp"
 
-#include "engine/core/json_text.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -10,11 +8,11 @@
 #include <vector>
 
 #include "engine/core/error.hpp"
+#include "engine/core/json_text.hpp"
 
 namespace looplab::jsonf {
 
-const json& require(const json& obj, const std::string& key, const std::string& field,
-                    const std::string& where) {
+const json& require(const json& obj, const std::string& key, const std::string& field, const std::string& where) {
   auto it = obj.find(key);
   if (it == obj.end()) throw InputError(field, "missing (in " + where + ")");
   return *it;
@@ -83,8 +81,8 @@ std::string nearest_key(std::string_view key, std::initializer_list<std::string_
   return best;
 }
 
-void only_keys(const json& obj, std::initializer_list<std::string_view> allowed,
-               const std::string& prefix, const std::string& where) {
+void only_keys(const json& obj, std::initializer_list<std::string_view> allowed, const std::string& prefix,
+               const std::string& where) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const std::string& k = it.key();
     if (std::find(allowed.begin(), allowed.end(), std::string_view(k)) != allowed.end()) continue;

@@ -11,9 +11,12 @@ namespace looplab {
 
 std::string_view to_string(Bound b) {
   switch (b) {
-    case Bound::memory: return "memory";
-    case Bound::compute: return "compute";
-    case Bound::launch: return "launch";
+    case Bound::memory:
+      return "memory";
+    case Bound::compute:
+      return "compute";
+    case Bound::launch:
+      return "launch";
   }
   return "?";
 }
@@ -21,8 +24,8 @@ std::string_view to_string(Bound b) {
 std::int64_t layer_weight_bytes(const ModelConfig& c, std::int64_t bpe) {
   const std::int64_t d = c.hidden;
   std::int64_t elems = d * c.q_dim() + 2 * d * c.kv_dim() + c.q_dim() * d  // q, k, v, o
-                       + 3 * d * c.ffn                                      // gate, up, down
-                       + 2 * d;                                             // two RMSNorm weights
+                       + 3 * d * c.ffn                                     // gate, up, down
+                       + 2 * d;                                            // two RMSNorm weights
   if (c.qk_norm) elems += 2 * c.head_dim;
   if (c.variant == Variant::plt && c.effective_loops() > 1) elems += c.heads * c.head_dim + c.heads;
   return elems * bpe;
@@ -73,8 +76,7 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
   // A weight comes from DRAM the first time a step uses it, from L2 on a later use when the stack
   // fits there. A layer's weights are first used on pass 0, except the PLT gate: loop 2 uses it
   // first (pass 1 of a prefill; a cross-loop decode has only pass 0).
-  const bool later_use =
-      op.layer >= 0 && op.pass > 0 && (op.kind != OpKind::attn_local_gate || op.loop_lo > 2);
+  const bool later_use = op.layer >= 0 && op.pass > 0 && (op.kind != OpKind::attn_local_gate || op.loop_lo > 2);
   const double weight_scale = later_use && p.stack_weights_in_l2 ? 0.0 : 1.0;
   const double Hq = op.heads, Hkv = op.kv_heads, dh = op.head_dim;
 
@@ -109,7 +111,7 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
         c.weight_bytes = weight_scale * 2 * dh * E;
       }
       c.activation_bytes = (2 * q_elems + 2 * k_elems) * E;  // q read + written, k and v read
-      c.kv_write_bytes = 2 * k_elems * E;                     // k and v into the cache
+      c.kv_write_bytes = 2 * k_elems * E;                    // k and v into the cache
       break;
     }
     case OpKind::attn_global:
@@ -130,7 +132,7 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
       break;
     }
     case OpKind::swiglu:
-      c.flops = 4 * M * N;  // silu(g) * u = g / (1 + exp(-g)) * u: exp, add, divide, multiply
+      c.flops = 4 * M * N;                 // silu(g) * u = g / (1 + exp(-g)) * u: exp, add, divide, multiply
       c.activation_bytes = 3 * M * N * E;  // read gate and up, write
       break;
     case OpKind::embed: {
@@ -138,8 +140,8 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
       const double loops_here = static_cast<double>(op.loop_hi - op.loop_lo + 1);
       const double tokens = M / loops_here;
       c.flops = (M - tokens) * N;
-      c.weight_bytes = tokens * N * E;                        // gathered embedding rows
-      c.activation_bytes = ((M - tokens) * N + M * N) * E;   // saved states read, rows written
+      c.weight_bytes = tokens * N * E;                      // gathered embedding rows
+      c.activation_bytes = ((M - tokens) * N + M * N) * E;  // saved states read, rows written
       break;
     }
     case OpKind::reinject:
@@ -150,8 +152,8 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
       c.activation_bytes = 2 * M * N * E;
       break;
     case OpKind::argmax:
-      c.flops = M * N;                               // one compare per logit
-      c.activation_bytes = M * N * E + M * 4;        // logits read, int32 token ids written
+      c.flops = M * N;                         // one compare per logit
+      c.activation_bytes = M * N * E + M * 4;  // logits read, int32 token ids written
       break;
   }
 

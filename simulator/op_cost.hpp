@@ -39,8 +39,8 @@ struct CostOptions {
 // per-op arithmetic is a handful of multiplies.
 struct CostParams {
   double bytes_per_element = 2;
-  double peak_flops = 0;          // chosen ceiling, before efficiencies
-  double bw_bytes_per_s = 0;      // chosen ceiling, before efficiencies
+  double peak_flops = 0;                          // chosen ceiling, before efficiencies
+  double bw_bytes_per_s = 0;                      // chosen ceiling, before efficiencies
   std::array<double, kOpKindCount> s_per_flop{};  // 1 / (peak * compute efficiency of the kind)
   std::array<double, kOpKindCount> s_per_byte{};  // 1 / (bandwidth * memory efficiency)
   std::array<double, kOpKindCount> overhead_s{};

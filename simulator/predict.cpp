@@ -27,9 +27,8 @@ StepPrediction predict_step(const ModelConfig& c, const StepShape& shape, const 
     const OpCost cost = cost_op(op, p);
     s.total.add(cost);
     s.by_kind[static_cast<std::size_t>(op.kind)].add(cost);
-    auto it = std::find_if(s.by_loop.begin(), s.by_loop.end(), [&](const LoopTotals& l) {
-      return l.loop_lo == op.loop_lo && l.loop_hi == op.loop_hi;
-    });
+    auto it = std::find_if(s.by_loop.begin(), s.by_loop.end(),
+                           [&](const LoopTotals& l) { return l.loop_lo == op.loop_lo && l.loop_hi == op.loop_hi; });
     if (it == s.by_loop.end()) {
       s.by_loop.push_back({op.loop_lo, op.loop_hi, {}});
       it = s.by_loop.end() - 1;

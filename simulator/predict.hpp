@@ -46,12 +46,12 @@ enum class MemoryVerdict : std::uint8_t { fits, out_of_memory };
 std::string_view to_string(MemoryVerdict v);
 
 struct MemoryPrediction {
-  std::int64_t weight_bytes = 0;          // parameters in the storage dtype
-  std::int64_t kv_bytes = 0;              // kv_bytes_formula at kv_capacity_tokens
-  std::int64_t kv_capacity_tokens = 0;    // longest context the run needs
-  std::int64_t activation_peak_bytes = 0; // max of the prefill and decode step estimates
+  std::int64_t weight_bytes = 0;           // parameters in the storage dtype
+  std::int64_t kv_bytes = 0;               // kv_bytes_formula at kv_capacity_tokens
+  std::int64_t kv_capacity_tokens = 0;     // longest context the run needs
+  std::int64_t activation_peak_bytes = 0;  // max of the prefill and decode step estimates
   std::int64_t total_bytes = 0;
-  std::int64_t device_bytes = 0;          // the device's (usable) memory under the ceiling
+  std::int64_t device_bytes = 0;  // the device's (usable) memory under the ceiling
   MemoryVerdict verdict = MemoryVerdict::fits;
 };
 
@@ -59,9 +59,9 @@ struct GenerationPrediction {
   std::int64_t prompt_tokens = 0;
   std::int64_t new_tokens = 0;  // T: the prefill makes the first, T-1 decode steps the rest
   double prefill_s = 0;
-  double decode_s = 0;          // sum of the decode steps at contexts P+1 .. P+T-1
+  double decode_s = 0;  // sum of the decode steps at contexts P+1 .. P+T-1
   double total_s = 0;
-  double tokens_per_s = 0;      // batch * T / total_s
+  double tokens_per_s = 0;  // batch * T / total_s
 };
 
 // Generations are summed step by step (0.1-0.5 us a step); this keeps a typo from running for hours.

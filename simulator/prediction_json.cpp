@@ -113,13 +113,14 @@ const char* op_csv_header() {
 void write_op_csv(std::ostream& out, const StepPrediction& s, const char* phase_label) {
   char buf[512];
   for (const OpPrediction& o : s.ops) {
-    std::snprintf(buf, sizeof buf, "%s,%d,%s,%s,%d,%d,%d,%d,%lld,%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.9g,%.9g,%.9g,%.9g,%s\n",
+    std::snprintf(buf, sizeof buf,
+                  "%s,%d,%s,%s,%d,%d,%d,%d,%lld,%lld,%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.9g,%.9g,%.9g,%.9g,%s\n",
                   phase_label, o.index, op_name(o.op).c_str(), std::string(to_string(o.op.kind)).c_str(), o.op.layer,
                   o.op.loop_lo, o.op.loop_hi, o.op.pass, static_cast<long long>(o.op.rows),
-                  static_cast<long long>(o.op.n), static_cast<long long>(o.op.k),
-                  static_cast<long long>(o.op.kv_len), o.cost.flops, o.cost.weight_bytes, o.cost.activation_bytes,
-                  o.cost.kv_read_bytes, o.cost.kv_write_bytes, o.cost.compute_s, o.cost.memory_s, o.cost.overhead_s,
-                  o.cost.time_s, std::string(to_string(o.cost.bound)).c_str());
+                  static_cast<long long>(o.op.n), static_cast<long long>(o.op.k), static_cast<long long>(o.op.kv_len),
+                  o.cost.flops, o.cost.weight_bytes, o.cost.activation_bytes, o.cost.kv_read_bytes,
+                  o.cost.kv_write_bytes, o.cost.compute_s, o.cost.memory_s, o.cost.overhead_s, o.cost.time_s,
+                  std::string(to_string(o.cost.bound)).c_str());
     out << buf;
   }
 }

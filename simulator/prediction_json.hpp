@@ -1,8 +1,7 @@
 // Machine output of predictions: JSON for `--json` and the GUI, CSV of the per-op table.
 #pragma once
-#include <ostream>
-
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "simulator/predict.hpp"
 

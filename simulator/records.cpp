@@ -56,7 +56,8 @@ RecordSet records_from_json(const json& j, const std::string& where) {
         throw InputError(sf + ".phase", "'" + phase + "' is not one of prefill, decode (in " + where + ")");
       rec.shape.phase = phase == "prefill" ? Phase::prefill : Phase::decode;
       rec.shape.batch = jsonf::integer(jsonf::require(s, "batch", sf + ".batch", where), sf + ".batch", where);
-      rec.shape.context_len = jsonf::integer(jsonf::require(s, "context", sf + ".context", where), sf + ".context", where);
+      rec.shape.context_len =
+          jsonf::integer(jsonf::require(s, "context", sf + ".context", where), sf + ".context", where);
       const json& t = jsonf::array(jsonf::require(s, "op_time_s", sf + ".op_time_s", where), sf + ".op_time_s", where);
       for (std::size_t i = 0; i < t.size(); ++i)
         rec.op_time_s.push_back(jsonf::number(t[i], sf + ".op_time_s[" + std::to_string(i) + "]", where));
@@ -79,8 +80,10 @@ json records_to_json(const RecordSet& r) {
                                             {"context", s.shape.context_len},
                                             {"op_time_s", s.op_time_s}}})}});
   }
-  return {{"hardware", r.hardware}, {"engine_commit", r.engine_commit},
-          {"launch", std::string(to_string(r.launch))}, {"runs", runs}};
+  return {{"hardware", r.hardware},
+          {"engine_commit", r.engine_commit},
+          {"launch", std::string(to_string(r.launch))},
+          {"runs", runs}};
 }
 
 std::vector<OpSample> samples_from_records(const RecordSet& r, const HardwareSpec& hw, Ceiling ceiling) {
@@ -92,7 +95,8 @@ std::vector<OpSample> samples_from_records(const RecordSet& r, const HardwareSpe
     try {
       append_step_samples(plan, params, s.op_time_s, static_cast<std::int64_t>(i), out);
     } catch (const InputError& e) {
-      throw InputError("steps[" + std::to_string(i) + "]." + e.field(), std::string(e.what()).substr(e.field().size() + 2));
+      throw InputError("steps[" + std::to_string(i) + "]." + e.field(),
+                       std::string(e.what()).substr(e.field().size() + 2));
     }
   }
   return out;

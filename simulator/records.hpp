@@ -2,10 +2,9 @@
 // with one measured time per plan op. The profiler writes them; the store will hold them later.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/config.hpp"
 #include "engine/core/plan.hpp"

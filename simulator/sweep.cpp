@@ -64,10 +64,10 @@ ResolvedSweep resolve_sweep(const SweepSpec& spec) {
         }
   }
   if (spec.calibration) r.calibration = load_calibration(*spec.calibration);
-  r.grid_points = product({spec.models.size(), spec.variants.size(), std::max<std::size_t>(spec.loops.size(), 1),
-                           std::max<std::size_t>(spec.windows.size(), 1), spec.hardware.size(), spec.batches.size(),
-                           spec.contexts.size()},
-                          "spec");
+  r.grid_points = product(
+      {spec.models.size(), spec.variants.size(), std::max<std::size_t>(spec.loops.size(), 1),
+       std::max<std::size_t>(spec.windows.size(), 1), spec.hardware.size(), spec.batches.size(), spec.contexts.size()},
+      "spec");
   r.points = product({r.configs.size(), r.hardware.size(), spec.batches.size(), spec.contexts.size()}, "spec");
   return r;
 }
@@ -112,8 +112,7 @@ SweepResult run_sweep(const ResolvedSweep& s, const SweepProgress& progress) {
   out.rows.reserve(static_cast<std::size_t>(s.points));
   std::int64_t done = 0;
   for (const HardwareSpec& hw : s.hardware) {
-    const Calibration* cal =
-        s.calibration && s.calibration->provenance.hardware == hw.name ? &*s.calibration : nullptr;
+    const Calibration* cal = s.calibration && s.calibration->provenance.hardware == hw.name ? &*s.calibration : nullptr;
     const Ceiling ceiling = cal ? cal->ceiling : s.spec.cost.ceiling;
     for (const ModelConfig& c : s.configs) {
       const CostParams params = make_cost_params(c, hw, s.spec.cost, cal);
@@ -145,12 +144,12 @@ SweepResult run_sweep(const ResolvedSweep& s, const SweepProgress& progress) {
           row.decode_bound = d.dominant_bound();
           const std::int64_t decode_peak = coster.activation_peak_bytes();
 
-          const StepPrediction pre =
-              predict_step(c, {Phase::prefill, B, row.prompt}, params, OpDetail::totals_only);
+          const StepPrediction pre = predict_step(c, {Phase::prefill, B, row.prompt}, params, OpDetail::totals_only);
           row.prefill_s = pre.total.time_s;
           std::int64_t capacity = std::max(ctx, row.prompt);
           if (row.generate > 0) {
-            row.generate_s = row.prefill_s + coster.time_of_contexts_s(B, row.prompt + 1, row.prompt + row.generate - 1);
+            row.generate_s =
+                row.prefill_s + coster.time_of_contexts_s(B, row.prompt + 1, row.prompt + row.generate - 1);
             row.generate_tokens_per_s = static_cast<double>(B * row.generate) / row.generate_s;
             capacity = std::max(capacity, row.prompt + row.generate - 1);
           }

@@ -20,11 +20,11 @@ inline constexpr std::int64_t kSweepPointLimit = 100000;
 
 struct ResolvedSweep {
   SweepSpec spec;
-  std::vector<ModelConfig> configs;     // unique (model, variant, loops, window), canonical
+  std::vector<ModelConfig> configs;  // unique (model, variant, loops, window), canonical
   std::vector<HardwareSpec> hardware;
   std::optional<Calibration> calibration;
-  std::int64_t grid_points = 0;         // the product of the axes as written
-  std::int64_t points = 0;              // configs x hardware x batches x contexts
+  std::int64_t grid_points = 0;  // the product of the axes as written
+  std::int64_t points = 0;       // configs x hardware x batches x contexts
 };
 
 // Loads everything the sweep names; throws InputError naming the key before any point runs.
@@ -52,7 +52,7 @@ struct SweepRow {
   double decode_kv_read_bytes = 0;
   Bound decode_bound = Bound::memory;
   double prefill_s = 0;
-  double generate_s = 0;              // prefill + the decode steps of `generate` tokens
+  double generate_s = 0;  // prefill + the decode steps of `generate` tokens
   double generate_tokens_per_s = 0;
   std::int64_t kv_bytes = 0;
   std::int64_t weight_bytes = 0;

@@ -11,11 +11,33 @@ using nlohmann::json;
 
 namespace {
 
-const char* kColumns[] = {"hardware", "model", "variant", "loops", "window", "batch", "context", "prompt",
-                          "generate", "dtype", "calibrated", "decode_step_s", "decode_tokens_per_s",
-                          "decode_flops_per_token", "decode_bytes", "decode_weight_bytes", "decode_kv_read_bytes",
-                          "decode_bound", "prefill_s", "generate_s", "generate_tokens_per_s", "kv_bytes",
-                          "weight_bytes", "activation_peak_bytes", "memory_total_bytes", "device_bytes", "fits",
+const char* kColumns[] = {"hardware",
+                          "model",
+                          "variant",
+                          "loops",
+                          "window",
+                          "batch",
+                          "context",
+                          "prompt",
+                          "generate",
+                          "dtype",
+                          "calibrated",
+                          "decode_step_s",
+                          "decode_tokens_per_s",
+                          "decode_flops_per_token",
+                          "decode_bytes",
+                          "decode_weight_bytes",
+                          "decode_kv_read_bytes",
+                          "decode_bound",
+                          "prefill_s",
+                          "generate_s",
+                          "generate_tokens_per_s",
+                          "kv_bytes",
+                          "weight_bytes",
+                          "activation_peak_bytes",
+                          "memory_total_bytes",
+                          "device_bytes",
+                          "fits",
                           "pareto"};
 
 std::string window_text(const SweepRow& r) { return r.window > 0 ? std::to_string(r.window) : ""; }
@@ -31,19 +53,19 @@ void write_sweep_csv(std::ostream& out, const SweepResult& r) {
   out << "\n";
   char buf[1024];
   for (const SweepRow& w : r.rows) {
-    std::snprintf(buf, sizeof buf,
-                  "%s,%s,%s,%lld,%s,%lld,%lld,%lld,%lld,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s,%.9g,%.9g,%.9g,%lld,%lld,"
-                  "%lld,%lld,%lld,%d,%d\n",
-                  w.hardware.c_str(), w.model.c_str(), std::string(to_string(w.variant)).c_str(),
-                  static_cast<long long>(w.loops), window_text(w).c_str(), static_cast<long long>(w.batch),
-                  static_cast<long long>(w.context), static_cast<long long>(w.prompt),
-                  static_cast<long long>(w.generate), std::string(to_string(w.dtype)).c_str(), w.calibrated ? 1 : 0,
-                  w.decode_step_s, w.decode_tokens_per_s, w.decode_flops_per_token, w.decode_bytes,
-                  w.decode_weight_bytes, w.decode_kv_read_bytes, std::string(to_string(w.decode_bound)).c_str(),
-                  w.prefill_s, w.generate_s, w.generate_tokens_per_s, static_cast<long long>(w.kv_bytes),
-                  static_cast<long long>(w.weight_bytes), static_cast<long long>(w.activation_peak_bytes),
-                  static_cast<long long>(w.memory_total_bytes), static_cast<long long>(w.device_bytes),
-                  w.verdict == MemoryVerdict::fits ? 1 : 0, w.pareto ? 1 : 0);
+    std::snprintf(
+        buf, sizeof buf,
+        "%s,%s,%s,%lld,%s,%lld,%lld,%lld,%lld,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s,%.9g,%.9g,%.9g,%lld,%lld,"
+        "%lld,%lld,%lld,%d,%d\n",
+        w.hardware.c_str(), w.model.c_str(), std::string(to_string(w.variant)).c_str(), static_cast<long long>(w.loops),
+        window_text(w).c_str(), static_cast<long long>(w.batch), static_cast<long long>(w.context),
+        static_cast<long long>(w.prompt), static_cast<long long>(w.generate), std::string(to_string(w.dtype)).c_str(),
+        w.calibrated ? 1 : 0, w.decode_step_s, w.decode_tokens_per_s, w.decode_flops_per_token, w.decode_bytes,
+        w.decode_weight_bytes, w.decode_kv_read_bytes, std::string(to_string(w.decode_bound)).c_str(), w.prefill_s,
+        w.generate_s, w.generate_tokens_per_s, static_cast<long long>(w.kv_bytes),
+        static_cast<long long>(w.weight_bytes), static_cast<long long>(w.activation_peak_bytes),
+        static_cast<long long>(w.memory_total_bytes), static_cast<long long>(w.device_bytes),
+        w.verdict == MemoryVerdict::fits ? 1 : 0, w.pareto ? 1 : 0);
     out << buf;
   }
 }
@@ -80,12 +102,8 @@ json sweep_to_json(const ResolvedSweep& s, const SweepResult& r) {
                     {"fits", w.verdict == MemoryVerdict::fits},
                     {"pareto", w.pareto}});
   }
-  return {{"spec", sweep_spec_to_json(s.spec)},
-          {"grid_points", s.grid_points},
-          {"points", s.points},
-          {"pareto_points", r.pareto_rows},
-          {"out_of_memory_points", r.oom_rows},
-          {"rows", rows}};
+  return {{"spec", sweep_spec_to_json(s.spec)}, {"grid_points", s.grid_points},       {"points", s.points},
+          {"pareto_points", r.pareto_rows},     {"out_of_memory_points", r.oom_rows}, {"rows", rows}};
 }
 
 void write_pareto_summary(std::ostream& out, const SweepResult& r, std::size_t max_listed) {

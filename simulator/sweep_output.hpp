@@ -1,9 +1,8 @@
 // Sweep results as CSV (one row per point, `pareto` flag column) or JSON, and a text summary of
 // the Pareto fronts.
 #pragma once
-#include <ostream>
-
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "simulator/sweep.hpp"
 

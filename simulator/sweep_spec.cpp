@@ -43,8 +43,9 @@ std::vector<std::string> string_axis(const json& j, const char* key, const std::
 
 SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
   jsonf::object(j, "spec", where);
-  jsonf::only_keys(j, {"name", "description", "models", "variants", "loops", "windows", "batches", "contexts",
-                       "hardware", "prompt", "generate", "launch", "ceiling", "calibration"},
+  jsonf::only_keys(j,
+                   {"name", "description", "models", "variants", "loops", "windows", "batches", "contexts", "hardware",
+                    "prompt", "generate", "launch", "ceiling", "calibration"},
                    "", where);
   SweepSpec s;
   if (auto it = j.find("name"); it != j.end()) s.name = jsonf::string(*it, "name", where);
@@ -55,7 +56,8 @@ SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
     const std::string f = "variants[" + std::to_string(i) + "]";
     const std::string v = jsonf::string(variants[i], f, where);
     auto parsed = parse_variant(v);
-    if (!parsed) throw InputError(f, "'" + v + "' is not one of vanilla, looped, clp, clp_share, plt (in " + where + ")");
+    if (!parsed)
+      throw InputError(f, "'" + v + "' is not one of vanilla, looped, clp, clp_share, plt (in " + where + ")");
     s.variants.push_back(*parsed);
   }
   if (j.contains("loops")) s.loops = int_axis(j, "loops", 1, where);
@@ -99,9 +101,15 @@ SweepSpec load_sweep_spec(const std::string& file) {
 json sweep_spec_to_json(const SweepSpec& s) {
   json variants = json::array();
   for (Variant v : s.variants) variants.push_back(std::string(to_string(v)));
-  json j = {{"name", s.name},         {"models", s.models},     {"variants", variants},
-            {"batches", s.batches},   {"contexts", s.contexts}, {"hardware", s.hardware},
-            {"prompt", s.prompt},     {"generate", s.generate}, {"launch", std::string(to_string(s.cost.launch))},
+  json j = {{"name", s.name},
+            {"models", s.models},
+            {"variants", variants},
+            {"batches", s.batches},
+            {"contexts", s.contexts},
+            {"hardware", s.hardware},
+            {"prompt", s.prompt},
+            {"generate", s.generate},
+            {"launch", std::string(to_string(s.cost.launch))},
             {"ceiling", std::string(to_string(s.cost.ceiling))}};
   if (!s.loops.empty()) j["loops"] = s.loops;
   if (!s.windows.empty()) j["windows"] = s.windows;

@@ -2,11 +2,10 @@
 // read from JSON. A typo or an empty axis is an InputError naming the key.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/variant.hpp"
 #include "simulator/op_cost.hpp"
@@ -15,10 +14,10 @@ namespace looplab {
 
 struct SweepSpec {
   std::string name;
-  std::vector<std::string> models;     // presets or JSON files
+  std::vector<std::string> models;  // presets or JSON files
   std::vector<Variant> variants;
-  std::vector<std::int64_t> loops;     // empty: each model preset's own
-  std::vector<std::int64_t> windows;   // empty: each model preset's own
+  std::vector<std::int64_t> loops;    // empty: each model preset's own
+  std::vector<std::int64_t> windows;  // empty: each model preset's own
   std::vector<std::int64_t> batches;
   std::vector<std::int64_t> contexts;  // decode context; the prompt too unless `prompt` is set
   std::vector<std::string> hardware;   // spec names or JSON files

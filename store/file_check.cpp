@@ -54,8 +54,7 @@ std::optional<std::string> foreign_wal(const std::filesystem::path& db, const Fi
   if (ec || size == 0) return std::nullopt;
   std::ifstream in(wal, std::ios::binary);
   std::array<unsigned char, 32> w{};
-  if (!in.read(reinterpret_cast<char*>(w.data()), w.size()))
-    return "its -wal file is shorter than a WAL header";
+  if (!in.read(reinterpret_cast<char*>(w.data()), w.size())) return "its -wal file is shorter than a WAL header";
   const std::uint32_t magic = be32(&w[0]);
   if (magic != 0x377f0682 && magic != 0x377f0683) return "its -wal file is not an SQLite write-ahead log";
   const std::uint32_t page = be32(&w[8]);

@@ -13,12 +13,12 @@ namespace looplab::store {
 struct FileHeader {
   bool exists = false;
   std::uintmax_t size = 0;
-  bool sqlite = false;             // starts with "SQLite format 3\0"
-  bool sound = false;              // and the fixed fields hold their only legal values
-  std::uint32_t page_size = 0;     // bytes (65536 stored as 1)
+  bool sqlite = false;          // starts with "SQLite format 3\0"
+  bool sound = false;           // and the fixed fields hold their only legal values
+  std::uint32_t page_size = 0;  // bytes (65536 stored as 1)
   std::uint32_t application_id = 0;
   std::int32_t user_version = 0;
-  bool wal = false;                // file format versions 2: the database is in WAL mode
+  bool wal = false;  // file format versions 2: the database is in WAL mode
 };
 FileHeader read_file_header(const std::filesystem::path& file);
 

@@ -21,7 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& p, const std::string& problem) { throw InputError("db", p + " " + problem); }
+[[noreturn]] void refuse(const std::string& p, const std::string& problem) {
+  throw InputError("db", p + " " + problem);
+}
 
 // What the bytes say before SQLite sees the file.
 void check_before_open(const fs::path& path, const FileHeader& h) {
@@ -37,8 +39,7 @@ void check_before_open(const fs::path& path, const FileHeader& h) {
     if (h.user_version != 0)
       refuse(p, "is not a looplab store (a SQLite file with user_version " + std::to_string(h.user_version) + ")");
   } else {
-    if (h.user_version < 0)
-      refuse(p, "is damaged: its schema version reads " + std::to_string(h.user_version));
+    if (h.user_version < 0) refuse(p, "is damaged: its schema version reads " + std::to_string(h.user_version));
     if (h.user_version > kSchemaVersion)
       refuse(p, "was written by a newer looplab (store schema " + std::to_string(h.user_version) +
                     "; this binary understands up to " + std::to_string(kSchemaVersion) + "): upgrade looplab");
@@ -52,8 +53,8 @@ void check_before_open(const fs::path& path, const FileHeader& h) {
     std::ifstream in(journal, std::ios::binary);
     unsigned char b[28] = {};
     if (in.read(reinterpret_cast<char*>(b), sizeof b)) {
-      const std::uint32_t page = (std::uint32_t{b[24]} << 24) | (std::uint32_t{b[25]} << 16) |
-                                 (std::uint32_t{b[26]} << 8) | b[27];
+      const std::uint32_t page =
+          (std::uint32_t{b[24]} << 24) | (std::uint32_t{b[25]} << 16) | (std::uint32_t{b[26]} << 8) | b[27];
       const bool magic = b[0] == 0xd9 && b[1] == 0xd5 && b[2] == 0x05 && b[3] == 0xf9;
       if (magic && page != h.page_size)
         refuse(p, "cannot be opened safely: its -journal file has pages of " + std::to_string(page) +
@@ -129,7 +130,7 @@ std::unique_ptr<Store> open_store(const fs::path& path, OpenMode mode, const Sto
   }
   if (mode == OpenMode::read_write && db.read_only())
     throw InputError("db", p + " is read-only: looplab cannot record runs in it (check the file's permissions, "
-                              "or pass another --db)");
+                               "or pass another --db)");
   check_sqlite(sqlite3_busy_timeout(db.get(), options.busy_timeout_ms), db.get(), "busy_timeout");
 
   try {

@@ -228,8 +228,8 @@ CREATE TABLE PROFILER_OVERHEAD (
   repeatIndex INTEGER);
 )sql";
 
-// Historic schema, version 2 (as released; do not edit): sweeps of predicted configurations (`looplab sweep --db`). A sweep and all its
-// points are written in one transaction, so a sweep row always has every point it counts.
+// Historic schema, version 2 (as released; do not edit): sweeps of predicted configurations (`looplab sweep --db`). A
+// sweep and all its points are written in one transaction, so a sweep row always has every point it counts.
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE sweeps (
   id INTEGER PRIMARY KEY,
@@ -280,12 +280,12 @@ void upgrade_to_descriptions(Database& db) {
       return;
     }
     for (const table::ColumnDecl& c : table::column_decls(t))
-      if (!have.count(c.name))
-        db.exec("ALTER TABLE " + std::string(t.name) + " ADD COLUMN " + c.name + " " + c.decl);
+      if (!have.count(c.name)) db.exec("ALTER TABLE " + std::string(t.name) + " ADD COLUMN " + c.name + " " + c.decl);
   });
 }
 
-constexpr Migration kMigrations[] = {{1, kSchemaV1, nullptr}, {2, kSchemaV2, nullptr}, {3, {}, upgrade_to_descriptions}};
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1, nullptr}, {2, kSchemaV2, nullptr}, {3, {}, upgrade_to_descriptions}};
 
 [[noreturn]] void refuse(const Database& db, const std::string& problem) {
   throw InputError("db", db.path() + " " + problem);
@@ -316,8 +316,8 @@ void apply_migrations(Database& db, std::span<const Migration> steps) {
     std::int64_t current = db.query_int("PRAGMA user_version");
     if (m.to_version <= current) continue;  // another process got here first
     if (m.to_version != current + 1)
-      throw StoreError(StoreFault::io, db.path() + ": no migration from schema " + std::to_string(current) +
-                                           " to " + std::to_string(m.to_version));
+      throw StoreError(StoreFault::io, db.path() + ": no migration from schema " + std::to_string(current) + " to " +
+                                           std::to_string(m.to_version));
     if (current == 0) db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     if (m.run)
       m.run(db);
@@ -345,14 +345,14 @@ void ensure_schema(Database& db, SchemaAccess access) {
     }
   } catch (const StoreError& e) {
     if (e.fault() == StoreFault::corrupt)
-      refuse(db, "is not a looplab store: it is not a SQLite database, or it is corrupt (" +
-                     std::string(e.what()) + ")");
+      refuse(db,
+             "is not a looplab store: it is not a SQLite database, or it is corrupt (" + std::string(e.what()) + ")");
     throw;
   }
   bool empty = app_id == 0 && version == 0 && tables == 0;
   if (!empty && app_id != kApplicationId)
-    refuse(db, "is not a looplab store (a SQLite file with application_id " + std::to_string(app_id) +
-                   " and " + std::to_string(tables) + " table(s)); use another --db file");
+    refuse(db, "is not a looplab store (a SQLite file with application_id " + std::to_string(app_id) + " and " +
+                   std::to_string(tables) + " table(s)); use another --db file");
   if (version > kSchemaVersion)
     refuse(db, "was written by a newer looplab (store schema " + std::to_string(version) +
                    "; this binary understands up to " + std::to_string(kSchemaVersion) + "): upgrade looplab");

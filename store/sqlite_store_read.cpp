@@ -1,7 +1,6 @@
 // SqliteStore reads: the runs list, one run, its rows (all at once or streamed one by one),
 // hardware specs, calibrations and sweeps. Every SELECT comes from the table descriptions.
 #include "store/sqlite_store.hpp"
-
 #include "store/tables.hpp"
 
 namespace looplab::store {
@@ -32,10 +31,14 @@ std::vector<Row> all(Database& db, const T& table, const std::string& tail, std:
 
 std::string_view to_string(RunStatus s) {
   switch (s) {
-    case RunStatus::running: return "running";
-    case RunStatus::complete: return "complete";
-    case RunStatus::interrupted: return "interrupted";
-    case RunStatus::failed: return "failed";
+    case RunStatus::running:
+      return "running";
+    case RunStatus::complete:
+      return "complete";
+    case RunStatus::interrupted:
+      return "interrupted";
+    case RunStatus::failed:
+      return "failed";
   }
   return "failed";
 }
@@ -106,9 +109,7 @@ RunRows SqliteStore::read_rows(RunId run) {
   return rows;
 }
 
-std::vector<HardwareRow> SqliteStore::hardware() {
-  return all<HardwareRow>(db_, tables::kHardware, "ORDER BY id");
-}
+std::vector<HardwareRow> SqliteStore::hardware() { return all<HardwareRow>(db_, tables::kHardware, "ORDER BY id"); }
 
 std::vector<CalibrationRow> SqliteStore::calibrations() {
   return all<CalibrationRow>(db_, tables::kCalibrations, "ORDER BY id");

@@ -15,8 +15,8 @@ namespace looplab::store {
 
 // What a runs browser shows per run without reading its rows.
 struct RunSummary {
-  RunInfo info;                // every column of `runs` (config JSON included)
-  std::int64_t op_rows = 0;    // op measurements stored
+  RunInfo info;              // every column of `runs` (config JSON included)
+  std::int64_t op_rows = 0;  // op measurements stored
   std::int64_t kernel_rows = 0;
 };
 
@@ -59,7 +59,7 @@ class Store {
   virtual void for_each_api_call(RunId run, const std::function<void(const ApiCallRow&)>& fn) = 0;
   virtual std::vector<HardwareRow> hardware() = 0;  // oldest first
   virtual std::vector<CalibrationRow> calibrations() = 0;
-  virtual std::vector<SweepInfo> sweeps() = 0;  // oldest first
+  virtual std::vector<SweepInfo> sweeps() = 0;                                   // oldest first
   virtual std::vector<SweepPointRow> read_sweep_points(std::int64_t sweep) = 0;  // in point order
 };
 
@@ -70,8 +70,8 @@ enum class OpenMode : unsigned char {
 };
 
 struct StoreOptions {
-  int busy_timeout_ms = 30000;              // how long a writer waits for another's lock
-  std::optional<std::int64_t> max_pages;    // cap the file at this many pages (fault tests)
+  int busy_timeout_ms = 30000;            // how long a writer waits for another's lock
+  std::optional<std::int64_t> max_pages;  // cap the file at this many pages (fault tests)
 };
 
 // Opens (and in read_write mode creates or migrates) a store. Problems with the file itself
@@ -80,7 +80,6 @@ struct StoreOptions {
 // corrupt, not a looplab store, written by a newer looplab, or a -wal or -journal beside it that
 // belongs to another database. A refused file is left exactly as it was: the checks read its
 // bytes before SQLite opens it.
-std::unique_ptr<Store> open_store(const std::filesystem::path& path, OpenMode mode,
-                                  const StoreOptions& options = {});
+std::unique_ptr<Store> open_store(const std::filesystem::path& path, OpenMode mode, const StoreOptions& options = {});
 
 }  // namespace looplab::store

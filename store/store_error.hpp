@@ -16,8 +16,7 @@ enum class StoreFault : unsigned char {
 
 class StoreError : public std::runtime_error {
  public:
-  StoreError(StoreFault fault, const std::string& message)
-      : std::runtime_error(message), fault_(fault) {}
+  StoreError(StoreFault fault, const std::string& message) : std::runtime_error(message), fault_(fault) {}
   StoreFault fault() const noexcept { return fault_; }
 
  private:

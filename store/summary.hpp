@@ -21,12 +21,12 @@ namespace looplab::store {
 
 // One line of the measured-vs-predicted table.
 struct KindRow {
-  std::string phase;  // prefill | decode
-  std::string kind;   // an op kind, "unattributed" (wall minus ops) or "step" (the whole step)
-  stats::Summary measured;             // over the phase's (repeat, step) samples
-  double measured_mean_s = 0;          // mean of the same samples: the kinds' means add up to the step's
-  std::optional<double> predicted_s;   // mean over the phase's steps (none for "unattributed")
-  std::optional<double> error_pct;     // (predicted - measured median) / measured median * 100
+  std::string phase;                  // prefill | decode
+  std::string kind;                   // an op kind, "unattributed" (wall minus ops) or "step" (the whole step)
+  stats::Summary measured;            // over the phase's (repeat, step) samples
+  double measured_mean_s = 0;         // mean of the same samples: the kinds' means add up to the step's
+  std::optional<double> predicted_s;  // mean over the phase's steps (none for "unattributed")
+  std::optional<double> error_pct;    // (predicted - measured median) / measured median * 100
 };
 // Kinds in plan order within each phase (prefill first), each phase ending with "unattributed"
 // and "step".

@@ -31,8 +31,8 @@ enum Flag : unsigned {
 
 template <class Row, class Get>
 struct Column {
-  std::string_view name;         // SQL column name
-  Get get;                       // Row& -> the member (by reference)
+  std::string_view name;  // SQL column name
+  Get get;                // Row& -> the member (by reference)
   unsigned flags = kNone;
   std::string_view constraint;   // SQL after the type: CHECK, REFERENCES, DEFAULT
   std::string_view value_expr;   // SQL written instead of the member (e.g. the current time)
@@ -48,7 +48,8 @@ constexpr Column<Row, Get> column(std::string_view name, Get get, unsigned flags
 }
 // A column written with an SQL expression (value_expr) rather than the member.
 template <class Row, class Get>
-constexpr Column<Row, Get> computed(std::string_view name, Get get, std::string_view value_expr, unsigned flags = kNone) {
+constexpr Column<Row, Get> computed(std::string_view name, Get get, std::string_view value_expr,
+                                    unsigned flags = kNone) {
   return {name, get, flags, {}, value_expr, {}};
 }
 // A member read from elsewhere (select_expr); no column of this table.
@@ -68,10 +69,10 @@ struct Extra {
 template <class Row, class... Cols>
 struct Table {
   std::string_view name;
-  std::span<const Extra> extras;   // declared first, in this order; the written ones are keys
-  std::string_view constraints;    // table constraints (PRIMARY KEY ..., UNIQUE ...), may be empty
-  std::string_view options;        // e.g. "WITHOUT ROWID"
-  std::string_view indexes;        // CREATE INDEX statements run after CREATE TABLE, may be empty
+  std::span<const Extra> extras;  // declared first, in this order; the written ones are keys
+  std::string_view constraints;   // table constraints (PRIMARY KEY ..., UNIQUE ...), may be empty
+  std::string_view options;       // e.g. "WITHOUT ROWID"
+  std::string_view indexes;       // CREATE INDEX statements run after CREATE TABLE, may be empty
   std::tuple<Cols...> columns;
 };
 

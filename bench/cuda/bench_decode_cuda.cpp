@@ -104,15 +104,17 @@ Weights& weights_for(const ModelConfig& c) {
     cached_model = c.name;
   }
   for (std::int64_t i = 0; i < c.layers; ++i) {
-    const std::string gw = layer_tensor_name(i, "self_attn.gate.weight"), gb = layer_tensor_name(i, "self_attn.gate.bias");
+    const std::string gw = layer_tensor_name(i, "self_attn.gate.weight"),
+                      gb = layer_tensor_name(i, "self_attn.gate.bias");
     if (c.variant == Variant::plt && !cached->contains(gw)) {
       Tensor w{{c.heads, c.head_dim}, std::vector<float>(static_cast<std::size_t>(c.heads * c.head_dim))};
       for (std::size_t j = 0; j < w.data.size(); ++j)  // small deterministic values, std about 1/sqrt(dh)
         w.data[j] = static_cast<float>(std::sin(static_cast<double>(j) + static_cast<double>(i)) /
                                        std::sqrt(0.5 * static_cast<double>(c.head_dim)));
       cached->add(gw, std::move(w));
-      cached->add(gb, Tensor{{c.heads}, std::vector<float>(static_cast<std::size_t>(c.heads),
-                                                           static_cast<float>(c.gate_bias_init))});
+      cached->add(gb,
+                  Tensor{{c.heads},
+                         std::vector<float>(static_cast<std::size_t>(c.heads), static_cast<float>(c.gate_bias_init))});
     } else if (c.variant != Variant::plt) {
       cached->erase(gw);
       cached->erase(gb);
@@ -189,11 +191,12 @@ std::string table_text() {
     const double us = stats::median(r.step_us);
     const double gbs = us > 0 ? r.bytes_per_step / (us * 1e3) : 0;
     char line[512];
-    std::snprintf(line, sizeof line, "%s\t%s\t%lld\t%.1f\t%s\t%.0f\t%.1f\t%s\n", r.model.c_str(),
-                  std::string(to_string(r.variant)).c_str(), static_cast<long long>(r.batch), us,
-                  r.predicted_us > 0 ? std::to_string(static_cast<long long>(std::lround(r.predicted_us))).c_str() : "-",
-                  r.bytes_per_step, gbs,
-                  r.peak_bw > 0 ? std::to_string(std::lround(100.0 * gbs * 1e9 / r.peak_bw)).append("%").c_str() : "-");
+    std::snprintf(
+        line, sizeof line, "%s\t%s\t%lld\t%.1f\t%s\t%.0f\t%.1f\t%s\n", r.model.c_str(),
+        std::string(to_string(r.variant)).c_str(), static_cast<long long>(r.batch), us,
+        r.predicted_us > 0 ? std::to_string(static_cast<long long>(std::lround(r.predicted_us))).c_str() : "-",
+        r.bytes_per_step, gbs,
+        r.peak_bw > 0 ? std::to_string(std::lround(100.0 * gbs * 1e9 / r.peak_bw)).append("%").c_str() : "-");
     out << line;
   }
   return out.str();
@@ -253,10 +256,10 @@ int main(int argc, char** argv) {
         }
         g_rows.push_back(row);
         Row* r = &g_rows.back();
-        const std::string name = "decode/" + model + "/" + std::string(to_string(v)) + "/batch:" + std::to_string(batch);
-        benchmark::RegisterBenchmark(name.c_str(), [model, v, batch, r](benchmark::State& st) {
-          BM_DecodeStep(st, model, v, batch, r);
-        })
+        const std::string name =
+            "decode/" + model + "/" + std::string(to_string(v)) + "/batch:" + std::to_string(batch);
+        benchmark::RegisterBenchmark(
+            name.c_str(), [model, v, batch, r](benchmark::State& st) { BM_DecodeStep(st, model, v, batch, r); })
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond)
             ->Iterations(kSteps)

@@ -4,6 +4,8 @@
 // configurations), and says how noisy the machine was meanwhile. `looplab calibrate FILE` then
 // reports the leave-configuration-out error.
 //   host_records [--model small] [--steps 24] [--repeats 5] [--out host-records.json] [--hardware host]
+#include "lab/host_records.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +16,6 @@
 
 #include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
-#include "lab/host_records.hpp"
 
 namespace {
 
@@ -35,12 +36,18 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (i + 1 >= argc) throw InputError(argv[i], "needs a value");
-    if (!std::strcmp(argv[i], "--model")) model = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--out")) out = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--hardware")) hardware = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoll(argv[i + 1]);
-    else throw InputError(argv[i], "unknown option (--model, --steps, --repeats, --out, --hardware, --help)");
+    if (!std::strcmp(argv[i], "--model"))
+      model = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--out"))
+      out = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--hardware"))
+      hardware = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--steps"))
+      steps = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--repeats"))
+      repeats = std::atoll(argv[i + 1]);
+    else
+      throw InputError(argv[i], "unknown option (--model, --steps, --repeats, --out, --hardware, --help)");
   }
   if (steps < 1 || repeats < 1) throw InputError("steps", "--steps and --repeats must be >= 1");
   HostRecordOptions options;
@@ -54,8 +61,9 @@ int run(int argc, char** argv) {
   write_file_atomically(out, records_to_json(records).dump() + "\n");
   std::fprintf(stderr, "wrote %zu steps to %s\n", records.steps.size(), out.c_str());
   const auto& m = noise.machine;
-  std::fprintf(stderr, "noise: a step's total moved %.1f%% between repeats (median over steps, 1.4826 MAD); other "
-                       "processes used %.2f CPUs over %.0f s; %s\n",
+  std::fprintf(stderr,
+               "noise: a step's total moved %.1f%% between repeats (median over steps, 1.4826 MAD); other "
+               "processes used %.2f CPUs over %.0f s; %s\n",
                100 * noise.step_spread, m.others_cpu_s.value_or(0) / std::max(1e-9, m.window_s.value_or(0)),
                m.window_s.value_or(0), noise.busy.empty() ? "the machine was quiet" : noise.busy.c_str());
   return 0;

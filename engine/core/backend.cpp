@@ -1,7 +1,7 @@
 // host_cpu_model(): the CPU a CPU backend runs on, named as /proc/cpuinfo names it.
-#include <fstream>
-
 #include "engine/core/backend.hpp"
+
+#include <fstream>
 
 namespace looplab {
 

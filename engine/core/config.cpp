@@ -1,14 +1,14 @@
 // ModelConfig parsing, validation and preset lookup.
 #include "engine/core/config.hpp"
 
-#include <cmath>
-#include <cstdlib>
-#include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
@@ -29,9 +29,7 @@ void require_positive(const char* field, std::int64_t v) {
 
 // Every byte count the engine and simulator compute is a product of these sizes; check that the
 // largest ones (a weight matrix, one token's KV over all layers and loops, the whole model) fit.
-void check_fits(const char* field, std::initializer_list<std::int64_t> factors) {
-  check_product_fits(field, factors);
-}
+void check_fits(const char* field, std::initializer_list<std::int64_t> factors) { check_product_fits(field, factors); }
 
 std::int64_t get_int(const json& j, const std::string& key, const std::string& where) {
   const json& v = j.at(key);
@@ -62,11 +60,16 @@ std::string get_str(const json& j, const std::string& key, const std::string& wh
 
 std::string_view to_string(Variant v) {
   switch (v) {
-    case Variant::vanilla: return "vanilla";
-    case Variant::looped: return "looped";
-    case Variant::clp: return "clp";
-    case Variant::clp_share: return "clp_share";
-    case Variant::plt: return "plt";
+    case Variant::vanilla:
+      return "vanilla";
+    case Variant::looped:
+      return "looped";
+    case Variant::clp:
+      return "clp";
+    case Variant::clp_share:
+      return "clp_share";
+    case Variant::plt:
+      return "plt";
   }
   return "?";
 }
@@ -85,11 +88,11 @@ std::optional<DType> parse_dtype(std::string_view s) {
 std::int64_t ModelConfig::parameter_count() const {
   const std::int64_t d = hidden;
   std::int64_t per_layer = d * q_dim() + 2 * d * kv_dim() + q_dim() * d  // q, k, v, o
-                           + 3 * d * ffn                                  // gate, up, down
-                           + 2 * d;                                       // two norms
+                           + 3 * d * ffn                                 // gate, up, down
+                           + 2 * d;                                      // two norms
   if (qk_norm) per_layer += 2 * head_dim;
-  if (variant == Variant::plt) per_layer += heads * head_dim + heads;     // gate Wg, bg
-  std::int64_t total = layers * per_layer + vocab * d + d;                // + embeddings, final norm
+  if (variant == Variant::plt) per_layer += heads * head_dim + heads;  // gate Wg, bg
+  std::int64_t total = layers * per_layer + vocab * d + d;             // + embeddings, final norm
   if (!tied_embeddings) total += vocab * d;
   return total;
 }
@@ -103,8 +106,7 @@ void validate(const ModelConfig& c) {
   require_positive("ffn", c.ffn);
   require_positive("vocab", c.vocab);
   if (c.heads % c.kv_heads != 0)
-    throw InputError("kv_heads", std::to_string(c.kv_heads) + " does not divide heads " +
-                                     std::to_string(c.heads));
+    throw InputError("kv_heads", std::to_string(c.kv_heads) + " does not divide heads " + std::to_string(c.heads));
   if (c.head_dim % 2 != 0)
     throw InputError("head_dim", std::to_string(c.head_dim) + " must be even (RoPE rotates pairs)");
   if (c.loops < 1) throw InputError("loops", std::to_string(c.loops) + " must be >= 1");
@@ -136,24 +138,42 @@ ModelConfig config_from_json(const json& j, const std::string& where) {
   ModelConfig c;
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
-    if (k == "name") c.name = get_str(j, k, where);
-    else if (k == "layers") c.layers = get_int(j, k, where);
-    else if (k == "hidden") c.hidden = get_int(j, k, where);
-    else if (k == "heads") c.heads = get_int(j, k, where);
-    else if (k == "kv_heads") c.kv_heads = get_int(j, k, where);
-    else if (k == "head_dim") c.head_dim = get_int(j, k, where);
-    else if (k == "ffn") c.ffn = get_int(j, k, where);
-    else if (k == "vocab") c.vocab = get_int(j, k, where);
-    else if (k == "tied_embeddings") c.tied_embeddings = get_bool(j, k, where);
-    else if (k == "qk_norm") c.qk_norm = get_bool(j, k, where);
-    else if (k == "rope_theta") c.rope_theta = get_num(j, k, where);
-    else if (k == "norm_eps") c.norm_eps = get_num(j, k, where);
-    else if (k == "loops") c.loops = get_int(j, k, where);
-    else if (k == "window") c.window = get_int(j, k, where);
-    else if (k == "reinject_e") c.reinject_e = get_num(j, k, where);
-    else if (k == "reinject_h") c.reinject_h = get_num(j, k, where);
-    else if (k == "gate_bias_init") c.gate_bias_init = get_num(j, k, where);
-    else if (k == "source") c.source = get_str(j, k, where);
+    if (k == "name")
+      c.name = get_str(j, k, where);
+    else if (k == "layers")
+      c.layers = get_int(j, k, where);
+    else if (k == "hidden")
+      c.hidden = get_int(j, k, where);
+    else if (k == "heads")
+      c.heads = get_int(j, k, where);
+    else if (k == "kv_heads")
+      c.kv_heads = get_int(j, k, where);
+    else if (k == "head_dim")
+      c.head_dim = get_int(j, k, where);
+    else if (k == "ffn")
+      c.ffn = get_int(j, k, where);
+    else if (k == "vocab")
+      c.vocab = get_int(j, k, where);
+    else if (k == "tied_embeddings")
+      c.tied_embeddings = get_bool(j, k, where);
+    else if (k == "qk_norm")
+      c.qk_norm = get_bool(j, k, where);
+    else if (k == "rope_theta")
+      c.rope_theta = get_num(j, k, where);
+    else if (k == "norm_eps")
+      c.norm_eps = get_num(j, k, where);
+    else if (k == "loops")
+      c.loops = get_int(j, k, where);
+    else if (k == "window")
+      c.window = get_int(j, k, where);
+    else if (k == "reinject_e")
+      c.reinject_e = get_num(j, k, where);
+    else if (k == "reinject_h")
+      c.reinject_h = get_num(j, k, where);
+    else if (k == "gate_bias_init")
+      c.gate_bias_init = get_num(j, k, where);
+    else if (k == "source")
+      c.source = get_str(j, k, where);
     else if (k == "variant") {
       auto v = parse_variant(get_str(j, k, where));
       if (!v) throw InputError(k, it.value().dump() + " is not one of vanilla, looped, clp, clp_share, plt");

@@ -3,10 +3,9 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/variant.hpp"
 
@@ -22,14 +21,14 @@ struct ModelConfig {
   std::int64_t ffn = 0;       // SwiGLU inner size
   std::int64_t vocab = 0;
   bool tied_embeddings = false;
-  bool qk_norm = false;        // per-head RMSNorm of q and k before RoPE (Qwen3)
+  bool qk_norm = false;  // per-head RMSNorm of q and k before RoPE (Qwen3)
   double rope_theta = 10000.0;
   double norm_eps = 1e-5;
 
   Variant variant = Variant::vanilla;
-  std::int64_t loops = 1;    // L
-  std::int64_t window = 64;  // w: G-SWA local window (plt only), counts the current position
-  DType dtype = DType::bf16; // weights, activations and KV on a GPU; the CPU backend is fp32
+  std::int64_t loops = 1;     // L
+  std::int64_t window = 64;   // w: G-SWA local window (plt only), counts the current position
+  DType dtype = DType::bf16;  // weights, activations and KV on a GPU; the CPU backend is fp32
 
   // Re-injection B(l) = reinject_e * E + reinject_h * shift(H(l-1)) (our choice, paper: 1, 1).
   double reinject_e = 1.0;

@@ -86,8 +86,10 @@ void scan(std::string_view text, const std::string& field, const std::string& wh
       ++i;
     } else if (c == ',') {
       if (!stack.empty()) {
-        if (stack.back().object) expect_key = true;
-        else ++stack.back().index;
+        if (stack.back().object)
+          expect_key = true;
+        else
+          ++stack.back().index;
       }
       ++i;
     } else if (c == '"') {
@@ -125,7 +127,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& field, 
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(with_path(field, "", where), where + ": malformed JSON at byte " + std::to_string(e.byte) + " (" +
-                                std::string(e.what()).substr(0, 160) + ")");
+                                                      std::string(e.what()).substr(0, 160) + ")");
   } catch (const nlohmann::json::exception& e) {
     throw InputError(with_path(field, "", where), where + ": " + std::string(e.what()).substr(0, 160));
   }

@@ -3,10 +3,9 @@
 // recursive parser would otherwise overflow the stack on 100,000 nested arrays) and numbers
 // beyond a double (1e400), naming the key where each was found; syntax errors name the byte.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace looplab {
 

@@ -48,26 +48,40 @@ KvLayout kv_layout(const ModelConfig& c, std::int64_t batch, std::int64_t n, std
   for (std::int32_t l = 2; l <= L; ++l) {
     switch (c.variant) {
       case Variant::looped:
-      case Variant::clp: add(KvBufferKind::full, l, n); break;
-      case Variant::plt: add(KvBufferKind::ring, l, std::min(n, c.window)); break;
+      case Variant::clp:
+        add(KvBufferKind::full, l, n);
+        break;
+      case Variant::plt:
+        add(KvBufferKind::ring, l, std::min(n, c.window));
+        break;
       case Variant::vanilla:
-      case Variant::clp_share: break;  // loops >= 2 read loop 1's cache
+      case Variant::clp_share:
+        break;  // loops >= 2 read loop 1's cache
     }
   }
   return layout;
 }
 
-std::int64_t kv_bytes_formula(const ModelConfig& c, std::int64_t batch, std::int64_t n,
-                              std::int64_t bpe) {
+std::int64_t kv_bytes_formula(const ModelConfig& c, std::int64_t batch, std::int64_t n, std::int64_t bpe) {
   const std::int64_t unit = kv_unit_bytes(c, bpe);
   const std::int64_t L = c.effective_loops();
   std::int64_t tokens = 0;
   switch (c.variant) {
-    case Variant::vanilla: tokens = n; break;
-    case Variant::looped: tokens = mul_or_throw({L, n}); break;
-    case Variant::clp: tokens = mul_or_throw({L, n}); break;
-    case Variant::clp_share: tokens = n; break;
-    case Variant::plt: tokens = n + mul_or_throw({L - 1, std::min(n, c.window)}); break;
+    case Variant::vanilla:
+      tokens = n;
+      break;
+    case Variant::looped:
+      tokens = mul_or_throw({L, n});
+      break;
+    case Variant::clp:
+      tokens = mul_or_throw({L, n});
+      break;
+    case Variant::clp_share:
+      tokens = n;
+      break;
+    case Variant::plt:
+      tokens = n + mul_or_throw({L - 1, std::min(n, c.window)});
+      break;
   }
   return mul_or_throw({unit, tokens, batch});
 }

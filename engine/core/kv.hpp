@@ -16,16 +16,16 @@ enum class KvBufferKind : std::uint8_t {
 
 struct KvBuffer {
   KvBufferKind kind = KvBufferKind::full;
-  std::int32_t loop = 1;      // 1-based loop that writes it
-  std::int64_t tokens = 0;    // entries per sequence
-  std::int64_t bytes = 0;     // K and V, all layers, all sequences
+  std::int32_t loop = 1;    // 1-based loop that writes it
+  std::int64_t tokens = 0;  // entries per sequence
+  std::int64_t bytes = 0;   // K and V, all layers, all sequences
 };
 
 struct KvLayout {
   std::int64_t batch = 0;
-  std::int64_t capacity_tokens = 0;         // n: the longest context the buffers hold
+  std::int64_t capacity_tokens = 0;  // n: the longest context the buffers hold
   std::int64_t bytes_per_element = 0;
-  std::vector<KvBuffer> buffers;            // loop 1 first
+  std::vector<KvBuffer> buffers;  // loop 1 first
   std::int64_t total_bytes() const;
 };
 
@@ -39,7 +39,6 @@ KvLayout kv_layout(const ModelConfig& c, std::int64_t batch, std::int64_t capaci
 // The formula of docs/model.md ("The five variants", KV stored per sequence) times batch:
 // unit * {n, L*n, L*n, n, n + (L-1)*min(n,w)}.
 // Throws InputError("context") when the product overflows 64 bits.
-std::int64_t kv_bytes_formula(const ModelConfig& c, std::int64_t batch, std::int64_t n,
-                              std::int64_t bytes_per_element);
+std::int64_t kv_bytes_formula(const ModelConfig& c, std::int64_t batch, std::int64_t n, std::int64_t bytes_per_element);
 
 }  // namespace looplab

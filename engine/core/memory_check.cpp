@@ -13,8 +13,8 @@
 
 namespace looplab {
 
-std::int64_t session_bytes(const ModelConfig& c, std::int64_t batch, std::int64_t max_context,
-                           std::int64_t max_prompt, std::int64_t element_bytes) {
+std::int64_t session_bytes(const ModelConfig& c, std::int64_t batch, std::int64_t max_context, std::int64_t max_prompt,
+                           std::int64_t element_bytes) {
   check_product_fits("batch", {batch, std::max(max_context, std::int64_t{1}), c.effective_loops(), c.layers,
                                2 * c.kv_heads * c.head_dim, element_bytes});
   const std::int64_t weights = *checked_mul(c.parameter_count(), element_bytes);

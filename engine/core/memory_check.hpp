@@ -12,8 +12,8 @@ namespace looplab {
 // tokens) needs: the weights, the KV cache of the layout, and the activation rows, at
 // `element_bytes` per element (4 on the CPU backend). Throws InputError when the count itself
 // overflows.
-std::int64_t session_bytes(const ModelConfig& c, std::int64_t batch, std::int64_t max_context,
-                           std::int64_t max_prompt, std::int64_t element_bytes);
+std::int64_t session_bytes(const ModelConfig& c, std::int64_t batch, std::int64_t max_context, std::int64_t max_prompt,
+                           std::int64_t element_bytes);
 
 // This machine's physical memory in bytes.
 std::int64_t physical_memory_bytes();

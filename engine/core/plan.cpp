@@ -13,40 +13,60 @@ std::string_view to_string(Phase p) { return p == Phase::prefill ? "prefill" : "
 
 std::string_view to_string(OpKind k) {
   switch (k) {
-    case OpKind::embed: return "embed";
-    case OpKind::reinject: return "reinject";
-    case OpKind::attn_norm: return "attn_norm";
-    case OpKind::qkv_proj: return "qkv_proj";
-    case OpKind::q_proj: return "q_proj";
-    case OpKind::kv_proj: return "kv_proj";
-    case OpKind::rope_kv_append: return "rope_kv_append";
-    case OpKind::attn_global: return "attn_global";
-    case OpKind::attn_local_gate: return "attn_local_gate";
-    case OpKind::o_proj_residual: return "o_proj_residual";
-    case OpKind::mlp_norm: return "mlp_norm";
-    case OpKind::gate_up_proj: return "gate_up_proj";
-    case OpKind::swiglu: return "swiglu";
-    case OpKind::down_proj_residual: return "down_proj_residual";
-    case OpKind::state_save: return "state_save";
-    case OpKind::final_norm: return "final_norm";
-    case OpKind::lm_head: return "lm_head";
-    case OpKind::argmax: return "argmax";
+    case OpKind::embed:
+      return "embed";
+    case OpKind::reinject:
+      return "reinject";
+    case OpKind::attn_norm:
+      return "attn_norm";
+    case OpKind::qkv_proj:
+      return "qkv_proj";
+    case OpKind::q_proj:
+      return "q_proj";
+    case OpKind::kv_proj:
+      return "kv_proj";
+    case OpKind::rope_kv_append:
+      return "rope_kv_append";
+    case OpKind::attn_global:
+      return "attn_global";
+    case OpKind::attn_local_gate:
+      return "attn_local_gate";
+    case OpKind::o_proj_residual:
+      return "o_proj_residual";
+    case OpKind::mlp_norm:
+      return "mlp_norm";
+    case OpKind::gate_up_proj:
+      return "gate_up_proj";
+    case OpKind::swiglu:
+      return "swiglu";
+    case OpKind::down_proj_residual:
+      return "down_proj_residual";
+    case OpKind::state_save:
+      return "state_save";
+    case OpKind::final_norm:
+      return "final_norm";
+    case OpKind::lm_head:
+      return "lm_head";
+    case OpKind::argmax:
+      return "argmax";
   }
   return "?";
 }
 
 bool is_gemm(OpKind k) {
-  return k == OpKind::qkv_proj || k == OpKind::q_proj || k == OpKind::kv_proj ||
-         k == OpKind::o_proj_residual || k == OpKind::gate_up_proj ||
-         k == OpKind::down_proj_residual || k == OpKind::lm_head;
+  return k == OpKind::qkv_proj || k == OpKind::q_proj || k == OpKind::kv_proj || k == OpKind::o_proj_residual ||
+         k == OpKind::gate_up_proj || k == OpKind::down_proj_residual || k == OpKind::lm_head;
 }
 bool is_attention(OpKind k) { return k == OpKind::attn_global || k == OpKind::attn_local_gate; }
 
 std::string_view to_string(KvSource s) {
   switch (s) {
-    case KvSource::none: return "none";
-    case KvSource::own_loop: return "own_loop";
-    case KvSource::shared: return "shared";
+    case KvSource::none:
+      return "none";
+    case KvSource::own_loop:
+      return "own_loop";
+    case KvSource::shared:
+      return "shared";
   }
   return "?";
 }
@@ -63,16 +83,15 @@ std::string op_name(const OpDesc& op) {
 
 std::string describe(const OpDesc& o) {
   auto i = [](std::int64_t v) { return std::to_string(v); };
-  return op_name(o) + "{pass " + i(o.pass) + " rows " + i(o.rows) + " n " + i(o.n) + " k " + i(o.k) +
-         " seqs " + i(o.seqs) + " q_per_seq " + i(o.q_per_seq) + " kv_rows " + i(o.kv_rows) +
-         " kv_len " + i(o.kv_len) + " kv_sets " + i(o.kv_sets) + " kv " + std::string(to_string(o.kv)) +
-         (o.causal ? " causal" : "") + "}";
+  return op_name(o) + "{pass " + i(o.pass) + " rows " + i(o.rows) + " n " + i(o.n) + " k " + i(o.k) + " seqs " +
+         i(o.seqs) + " q_per_seq " + i(o.q_per_seq) + " kv_rows " + i(o.kv_rows) + " kv_len " + i(o.kv_len) +
+         " kv_sets " + i(o.kv_sets) + " kv " + std::string(to_string(o.kv)) + (o.causal ? " causal" : "") + "}";
 }
 
 namespace {
 
-OpDesc make(OpKind kind, std::int32_t layer, std::int32_t lo, std::int32_t hi, std::int32_t pass,
-            std::int64_t rows, std::int64_t n, std::int64_t k = 0) {
+OpDesc make(OpKind kind, std::int32_t layer, std::int32_t lo, std::int32_t hi, std::int32_t pass, std::int64_t rows,
+            std::int64_t n, std::int64_t k = 0) {
   OpDesc op;
   op.kind = kind;
   op.layer = layer;
@@ -87,8 +106,8 @@ OpDesc make(OpKind kind, std::int32_t layer, std::int32_t lo, std::int32_t hi, s
 
 }  // namespace
 
-void plan_layer(const ModelConfig& c, const StepShape& s, std::int32_t layer, std::int32_t lo,
-                std::int32_t hi, std::int32_t pass, std::vector<OpDesc>& out) {
+void plan_layer(const ModelConfig& c, const StepShape& s, std::int32_t layer, std::int32_t lo, std::int32_t hi,
+                std::int32_t pass, std::vector<OpDesc>& out) {
   const Variant v = c.variant;
   const bool prefill = s.phase == Phase::prefill;
   const std::int64_t B = s.batch;
@@ -100,8 +119,7 @@ void plan_layer(const ModelConfig& c, const StepShape& s, std::int32_t layer, st
   // Rows of loops >= 2 of a KV-sharing variant need no K/V of their own, except plt's window.
   const bool loop1_here = lo == 1;
   const bool later_need_kv = !(v == Variant::clp_share);
-  const std::int64_t kv_rows =
-      later_need_kv ? M : (loop1_here ? rows_per_loop : 0);
+  const std::int64_t kv_rows = later_need_kv ? M : (loop1_here ? rows_per_loop : 0);
 
   out.push_back(make(OpKind::attn_norm, layer, lo, hi, pass, M, d));
   if (kv_rows == M) {
@@ -169,7 +187,8 @@ StepPlan plan_step(const ModelConfig& c, const StepShape& s) {
   // every activation and KV byte count of this step fits 64 bits, so no product wraps.
   const std::int64_t widest = std::max({c.vocab, 2 * c.ffn, 3 * c.hidden, c.heads * c.head_dim});
   check_product_fits("batch", {s.batch, s.phase == Phase::prefill ? s.context_len : 1, c.effective_loops(), widest, 8});
-  check_product_fits("context", {s.batch, s.context_len, c.effective_loops(), c.layers, 2 * c.kv_heads * c.head_dim, 8});
+  check_product_fits("context",
+                     {s.batch, s.context_len, c.effective_loops(), c.layers, 2 * c.kv_heads * c.head_dim, 8});
 
   StepPlan plan;
   plan.shape = s;
@@ -199,11 +218,9 @@ StepPlan plan_step(const ModelConfig& c, const StepShape& s) {
     // L dependent passes, each over the previous loop's output.
     ops.push_back(make(OpKind::embed, -1, 1, 1, 0, rows_per_loop, d));
     for (std::int32_t l = 1; l <= L; ++l) {
-      if (l > 1 && is_cross_loop(c.variant))
-        ops.push_back(make(OpKind::reinject, -1, l, l, l - 1, rows_per_loop, d));
+      if (l > 1 && is_cross_loop(c.variant)) ops.push_back(make(OpKind::reinject, -1, l, l, l - 1, rows_per_loop, d));
       stack(l, l, l - 1);
-      if (prefill && is_cross_loop(c.variant) && l < L)
-        ops.push_back(make(OpKind::state_save, -1, l, l, l - 1, B, d));
+      if (prefill && is_cross_loop(c.variant) && l < L) ops.push_back(make(OpKind::state_save, -1, l, l, l - 1, B, d));
     }
     plan.passes = L;
   }

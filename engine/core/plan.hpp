@@ -67,13 +67,13 @@ std::string_view to_string(KvSource s);
 //   every other pass holds one loop: rows b*P + p (prefill) or b (looped decode).
 struct OpDesc {
   OpKind kind = OpKind::embed;
-  std::int32_t layer = -1;    // 0-based layer, -1 for ops outside the layer stack
-  std::int32_t loop_lo = 1;   // first loop whose rows this op touches (1-based)
-  std::int32_t loop_hi = 1;   // last loop whose rows this op touches
-  std::int32_t pass = 0;      // dependent pass within the step (0-based)
-  std::int64_t rows = 0;      // M: activation rows processed
-  std::int64_t n = 0;         // GEMM output features; width for norms and elementwise ops
-  std::int64_t k = 0;         // GEMM input features
+  std::int32_t layer = -1;   // 0-based layer, -1 for ops outside the layer stack
+  std::int32_t loop_lo = 1;  // first loop whose rows this op touches (1-based)
+  std::int32_t loop_hi = 1;  // last loop whose rows this op touches
+  std::int32_t pass = 0;     // dependent pass within the step (0-based)
+  std::int64_t rows = 0;     // M: activation rows processed
+  std::int64_t n = 0;        // GEMM output features; width for norms and elementwise ops
+  std::int64_t k = 0;        // GEMM input features
   // Attention and KV (zero elsewhere).
   std::int64_t seqs = 0;       // sequences
   std::int64_t q_per_seq = 0;  // query rows per sequence that read the same K/V (L for a shared
@@ -83,7 +83,7 @@ struct OpDesc {
   std::int64_t kv_sets = 0;    // distinct K/V sets per sequence read (L for clp's own caches)
   std::int32_t heads = 0, kv_heads = 0, head_dim = 0;
   KvSource kv = KvSource::none;
-  bool causal = false;         // prefill attention: row p sees keys <= p
+  bool causal = false;  // prefill attention: row p sees keys <= p
 
   friend bool operator==(const OpDesc&, const OpDesc&) = default;
 };
@@ -107,8 +107,7 @@ StepPlan plan_step(const ModelConfig& config, const StepShape& shape);
 
 // Appends the ops of one block (one layer over one pass covering loops [loop_lo, loop_hi]) to
 // out; exposed so the simulator can cost one layer once and multiply.
-void plan_layer(const ModelConfig& config, const StepShape& shape, std::int32_t layer,
-                std::int32_t loop_lo, std::int32_t loop_hi, std::int32_t pass,
-                std::vector<OpDesc>& out);
+void plan_layer(const ModelConfig& config, const StepShape& shape, std::int32_t layer, std::int32_t loop_lo,
+                std::int32_t loop_hi, std::int32_t pass, std::vector<OpDesc>& out);
 
 }  // namespace looplab

@@ -7,16 +7,14 @@
 namespace looplab {
 
 enum class Variant : std::uint8_t { vanilla, looped, clp, clp_share, plt };
-inline constexpr Variant kAllVariants[] = {Variant::vanilla, Variant::looped, Variant::clp,
-                                           Variant::clp_share, Variant::plt};
+inline constexpr Variant kAllVariants[] = {Variant::vanilla, Variant::looped, Variant::clp, Variant::clp_share,
+                                           Variant::plt};
 
 std::string_view to_string(Variant v);
 std::optional<Variant> parse_variant(std::string_view s);
 
 // True for the variants that run all loops of a decode step in one pass over B*L rows.
-constexpr bool is_cross_loop(Variant v) {
-  return v == Variant::clp || v == Variant::clp_share || v == Variant::plt;
-}
+constexpr bool is_cross_loop(Variant v) { return v == Variant::clp || v == Variant::clp_share || v == Variant::plt; }
 // True where every loop >= 2 attends to loop 1's (shared) cache.
 constexpr bool shares_kv(Variant v) { return v == Variant::clp_share || v == Variant::plt; }
 

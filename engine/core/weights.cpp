@@ -52,9 +52,15 @@ void fill(Tensor& t, std::uint64_t seed, std::string_view name, Init init, doubl
   const double a = std::sqrt(3.0) * value;
   for (float& x : t.data) {
     switch (init) {
-      case Init::uniform_std: x = static_cast<float>(a * rng.symmetric()); break;
-      case Init::one_plus_noise: x = static_cast<float>(1.0 + 0.2 * rng.symmetric()); break;
-      case Init::constant: x = static_cast<float>(value); break;
+      case Init::uniform_std:
+        x = static_cast<float>(a * rng.symmetric());
+        break;
+      case Init::one_plus_noise:
+        x = static_cast<float>(1.0 + 0.2 * rng.symmetric());
+        break;
+      case Init::constant:
+        x = static_cast<float>(value);
+        break;
     }
   }
 }
@@ -66,8 +72,8 @@ std::int64_t Tensor::numel() const { return product(shape); }
 void Weights::add(std::string name, Tensor t) {
   if (tensors_.count(name)) throw InputError(name, "duplicate tensor");
   if (static_cast<std::int64_t>(t.data.size()) != t.numel())
-    throw InputError(name, "holds " + std::to_string(t.data.size()) + " values, shape " +
-                               shape_string(t.shape) + " needs " + std::to_string(t.numel()));
+    throw InputError(name, "holds " + std::to_string(t.data.size()) + " values, shape " + shape_string(t.shape) +
+                               " needs " + std::to_string(t.numel()));
   names_.push_back(name);
   tensors_.emplace(std::move(name), std::move(t));
 }
@@ -148,8 +154,8 @@ void check_weights(const ModelConfig& c, const Weights& w) {
   }
   for (const auto& name : w.names())
     if (!wanted.count(name))
-      throw InputError(name, "unknown tensor for model " + c.name + " (variant " +
-                                 std::string(to_string(c.variant)) + ")");
+      throw InputError(name,
+                       "unknown tensor for model " + c.name + " (variant " + std::string(to_string(c.variant)) + ")");
 }
 
 Weights random_weights(const ModelConfig& c, std::uint64_t seed) {

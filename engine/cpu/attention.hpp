@@ -25,7 +25,7 @@ struct AttendArgs {
   std::int64_t nq = 0;
   std::int64_t t_lo = 0, t_hi = 0;  // keys [t_lo, t_hi], inclusive
   std::int64_t head_dim = 0;
-  float scale = 1.0f;               // 1/sqrt(head_dim)
+  float scale = 1.0f;  // 1/sqrt(head_dim)
 };
 
 // out_i = sum_t softmax_t(q_i . k_t * scale) v_t. scratch is resized to nq*(t_hi-t_lo+1) floats.

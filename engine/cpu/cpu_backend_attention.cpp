@@ -31,14 +31,16 @@ void CpuBackend::op_rope_kv_append(const OpDesc& op) {
     const std::int64_t pos = pos_of(r);
     float* q = qkv_.data() + r * ld_qkv_;
     if (config_.qk_norm)
-      for (std::int64_t h = 0; h < hq; ++h) cpu::rmsnorm_row(q + h * dh, L.q_norm.data(), q + h * dh, dh, config_.norm_eps);
+      for (std::int64_t h = 0; h < hq; ++h)
+        cpu::rmsnorm_row(q + h * dh, L.q_norm.data(), q + h * dh, dh, config_.norm_eps);
     cpu::apply_rope(q, hq, dh, rope_.cos(pos), rope_.sin(pos));
     if (r - r0 >= op.kv_rows) continue;
 
     float* k = q + qd_;
     const float* v = k + kvd_;
     if (config_.qk_norm)
-      for (std::int64_t h = 0; h < hkv; ++h) cpu::rmsnorm_row(k + h * dh, L.k_norm.data(), k + h * dh, dh, config_.norm_eps);
+      for (std::int64_t h = 0; h < hkv; ++h)
+        cpu::rmsnorm_row(k + h * dh, L.k_norm.data(), k + h * dh, dh, config_.norm_eps);
     cpu::apply_rope(k, hkv, dh, rope_.cos(pos), rope_.sin(pos));
 
     KvStore& s = *store[static_cast<std::size_t>(loop_of(r, op))];

@@ -13,8 +13,8 @@ inline void store(float* y, float v, Accumulate acc) { *y = acc == Accumulate::y
 
 // Two x rows against four weight rows: each weight element loaded once feeds two FMAs, which
 // keeps the cross-loop passes (B*L rows) from paying for their extra rows in L1 loads.
-inline void dot_2x4(const float* x0, const float* x1, const float* const w[4], std::int64_t k, float* y0,
-                    float* y1, Accumulate acc) {
+inline void dot_2x4(const float* x0, const float* x1, const float* const w[4], std::int64_t k, float* y0, float* y1,
+                    Accumulate acc) {
   float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
   const float *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
 #pragma omp simd reduction(+ : a0, a1, a2, a3, b0, b1, b2, b3)

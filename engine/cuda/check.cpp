@@ -1,9 +1,9 @@
 // Messages of the GPU check family: statement, file, line, and the device the thread was using.
 #include "engine/cuda/check.hpp"
 
-#include <cstdio>
-
 #include <cublasLt.h>
+
+#include <cstdio>
 
 namespace looplab::gpu {
 
@@ -33,10 +33,10 @@ std::string device_label() {
 
 }  // namespace
 
-std::string format_failure(const char* library, const std::string& why, long code, const char* stmt,
-                           const char* file, int line) {
-  return std::string(library) + " error '" + why + "' (" + std::to_string(code) + ") in " + stmt + " at " +
-         file + ":" + std::to_string(line) + " on " + device_label();
+std::string format_failure(const char* library, const std::string& why, long code, const char* stmt, const char* file,
+                           int line) {
+  return std::string(library) + " error '" + why + "' (" + std::to_string(code) + ") in " + stmt + " at " + file + ":" +
+         std::to_string(line) + " on " + device_label();
 }
 
 void report_failure_nothrow(const std::string& message) noexcept {

@@ -2,11 +2,11 @@
 // template: a failing call becomes a GpuError naming the statement, file, line and device.
 // Destructors use the _NOTHROW forms, which print one line to stderr and carry on.
 #pragma once
-#include <stdexcept>
-#include <string>
-
 #include <cublas_api.h>
 #include <cuda_runtime_api.h>
+
+#include <stdexcept>
+#include <string>
 
 namespace looplab::gpu {
 
@@ -33,8 +33,8 @@ struct CublasApi {
 };
 
 // "CUDA error 'why' (code) in stmt at file:line on device N (name)".
-std::string format_failure(const char* library, const std::string& why, long code, const char* stmt,
-                           const char* file, int line);
+std::string format_failure(const char* library, const std::string& why, long code, const char* stmt, const char* file,
+                           int line);
 // Writes one line to stderr; never throws (for destructors and cleanup paths).
 void report_failure_nothrow(const std::string& message) noexcept;
 
@@ -48,8 +48,7 @@ template <class Api>
 bool check_nothrow(typename Api::Status s, const char* stmt, const char* file, int line) noexcept {
   if (Api::ok(s)) return true;
   try {
-    report_failure_nothrow(
-        format_failure(Api::kLibrary, Api::describe(s), static_cast<long>(s), stmt, file, line));
+    report_failure_nothrow(format_failure(Api::kLibrary, Api::describe(s), static_cast<long>(s), stmt, file, line));
   } catch (...) {
     report_failure_nothrow("looplab: a GPU call failed and its message could not be built");
   }
@@ -62,8 +61,7 @@ bool check_nothrow(typename Api::Status s, const char* stmt, const char* file, i
   ::looplab::gpu::check<::looplab::gpu::CudaRuntimeApi>((stmt), #stmt, __FILE__, __LINE__)
 #define LOOPLAB_CUDA_CHECK_NOTHROW(stmt) \
   ::looplab::gpu::check_nothrow<::looplab::gpu::CudaRuntimeApi>((stmt), #stmt, __FILE__, __LINE__)
-#define LOOPLAB_CUBLAS_CHECK(stmt) \
-  ::looplab::gpu::check<::looplab::gpu::CublasApi>((stmt), #stmt, __FILE__, __LINE__)
+#define LOOPLAB_CUBLAS_CHECK(stmt) ::looplab::gpu::check<::looplab::gpu::CublasApi>((stmt), #stmt, __FILE__, __LINE__)
 #define LOOPLAB_CUBLAS_CHECK_NOTHROW(stmt) \
   ::looplab::gpu::check_nothrow<::looplab::gpu::CublasApi>((stmt), #stmt, __FILE__, __LINE__)
 // After every kernel launch: a bad launch configuration shows up here, named by the launcher.

@@ -28,8 +28,7 @@ MatmulDesc make_matmul_desc(cublasComputeType_t compute, cudaDataType_t scale) {
   return MatmulDesc(d);
 }
 
-MatrixLayout make_matrix_layout(cudaDataType_t type, unsigned long long rows, unsigned long long cols,
-                                long long ld) {
+MatrixLayout make_matrix_layout(cudaDataType_t type, unsigned long long rows, unsigned long long cols, long long ld) {
   cublasLtMatrixLayout_t l = nullptr;
   LOOPLAB_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&l, type, rows, cols, ld));
   return MatrixLayout(l);

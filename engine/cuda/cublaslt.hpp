@@ -37,8 +37,7 @@ using MatmulPreference = LtOwner<cublasLtMatmulPreference_t, cublasLtMatmulPrefe
 
 CublasLtHandle make_cublaslt_handle();
 MatmulDesc make_matmul_desc(cublasComputeType_t compute, cudaDataType_t scale);
-MatrixLayout make_matrix_layout(cudaDataType_t type, unsigned long long rows, unsigned long long cols,
-                                long long ld);
+MatrixLayout make_matrix_layout(cudaDataType_t type, unsigned long long rows, unsigned long long cols, long long ld);
 MatmulPreference make_matmul_preference();
 
 }  // namespace looplab::gpu

@@ -231,8 +231,8 @@ std::vector<float> CudaBackend::final_hidden() {
 
 std::vector<float> CudaBackend::last_logits() {
   std::vector<float> out(static_cast<std::size_t>(batch_ * vocab_));
-  LOOPLAB_CUDA_CHECK(cudaMemcpyAsync(out.data(), act_.logits.get(), out.size() * sizeof(float),
-                                     cudaMemcpyDeviceToHost, stream_.get()));
+  LOOPLAB_CUDA_CHECK(cudaMemcpyAsync(out.data(), act_.logits.get(), out.size() * sizeof(float), cudaMemcpyDeviceToHost,
+                                     stream_.get()));
   stream_.synchronize();
   return out;
 }

@@ -20,29 +20,51 @@ namespace looplab::gpu {
 void CudaBackend::dispatch(const OpDesc& op) {
   const DeviceLayer* L = op.layer >= 0 ? &weights_.layer(op.layer) : nullptr;
   switch (op.kind) {
-    case OpKind::embed: op_embed(op); break;
-    case OpKind::reinject: op_reinject(op); break;
-    case OpKind::attn_norm: op_norm(op, L->attn_norm); break;
-    case OpKind::mlp_norm: op_norm(op, L->mlp_norm); break;
+    case OpKind::embed:
+      op_embed(op);
+      break;
+    case OpKind::reinject:
+      op_reinject(op);
+      break;
+    case OpKind::attn_norm:
+      op_norm(op, L->attn_norm);
+      break;
+    case OpKind::mlp_norm:
+      op_norm(op, L->mlp_norm);
+      break;
     case OpKind::qkv_proj:
     case OpKind::q_proj:
     case OpKind::kv_proj:
     case OpKind::o_proj_residual:
     case OpKind::gate_up_proj:
     case OpKind::down_proj_residual:
-    case OpKind::lm_head: op_gemm(op); break;
-    case OpKind::rope_kv_append: op_rope_kv_append(op); break;
-    case OpKind::attn_global: op_attn_global(op); break;
-    case OpKind::attn_local_gate: op_attn_local_gate(op); break;
+    case OpKind::lm_head:
+      op_gemm(op);
+      break;
+    case OpKind::rope_kv_append:
+      op_rope_kv_append(op);
+      break;
+    case OpKind::attn_global:
+      op_attn_global(op);
+      break;
+    case OpKind::attn_local_gate:
+      op_attn_local_gate(op);
+      break;
     case OpKind::swiglu: {
       const std::int64_t r0 = row0(op);
       launch_swiglu({act_.gate_up.as<float>() + r0 * 2 * ffn_, act_.act.as<bf16>() + r0 * ffn_, op.rows, ffn_},
                     stream_.get());
       break;
     }
-    case OpKind::state_save: op_state_save(op); break;
-    case OpKind::final_norm: op_final_norm(op); break;
-    case OpKind::argmax: op_argmax(op); break;
+    case OpKind::state_save:
+      op_state_save(op);
+      break;
+    case OpKind::final_norm:
+      op_final_norm(op);
+      break;
+    case OpKind::argmax:
+      op_argmax(op);
+      break;
   }
 }
 
@@ -75,8 +97,8 @@ void CudaBackend::op_reinject(const OpDesc& op) {
   if (batch_ * prompt_len_ != op.rows) throw std::logic_error("reinject: rows differ from the prompt");
   launch_reinject(a, stream_.get());
   LOOPLAB_CUDA_CHECK(cudaMemcpyAsync(act_.x.get(), act_.x_alt.get(),
-                                     static_cast<std::size_t>(op.rows * d_) * sizeof(float),
-                                     cudaMemcpyDeviceToDevice, stream_.get()));
+                                     static_cast<std::size_t>(op.rows * d_) * sizeof(float), cudaMemcpyDeviceToDevice,
+                                     stream_.get()));
 }
 
 void CudaBackend::op_norm(const OpDesc& op, const DeviceBuffer& weight) {
@@ -93,26 +115,45 @@ void CudaBackend::op_gemm(const OpDesc& op) {
   float* qkv = act_.qkv.as<float>() + r0 * ld_qkv_;
   GemmArgs g;
   switch (op.kind) {
-    case OpKind::qkv_proj: g = {xn, L->wqkv.as<bf16>(), qkv, op.rows, ld_qkv_, d_, d_, ld_qkv_}; break;
-    case OpKind::q_proj: g = {xn, L->wqkv.as<bf16>(), qkv, op.rows, qd_, d_, d_, ld_qkv_}; break;
+    case OpKind::qkv_proj:
+      g = {xn, L->wqkv.as<bf16>(), qkv, op.rows, ld_qkv_, d_, d_, ld_qkv_};
+      break;
+    case OpKind::q_proj:
+      g = {xn, L->wqkv.as<bf16>(), qkv, op.rows, qd_, d_, d_, ld_qkv_};
+      break;
     case OpKind::kv_proj:  // loop-1 rows only, into the k|v columns
       g = {xn, L->wqkv.as<bf16>() + qd_ * d_, qkv + qd_, op.rows, 2 * kvd_, d_, d_, ld_qkv_};
       break;
     case OpKind::o_proj_residual:
-      g = {act_.y.as<bf16>() + r0 * qd_, L->wo.as<bf16>(), act_.x.as<float>() + r0 * d_, op.rows, d_, qd_, qd_, d_,
+      g = {act_.y.as<bf16>() + r0 * qd_,
+           L->wo.as<bf16>(),
+           act_.x.as<float>() + r0 * d_,
+           op.rows,
+           d_,
+           qd_,
+           qd_,
+           d_,
            Accumulate::yes};
       break;
     case OpKind::gate_up_proj:
       g = {xn, L->w_gate_up.as<bf16>(), act_.gate_up.as<float>() + r0 * 2 * ffn_, op.rows, 2 * ffn_, d_, d_, 2 * ffn_};
       break;
     case OpKind::down_proj_residual:
-      g = {act_.act.as<bf16>() + r0 * ffn_, L->w_down.as<bf16>(), act_.x.as<float>() + r0 * d_, op.rows, d_, ffn_,
-           ffn_, d_, Accumulate::yes};
+      g = {act_.act.as<bf16>() + r0 * ffn_,
+           L->w_down.as<bf16>(),
+           act_.x.as<float>() + r0 * d_,
+           op.rows,
+           d_,
+           ffn_,
+           ffn_,
+           d_,
+           Accumulate::yes};
       break;
     case OpKind::lm_head:
       g = {act_.head_in.as<bf16>(), weights_.lm_head(), act_.logits.as<float>(), batch_, vocab_, d_, d_, vocab_};
       break;
-    default: throw std::logic_error("op_gemm: not a GEMM");
+    default:
+      throw std::logic_error("op_gemm: not a GEMM");
   }
   gemm_->run(g, stream_.get());
 }

@@ -1,9 +1,9 @@
 // LOOPLAB_CUPTI_CHECK: the CUPTI member of the check family (engine/cuda/check.hpp). Header-only,
 // so only the code that calls CUPTI (the profiler) links libcupti.
 #pragma once
-#include <string>
-
 #include <cupti_result.h>
+
+#include <string>
 
 #include "engine/cuda/check.hpp"
 
@@ -22,7 +22,6 @@ struct CuptiApi {
 
 }  // namespace looplab::gpu
 
-#define LOOPLAB_CUPTI_CHECK(stmt) \
-  ::looplab::gpu::check<::looplab::gpu::CuptiApi>((stmt), #stmt, __FILE__, __LINE__)
+#define LOOPLAB_CUPTI_CHECK(stmt) ::looplab::gpu::check<::looplab::gpu::CuptiApi>((stmt), #stmt, __FILE__, __LINE__)
 #define LOOPLAB_CUPTI_CHECK_NOTHROW(stmt) \
   ::looplab::gpu::check_nothrow<::looplab::gpu::CuptiApi>((stmt), #stmt, __FILE__, __LINE__)

@@ -56,8 +56,7 @@ DeviceInfo require_device(int ordinal) {
     throw GpuError("no CUDA device: " + why + " (the cuda backend needs an NVIDIA GPU and driver; use --backend cpu)");
   int n = device_count();
   if (ordinal < 0 || ordinal >= n)
-    throw GpuError("CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(n) +
-                   " visible)");
+    throw GpuError("CUDA device " + std::to_string(ordinal) + " does not exist (" + std::to_string(n) + " visible)");
   LOOPLAB_CUDA_CHECK(cudaSetDevice(ordinal));
   return current_device_info();
 }

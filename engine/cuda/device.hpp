@@ -10,15 +10,15 @@ namespace looplab::gpu {
 struct DeviceInfo {
   int ordinal = 0;
   std::string name;
-  int cc_major = 0, cc_minor = 0;      // compute capability
+  int cc_major = 0, cc_minor = 0;  // compute capability
   int sm_count = 0;
   std::int64_t global_mem_bytes = 0;
   std::int64_t l2_bytes = 0;
   std::int64_t smem_per_block_optin_bytes = 0;  // opt-in dynamic shared memory per block
   int mem_bus_width_bits = 0;
-  int mem_clock_khz = 0;               // peak memory clock as the driver reports it
+  int mem_clock_khz = 0;  // peak memory clock as the driver reports it
   int sm_clock_khz = 0;
-  int driver_version = 0;              // e.g. 13000 for CUDA 13.0
+  int driver_version = 0;  // e.g. 13000 for CUDA 13.0
   int runtime_version = 0;
 };
 

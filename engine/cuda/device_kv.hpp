@@ -29,14 +29,14 @@ class DeviceKv {
   struct Slice {
     std::int64_t offset_elems = 0;  // into the arena
     std::int64_t slots = 0;
-    std::int64_t elems = 0;         // of the whole buffer
+    std::int64_t elems = 0;  // of the whole buffer
   };
   KvStrides strides(const Slice& s) const;
   const Slice& slice(std::int32_t loop) const;
   bf16* base(const Slice& s, std::int64_t layer) const;
 
   DeviceBuffer arena_;
-  std::vector<Slice> slices_;            // index: loop - 1 (empty slots == 0 where a loop has none)
+  std::vector<Slice> slices_;  // index: loop - 1 (empty slots == 0 where a loop has none)
   std::int64_t batch_ = 0, kv_heads_ = 0, head_dim_ = 0;
 };
 

@@ -1,10 +1,10 @@
 // Weight upload: fp32 host tensors -> bf16 (round to nearest even) or fp32 device buffers.
 #include "engine/cuda/device_weights.hpp"
 
+#include <cuda_runtime_api.h>
+
 #include <initializer_list>
 #include <string>
-
-#include <cuda_runtime_api.h>
 
 #include "engine/cuda/bf16_host.hpp"
 #include "engine/cuda/check.hpp"

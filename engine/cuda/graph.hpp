@@ -1,8 +1,8 @@
 // Move-only owners of a captured CUDA graph and its executable instance, and stream capture.
 #pragma once
-#include <functional>
-
 #include <cuda_runtime_api.h>
+
+#include <functional>
 
 namespace looplab::gpu {
 

@@ -20,8 +20,8 @@ Stream& Stream::operator=(Stream&& o) noexcept {
 void Stream::synchronize() const { LOOPLAB_CUDA_CHECK(cudaStreamSynchronize(s_)); }
 
 Event::Event(EventTiming timing) {
-  LOOPLAB_CUDA_CHECK(cudaEventCreateWithFlags(
-      &e_, timing == EventTiming::enabled ? cudaEventDefault : cudaEventDisableTiming));
+  LOOPLAB_CUDA_CHECK(
+      cudaEventCreateWithFlags(&e_, timing == EventTiming::enabled ? cudaEventDefault : cudaEventDisableTiming));
 }
 Event::~Event() {
   if (e_ != nullptr) LOOPLAB_CUDA_CHECK_NOTHROW(cudaEventDestroy(e_));

@@ -10,8 +10,7 @@ namespace looplab {
 
 double Generation::median_decode_time_s() const { return stats::median(decode_time_s); }
 
-Generation generate(Session& session, std::span<const std::int32_t> prompts, std::int64_t new_tokens,
-                    Record record) {
+Generation generate(Session& session, std::span<const std::int32_t> prompts, std::int64_t new_tokens, Record record) {
   if (new_tokens < 1) throw InputError("new_tokens", std::to_string(new_tokens) + " must be >= 1");
   const std::int64_t B = session.batch();
   Generation g;
@@ -38,7 +37,8 @@ Generation generate(Session& session, std::span<const std::int32_t> prompts, std
   g.prefill_time_s = session.last_step_time_s();
   keep_hidden(0, P);
   for (std::int64_t t = 0;; ++t) {
-    for (std::int64_t b = 0; b < B; ++b) g.generated[static_cast<std::size_t>(b * T + t)] = next[static_cast<std::size_t>(b)];
+    for (std::int64_t b = 0; b < B; ++b)
+      g.generated[static_cast<std::size_t>(b * T + t)] = next[static_cast<std::size_t>(b)];
     if (t + 1 == T) break;
     next = session.decode(next);
     g.decode_time_s.push_back(session.last_step_time_s());

@@ -16,7 +16,7 @@ struct Generation {
   std::vector<std::int32_t> prompts;    // (B, P)
   std::vector<std::int32_t> generated;  // (B, T): token t of sequence b at b*T + t
   double prefill_time_s = 0;
-  std::vector<double> decode_time_s;    // T-1 decode steps
+  std::vector<double> decode_time_s;  // T-1 decode steps
   // Record::hidden_states only: H(L) of every position fed to the model, (B, P+T-1, d), and
   // the logits of the last position, (B, vocab).
   std::vector<float> hidden;

@@ -5,8 +5,7 @@
 
 namespace looplab {
 
-KvManager::KvManager(const ModelConfig& c, std::int64_t batch, std::int64_t max_context,
-                     std::int64_t bytes_per_element)
+KvManager::KvManager(const ModelConfig& c, std::int64_t batch, std::int64_t max_context, std::int64_t bytes_per_element)
     : layout_(kv_layout(c, batch, max_context, bytes_per_element)) {}
 
 void KvManager::check_room(std::int64_t tokens) const {

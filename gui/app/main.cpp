@@ -12,9 +12,7 @@ namespace {
 
 bool hasScreenshotFlag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--screenshot") == 0 ||
-        std::strncmp(argv[i], "--screenshot=", 13) == 0)
-      return true;
+    if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0) return true;
   }
   return false;
 }
@@ -51,25 +49,19 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(
       QStringLiteral("looplab desktop lab: measured against predicted, op by op, run by run."));
   parser.addHelpOption();
-  parser.addPositionalArgument(QStringLiteral("store"),
-                               QStringLiteral("results store to open (looplab.db)"),
+  parser.addPositionalArgument(QStringLiteral("store"), QStringLiteral("results store to open (looplab.db)"),
                                QStringLiteral("[STORE.db]"));
-  const QCommandLineOption screenshot(
-      QStringLiteral("screenshot"),
-      QStringLiteral("render one view headless to FILE (.png or .svg) and exit"),
-      QStringLiteral("FILE"));
+  const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                      QStringLiteral("render one view headless to FILE (.png or .svg) and exit"),
+                                      QStringLiteral("FILE"));
   const QCommandLineOption view(
-      QStringLiteral("view"),
-      QStringLiteral("view to show: %1").arg(looplab::gui::MainWindow::viewNames().join(", ")),
+      QStringLiteral("view"), QStringLiteral("view to show: %1").arg(looplab::gui::MainWindow::viewNames().join(", ")),
       QStringLiteral("NAME"), QStringLiteral("runs"));
-  const QCommandLineOption run(QStringLiteral("run"),
-                               QStringLiteral("run to show (default: the newest)"),
+  const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("run to show (default: the newest)"),
                                QStringLiteral("ID"));
-  const QCommandLineOption sweep(QStringLiteral("sweep"),
-                                 QStringLiteral("sweep result (CSV) to open"),
+  const QCommandLineOption sweep(QStringLiteral("sweep"), QStringLiteral("sweep result (CSV) to open"),
                                  QStringLiteral("FILE"));
-  const QCommandLineOption size(QStringLiteral("size"),
-                                QStringLiteral("screenshot size, default 1280x800"),
+  const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("screenshot size, default 1280x800"),
                                 QStringLiteral("WxH"), QStringLiteral("1280x800"));
   parser.addOptions({screenshot, view, run, sweep, size});
   parser.process(app);
@@ -84,8 +76,7 @@ int main(int argc, char** argv) {
     if (!ok) return fail(2, QStringLiteral("run: '%1' is not a run id").arg(parser.value(run)));
   }
 
-  looplab::gui::MainWindow window(looplab::gui::defaultSourceFactory(),
-                                  looplab::gui::makeDefaultPredictor());
+  looplab::gui::MainWindow window(looplab::gui::defaultSourceFactory(), looplab::gui::makeDefaultPredictor());
   if (parser.isSet(screenshot)) {
     looplab::gui::ScreenshotRequest request;
     request.outPath = parser.value(screenshot);

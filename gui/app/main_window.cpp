@@ -34,9 +34,8 @@ constexpr std::size_t kMaxDefaultCompare = 2000;
 }  // namespace
 
 QStringList MainWindow::viewNames() {
-  return {QStringLiteral("runs"),     QStringLiteral("run"),      QStringLiteral("compare"),
-          QStringLiteral("roofline"), QStringLiteral("timeline"), QStringLiteral("sweep"),
-          QStringLiteral("whatif")};
+  return {QStringLiteral("runs"),     QStringLiteral("run"),   QStringLiteral("compare"), QStringLiteral("roofline"),
+          QStringLiteral("timeline"), QStringLiteral("sweep"), QStringLiteral("whatif")};
 }
 
 MainWindow::MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predictor, QWidget* parent)
@@ -57,8 +56,7 @@ MainWindow::MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predict
 
   m_nav = new QListWidget(this);
   m_stack = new QStackedWidget(this);
-  const std::vector<ViewPage*> pages = {m_runs,     m_runView, m_compare, m_roofline,
-                                        m_timeline, m_sweep,   m_whatIf};
+  const std::vector<ViewPage*> pages = {m_runs, m_runView, m_compare, m_roofline, m_timeline, m_sweep, m_whatIf};
   for (ViewPage* p : pages) {
     m_nav->addItem(p->title());
     m_stack->addWidget(p);
@@ -93,20 +91,17 @@ void MainWindow::buildMenus() {
   QAction* open = file->addAction(QStringLiteral("&Open store..."));
   open->setShortcut(QKeySequence::Open);
   connect(open, &QAction::triggered, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(
-        this, QStringLiteral("Open a looplab results store"), QString(),
-        QStringLiteral("looplab store (*.db);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a looplab results store"), QString(),
+                                                      QStringLiteral("looplab store (*.db);;All files (*)"));
     if (!path.isEmpty()) openStore(path);
   });
   QAction* sweep = file->addAction(QStringLiteral("Open &sweep..."));
   connect(sweep, &QAction::triggered, this, [this] {
-    const QString path =
-        QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
-                                     QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
+                                                      QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
     if (path.isEmpty()) return;
     const QString error = openSweep(path);
-    if (!error.isEmpty())
-      QMessageBox::warning(this, QStringLiteral("Cannot open the sweep"), error);
+    if (!error.isEmpty()) QMessageBox::warning(this, QStringLiteral("Cannot open the sweep"), error);
   });
   file->addSeparator();
   for (const auto& [label, suffix] :
@@ -115,8 +110,7 @@ void MainWindow::buildMenus() {
     const QString ext = QString::fromLatin1(suffix);
     connect(exportAction, &QAction::triggered, this, [this, ext] {
       const QString path = QFileDialog::getSaveFileName(
-          this, QStringLiteral("Export the current view"),
-          currentViewName() + QLatin1Char('.') + ext,
+          this, QStringLiteral("Export the current view"), currentViewName() + QLatin1Char('.') + ext,
           ext.toUpper() + QStringLiteral(" (*.") + ext + QLatin1Char(')'));
       if (path.isEmpty()) return;
       const QString error = exportCurrentView(path);
@@ -168,9 +162,7 @@ ViewPage* MainWindow::page(const QString& name) const {
   return i < 0 ? nullptr : qobject_cast<ViewPage*>(m_stack->widget(i));
 }
 
-ViewPage* MainWindow::currentPage() const {
-  return qobject_cast<ViewPage*>(m_stack->currentWidget());
-}
+ViewPage* MainWindow::currentPage() const { return qobject_cast<ViewPage*>(m_stack->currentWidget()); }
 
 QString MainWindow::currentViewName() const { return viewNames().value(m_stack->currentIndex()); }
 
@@ -183,8 +175,7 @@ void MainWindow::onRunsLoaded(const QString& path, RunsSnapshot runs, qint64 ela
   m_runsSnapshot = runs;
   m_explicitCompare.reset();
   m_runs->setRuns(runs);
-  statusBar()->showMessage(
-      QStringLiteral("%1 runs from %2, read in %3 ms").arg(runs->size()).arg(path).arg(elapsedMs));
+  statusBar()->showMessage(QStringLiteral("%1 runs from %2, read in %3 ms").arg(runs->size()).arg(path).arg(elapsedMs));
   // The newest run is the table's first row (sorted by id, descending).
   const QModelIndex first = m_runs->table()->model()->index(0, 0);
   if (first.isValid()) m_runs->selectRun(first.data(RunIdRole).toLongLong());
@@ -207,10 +198,8 @@ void MainWindow::onRunLoaded(RunDetailSnapshot run) {
   m_timeline->setRun(run);
   m_whatIf->setRun(run);
   m_compare->setRuns(m_explicitCompare ? *m_explicitCompare : defaultCompareSet(run->summary), run);
-  statusBar()->showMessage(QStringLiteral("Run %1: %2 ops, %3 steps")
-                               .arg(run->summary.id)
-                               .arg(run->ops.size())
-                               .arg(run->steps.size()));
+  statusBar()->showMessage(
+      QStringLiteral("Run %1: %2 ops, %3 steps").arg(run->summary.id).arg(run->ops.size()).arg(run->steps.size()));
   emit runShown(run->summary.id);
 }
 
@@ -222,8 +211,7 @@ void MainWindow::compareRuns(const QList<qint64>& ids) {
     if (row >= 0) chosen.push_back((*m_runsSnapshot)[static_cast<std::size_t>(row)]);
   }
   if (chosen.size() < 2) {
-    statusBar()->showMessage(
-        QStringLiteral("Select two or more runs to compare (Ctrl- or Shift-click)."));
+    statusBar()->showMessage(QStringLiteral("Select two or more runs to compare (Ctrl- or Shift-click)."));
     return;
   }
   m_explicitCompare = chosen;
@@ -237,9 +225,8 @@ void MainWindow::onProblem(const StoreProblem& problem) {
   statusBar()->showMessage(title + QStringLiteral(": ") + QString::fromStdString(problem.detail));
   emit problemShown(problem);
   if (!m_interactive) return;
-  auto* box = new QMessageBox(
-      problem.kind == ProblemKind::empty ? QMessageBox::Information : QMessageBox::Critical, title,
-      QString::fromStdString(problemAdvice(problem.kind)), QMessageBox::Ok, this);
+  auto* box = new QMessageBox(problem.kind == ProblemKind::empty ? QMessageBox::Information : QMessageBox::Critical,
+                              title, QString::fromStdString(problemAdvice(problem.kind)), QMessageBox::Ok, this);
   box->setInformativeText(QString::fromStdString(problem.path));
   box->setDetailedText(QString::fromStdString(problem.detail));
   box->setAttribute(Qt::WA_DeleteOnClose);

@@ -28,8 +28,7 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  explicit MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predictor,
-                      QWidget* parent = nullptr);
+  explicit MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predictor, QWidget* parent = nullptr);
   ~MainWindow() override;
 
   // The names --view accepts, in the order of the view list.

@@ -48,8 +48,7 @@ ScreenshotResult takeScreenshot(MainWindow& window, const ScreenshotRequest& req
     }
     if (request.runId) {
       if (!window.showRun(*request.runId)) {
-        return {2,
-                QStringLiteral("run: no run %1 in %2").arg(*request.runId).arg(request.storePath)};
+        return {2, QStringLiteral("run: no run %1 in %2").arg(*request.runId).arg(request.storePath)};
       }
       window.loader()->waitForIdle();
       if (window.lastProblem()) {

@@ -75,8 +75,7 @@ class SimulatorPredictor final : public Predictor {
         try {
           j = nlohmann::json::parse(r.hardwareJson);
         } catch (const std::exception& e) {
-          throw InputError("hardware",
-                           "the run's stored spec is not JSON: " + std::string(e.what()));
+          throw InputError("hardware", "the run's stored spec is not JSON: " + std::string(e.what()));
         }
         h = hardware_from_json(j, r.hardware, "the run's stored hardware spec");
       } else {

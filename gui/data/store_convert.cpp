@@ -68,8 +68,7 @@ RunSummary summaryFromStore(const store::RunInfo& info, ConfigCache& configs) {
     // The KV cache the run held by its last decode step: prompt plus generated tokens.
     s.kvTokens = info.prompt_len + info.decode_steps;
     try {
-      s.kvBytes =
-          kv_bytes_formula(*c, info.batch, std::max<std::int64_t>(1, s.kvTokens), elementBytes);
+      s.kvBytes = kv_bytes_formula(*c, info.batch, std::max<std::int64_t>(1, s.kvTokens), elementBytes);
     } catch (const std::exception&) {
       s.kvBytes.reset();
     }
@@ -89,13 +88,11 @@ std::optional<double> specValue(const nlohmann::json& number, const char* which)
 std::string specSource(const nlohmann::json& number, const char* which) {
   if (!number.is_object() || !number.contains(which) || !number[which].is_object()) return {};
   const auto& v = number[which];
-  return v.contains("source") && v["source"].is_string() ? v["source"].get<std::string>()
-                                                         : std::string();
+  return v.contains("source") && v["source"].is_string() ? v["source"].get<std::string>() : std::string();
 }
 }  // namespace
 
-HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson,
-                                      DType dtype) {
+HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson, DType dtype) {
   HardwareCeilings h;
   h.name = name;
   nlohmann::json j;
@@ -110,8 +107,7 @@ HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string
   const char* precision = host || dtype == DType::f32 ? "f32" : "bf16";
   const nlohmann::json bw = j.value("mem_bw_bytes_per_s", nlohmann::json::object());
   nlohmann::json flops = nlohmann::json::object();
-  if (j.contains("peak_flops") && j["peak_flops"].is_object() &&
-      j["peak_flops"].contains(precision)) {
+  if (j.contains("peak_flops") && j["peak_flops"].is_object() && j["peak_flops"].contains(precision)) {
     flops = j["peak_flops"][precision];
   }
   const auto bwData = specValue(bw, "datasheet");
@@ -123,9 +119,7 @@ HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string
   h.peakFlopsPerS = flopsData.value_or(flopsMeasured.value_or(0.0));
   if (bwData && bwMeasured) h.measuredBandwidthBytesPerS = bwMeasured;
   if (flopsData && flopsMeasured) h.measuredPeakFlopsPerS = flopsMeasured;
-  h.mainLabel = bwData && flopsData     ? "datasheet"
-                : !bwData && !flopsData ? "measured"
-                                        : "datasheet + measured";
+  h.mainLabel = bwData && flopsData ? "datasheet" : !bwData && !flopsData ? "measured" : "datasheet + measured";
   std::string bwSource = specSource(bw, bwData ? "datasheet" : "measured");
   std::string flopsSource = specSource(flops, flopsData ? "datasheet" : "measured");
   h.source = bwSource.empty() && flopsSource.empty()
@@ -181,14 +175,12 @@ MeasuredStat measuredStat(const store::KindRow& r) {
 using StepKey = std::pair<std::int64_t, std::int64_t>;  // (repeat, step)
 }  // namespace
 
-RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows,
-                          ConfigCache& configs) {
+RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows, ConfigCache& configs) {
   RunDetail d;
   d.summary = summaryFromStore(info, configs);
   d.configJson = info.config_json;
   const ModelConfig* config = configs.get(info.config_json);
-  d.hardware =
-      ceilingsFromSpecJson(info.hardware, info.hardware_json, config ? config->dtype : DType::bf16);
+  d.hardware = ceilingsFromSpecJson(info.hardware, info.hardware_json, config ? config->dtype : DType::bf16);
   d.hardwareJson = info.hardware_json;
   d.prefill = phaseFigures(info.stats.prefill);
   d.decode = phaseFigures(info.stats.decode);
@@ -200,8 +192,8 @@ RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows
 
   // The measured-vs-predicted table exactly as the CLI prints it (store/summary.hpp).
   for (const store::KindRow& k : store::kind_table(rows)) {
-    d.kinds.push_back(KindMeasurement{k.phase == "prefill" ? Phase::prefill : Phase::decode, k.kind,
-                                      measuredStat(k), k.predicted_s});
+    d.kinds.push_back(
+        KindMeasurement{k.phase == "prefill" ? Phase::prefill : Phase::decode, k.kind, measuredStat(k), k.predicted_s});
   }
 
   // Step latencies, and the decode step nearest the median: the one the timeline shows.
@@ -270,8 +262,7 @@ RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows
   for (auto& [index, a] : acc) {
     OpRecord op;
     op.index = static_cast<std::int32_t>(index);
-    const store::PredictionRow* p =
-        firstPrediction.count(index) ? &firstPrediction[index] : nullptr;
+    const store::PredictionRow* p = firstPrediction.count(index) ? &firstPrediction[index] : nullptr;
     op.name = a.seen ? a.first.name : (p ? p->name : std::string());
     const std::string kind = a.seen ? a.first.kind : (p ? p->kind : std::string());
     op.kind = parseOpKind(kind).value_or(OpKind::argmax);
@@ -298,9 +289,8 @@ RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows
       op.predictedS = a.predictedSum / a.predictions;
       op.flops = a.flopsSum / a.predictions;
       op.bytes = a.bytesSum / a.predictions;
-      const auto dominant =
-          std::max_element(a.boundTime.begin(), a.boundTime.end(),
-                           [](const auto& x, const auto& y) { return x.second < y.second; });
+      const auto dominant = std::max_element(a.boundTime.begin(), a.boundTime.end(),
+                                             [](const auto& x, const auto& y) { return x.second < y.second; });
       op.bound = parseBound(dominant->first);
     }
     d.ops.push_back(std::move(op));
@@ -312,22 +302,17 @@ RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows
                             static_cast<double>(representative->end_ns - origin) * 1e-9,
                             static_cast<double>(representative->unattributed_ns) * 1e-9};
     for (const store::OpRow& o : rows.ops) {
-      if (o.repeat_index != representative->repeat_index ||
-          o.step_index != representative->step_index)
-        continue;
+      if (o.repeat_index != representative->repeat_index || o.step_index != representative->step_index) continue;
       d.measuredOps.push_back(Span{static_cast<std::int32_t>(o.op_index), o.name,
                                    static_cast<double>(o.start_ns - origin) * 1e-9,
                                    static_cast<double>(o.host_ns()) * 1e-9, 0});
     }
     for (const store::KernelRow& k : rows.kernels) {
-      if (k.repeat_index != representative->repeat_index ||
-          k.step_index != representative->step_index)
-        continue;
+      if (k.repeat_index != representative->repeat_index || k.step_index != representative->step_index) continue;
       d.kernels.push_back(Span{k.op_index ? static_cast<std::int32_t>(*k.op_index) : -1,
                                k.short_name.empty() ? k.name : k.short_name,
                                static_cast<double>(k.start - origin) * 1e-9,
-                               static_cast<double>(k.end - k.start) * 1e-9,
-                               static_cast<std::int32_t>(k.stream_id)});
+                               static_cast<double>(k.end - k.start) * 1e-9, static_cast<std::int32_t>(k.stream_id)});
     }
   }
   return d;

@@ -31,12 +31,10 @@ RunSummary summaryFromStore(const store::RunInfo& info, ConfigCache& configs);
 
 // The ceilings of a stored hardware spec JSON (the simulator's data/hardware format): memory
 // bandwidth and peak FLOP/s for the dtype the run computed in, datasheet and measured.
-HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson,
-                                      DType dtype);
+HardwareCeilings ceilingsFromSpecJson(const std::string& name, const std::string& specJson, DType dtype);
 
 // Rows of one run as the store streams them: steps, ops, predictions and kernels are read.
-RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows,
-                          ConfigCache& configs);
+RunDetail detailFromStore(const store::RunInfo& info, const store::RunRows& rows, ConfigCache& configs);
 
 // "attn_global" -> OpKind; nullopt for names this build does not know.
 std::optional<OpKind> parseOpKind(const std::string& name);

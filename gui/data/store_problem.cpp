@@ -72,8 +72,7 @@ FileCheck checkStoreFile(const std::string& path) {
   }
   if (!fs::is_regular_file(st)) {
     c.problem.kind = ProblemKind::notAFile;
-    c.problem.detail =
-        path + " is " + (fs::is_directory(st) ? "a directory" : "not a regular file");
+    c.problem.detail = path + " is " + (fs::is_directory(st) ? "a directory" : "not a regular file");
     return c;
   }
   const auto size = fs::file_size(path, ec);
@@ -89,8 +88,7 @@ FileCheck checkStoreFile(const std::string& path) {
     return c;
   }
   // Every SQLite database starts with these 16 bytes (the file format's header string).
-  static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                  'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+  static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
   std::array<char, 16> head{};
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   if (in.gcount() != 16 || std::memcmp(head.data(), kMagic, 16) != 0) {

@@ -18,14 +18,13 @@ bool has(const std::string& text, const char* part) { return text.find(part) != 
 // open_store() explains file problems in InputError messages on "db"; sort them by what to do.
 // The path is cut out first, so that a file named "corrupt.db" says nothing about its state.
 ProblemKind kindOfOpenError(std::string message, const std::string& path) {
-  for (std::size_t at = path.empty() ? std::string::npos : message.find(path);
-       at != std::string::npos; at = message.find(path)) {
+  for (std::size_t at = path.empty() ? std::string::npos : message.find(path); at != std::string::npos;
+       at = message.find(path)) {
     message.erase(at, path.size());
   }
   if (has(message, "newer looplab")) return ProblemKind::newerSchema;
   if (has(message, "does not exist")) return ProblemKind::missing;
-  if (has(message, "is a directory") || has(message, "not a regular file"))
-    return ProblemKind::notAFile;
+  if (has(message, "is a directory") || has(message, "not a regular file")) return ProblemKind::notAFile;
   if (has(message, "empty file")) return ProblemKind::empty;
   if (has(message, "corrupt") || has(message, "not a SQLite") || has(message, "not a database")) {
     return ProblemKind::corrupt;
@@ -64,16 +63,12 @@ class StoreSnapshotSource final : public SnapshotSource {
   RunDetail runDetail(std::int64_t runId) override {
     return guarded([&] {
       const std::optional<store::RunInfo> info = m_store->get_run(runId);
-      if (!info)
-        throw StoreProblemError(
-            {ProblemKind::unreadable, m_path, "no run " + std::to_string(runId)});
+      if (!info) throw StoreProblemError({ProblemKind::unreadable, m_path, "no run " + std::to_string(runId)});
       store::RunRows rows;
       m_store->for_each_step(runId, [&](const store::StepRow& r) { rows.steps.push_back(r); });
       m_store->for_each_op(runId, [&](const store::OpRow& r) { rows.ops.push_back(r); });
-      m_store->for_each_prediction(
-          runId, [&](const store::PredictionRow& r) { rows.predictions.push_back(r); });
-      m_store->for_each_kernel(runId,
-                               [&](const store::KernelRow& r) { rows.kernels.push_back(r); });
+      m_store->for_each_prediction(runId, [&](const store::PredictionRow& r) { rows.predictions.push_back(r); });
+      m_store->for_each_kernel(runId, [&](const store::KernelRow& r) { rows.kernels.push_back(r); });
       return detailFromStore(*info, rows, m_configs);
     });
   }
@@ -102,8 +97,8 @@ SourceFactory storeSourceFactory(int busyTimeoutMs) {
     store::StoreOptions options;
     options.busy_timeout_ms = busyTimeoutMs;
     try {
-      return std::make_unique<StoreSnapshotSource>(
-          store::open_store(path, store::OpenMode::read_only_live, options), path);
+      return std::make_unique<StoreSnapshotSource>(store::open_store(path, store::OpenMode::read_only_live, options),
+                                                   path);
     } catch (const store::StoreError& e) {
       throw StoreProblemError({kindOfFault(e.fault()), path, e.what()});
     } catch (const InputError& e) {

@@ -5,8 +5,7 @@
 
 namespace looplab::gui {
 
-std::vector<TimeInterval> uncoveredIntervals(std::vector<TimeInterval> covered, double lo,
-                                             double hi, double minGapS) {
+std::vector<TimeInterval> uncoveredIntervals(std::vector<TimeInterval> covered, double lo, double hi, double minGapS) {
   std::vector<TimeInterval> gaps;
   if (!(hi > lo)) return gaps;
   std::sort(covered.begin(), covered.end(),

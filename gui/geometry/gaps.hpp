@@ -14,8 +14,8 @@ struct TimeInterval {
 
 // The parts of [lo, hi] that none of `covered` overlaps, in time order; overlapping and nested
 // intervals merge, parts outside [lo, hi] are ignored, gaps shorter than minGapS are dropped.
-std::vector<TimeInterval> uncoveredIntervals(std::vector<TimeInterval> covered, double lo,
-                                             double hi, double minGapS = 0.0);
+std::vector<TimeInterval> uncoveredIntervals(std::vector<TimeInterval> covered, double lo, double hi,
+                                             double minGapS = 0.0);
 
 // Sum of the intervals' durations.
 double totalDuration(const std::vector<TimeInterval>& intervals);

@@ -6,8 +6,7 @@
 
 namespace looplab::gui {
 
-std::vector<bool> paretoFront(const std::vector<double>& xs, const std::vector<double>& ys,
-                              Goal xGoal, Goal yGoal) {
+std::vector<bool> paretoFront(const std::vector<double>& xs, const std::vector<double>& ys, Goal xGoal, Goal yGoal) {
   const std::size_t n = std::min(xs.size(), ys.size());
   std::vector<bool> front(xs.size(), false);
   // Turn both axes into "smaller is better".
@@ -45,8 +44,7 @@ std::vector<std::size_t> paretoLine(const std::vector<double>& xs, const std::ve
   for (std::size_t i = 0; i < front.size() && i < xs.size(); ++i) {
     if (front[i]) out.push_back(i);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
+  std::stable_sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
   return out;
 }
 

@@ -11,8 +11,7 @@ enum class Goal : std::uint8_t { minimize, maximize };
 // front[i] is true when no point j is at least as good on both axes and strictly better on
 // one. Points with a NaN coordinate are never on the front and dominate nothing. Exact
 // duplicates of a front point are on the front too.
-std::vector<bool> paretoFront(const std::vector<double>& xs, const std::vector<double>& ys,
-                              Goal xGoal, Goal yGoal);
+std::vector<bool> paretoFront(const std::vector<double>& xs, const std::vector<double>& ys, Goal xGoal, Goal yGoal);
 
 // Indices of the front points ordered by x ascending (the order to draw the front line in).
 std::vector<std::size_t> paretoLine(const std::vector<double>& xs, const std::vector<bool>& front);

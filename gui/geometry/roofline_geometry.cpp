@@ -6,13 +6,10 @@
 
 namespace looplab::gui {
 
-double Ceiling::attainable(double intensity) const {
-  return std::min(peakFlopsPerS, intensity * bandwidthBytesPerS);
-}
+double Ceiling::attainable(double intensity) const { return std::min(peakFlopsPerS, intensity * bandwidthBytesPerS); }
 
-RooflineGeometry RooflineGeometry::fit(const std::vector<Ceiling>& ceilings,
-                                       const std::vector<RooflinePoint>& points, double left,
-                                       double top, double width, double height) {
+RooflineGeometry RooflineGeometry::fit(const std::vector<Ceiling>& ceilings, const std::vector<RooflinePoint>& points,
+                                       double left, double top, double width, double height) {
   std::vector<double> xs;
   std::vector<double> ys;
   for (const Ceiling& c : ceilings) {
@@ -59,8 +56,7 @@ std::vector<PixelPoint> RooflineGeometry::ceilingPolyline(const Ceiling& c) cons
   return out;
 }
 
-int RooflineGeometry::hitTest(const std::vector<RooflinePoint>& points, double x, double y,
-                              double radiusPx) const {
+int RooflineGeometry::hitTest(const std::vector<RooflinePoint>& points, double x, double y, double radiusPx) const {
   int best = -1;
   double bestD2 = radiusPx * radiusPx;
   for (std::size_t i = 0; i < points.size(); ++i) {

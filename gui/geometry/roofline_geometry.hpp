@@ -37,9 +37,8 @@ struct RooflineGeometry {
   // Decade-aligned axes over the plot rectangle [left, left+width] x [top, top+height] holding
   // every valid ceiling's ridge point and peak, and every placeable point, with a decade of room
   // either side of the intensity range.
-  static RooflineGeometry fit(const std::vector<Ceiling>& ceilings,
-                              const std::vector<RooflinePoint>& points, double left, double top,
-                              double width, double height);
+  static RooflineGeometry fit(const std::vector<Ceiling>& ceilings, const std::vector<RooflinePoint>& points,
+                              double left, double top, double width, double height);
 
   // False for points a log plot cannot show (zero FLOPs, zero bytes, zero time).
   static bool placeable(const RooflinePoint& p) { return p.intensity > 0.0 && p.flopsPerS > 0.0; }

@@ -14,8 +14,7 @@ QString threeDigits(double v) {
   return QString::number(v, 'f', decimals);
 }
 
-QString scaled(double value, const char* const* prefixes, int count, double base,
-               const QString& unit) {
+QString scaled(double value, const char* const* prefixes, int count, double base, const QString& unit) {
   int i = 0;
   double v = value;
   while (i + 1 < count && std::abs(v) >= base) {
@@ -58,8 +57,7 @@ QString formatCount(double value) {
 
 QString formatPercent(double pct) {
   if (!std::isfinite(pct)) return kMissing;
-  return (pct >= 0.0 ? QStringLiteral("+") : QString()) + QString::number(pct, 'f', 1) +
-         QStringLiteral(" %");
+  return (pct >= 0.0 ? QStringLiteral("+") : QString()) + QString::number(pct, 'f', 1) + QStringLiteral(" %");
 }
 
 QString formatHalfWidth(double pct) {
@@ -68,8 +66,7 @@ QString formatHalfWidth(double pct) {
 }
 
 QString formatInterval(double loS, double hiS) {
-  return QLatin1Char('[') + formatDuration(loS) + QStringLiteral(", ") + formatDuration(hiS) +
-         QLatin1Char(']');
+  return QLatin1Char('[') + formatDuration(loS) + QStringLiteral(", ") + formatDuration(hiS) + QLatin1Char(']');
 }
 
 TimeUnit timeUnitFor(double maxSeconds) {
@@ -84,8 +81,6 @@ QString formatOptionalDuration(const std::optional<double>& seconds) {
   return seconds ? formatDuration(*seconds) : kMissing;
 }
 
-QString formatOptionalPercent(const std::optional<double>& pct) {
-  return pct ? formatPercent(*pct) : kMissing;
-}
+QString formatOptionalPercent(const std::optional<double>& pct) { return pct ? formatPercent(*pct) : kMissing; }
 
 }  // namespace looplab::gui

@@ -6,13 +6,13 @@
 
 namespace looplab::gui {
 
-QString formatDuration(double seconds);  // "812 ns", "12.3 µs", "4.56 ms", "1.23 s"
-QString formatBytes(double bytes);       // "512 B", "1.50 MB", "2.05 GB"
-QString formatRate(double perSecond, const char* unit);  // "1.23 TFLOP/s" for unit "FLOP/s"
-QString formatCount(double value);                       // "1.2 G", "340 M" for FLOPs
-QString formatPercent(double pct);                       // "+12.3 %", "-4.0 %"
-QString formatHalfWidth(double pct);                     // "±2.2 %": half a 95% interval
-QString formatInterval(double loS, double hiS);          // "[5.10 ms, 5.33 ms]"
+QString formatDuration(double seconds);                                // "812 ns", "12.3 µs", "4.56 ms", "1.23 s"
+QString formatBytes(double bytes);                                     // "512 B", "1.50 MB", "2.05 GB"
+QString formatRate(double perSecond, const char* unit);                // "1.23 TFLOP/s" for unit "FLOP/s"
+QString formatCount(double value);                                     // "1.2 G", "340 M" for FLOPs
+QString formatPercent(double pct);                                     // "+12.3 %", "-4.0 %"
+QString formatHalfWidth(double pct);                                   // "±2.2 %": half a 95% interval
+QString formatInterval(double loS, double hiS);                        // "[5.10 ms, 5.33 ms]"
 QString formatOptionalDuration(const std::optional<double>& seconds);  // "—" when absent
 QString formatOptionalPercent(const std::optional<double>& pct);
 

@@ -38,8 +38,7 @@ LadderGroup pickLadderGroup(const std::vector<RunSummary>& runs) {
     std::string model, hardware;
     std::int64_t batch, context;
     bool operator<(const Key& o) const {
-      return std::tie(model, hardware, batch, context) <
-             std::tie(o.model, o.hardware, o.batch, o.context);
+      return std::tie(model, hardware, batch, context) < std::tie(o.model, o.hardware, o.batch, o.context);
     }
   };
   struct Tally {
@@ -70,16 +69,14 @@ LadderGroup pickLadderGroup(const std::vector<RunSummary>& runs) {
   g.batch = best->batch;
   g.contextLen = best->context;
   for (const RunSummary& r : runs) {
-    if (r.model == g.model && r.hardware == g.hardware && r.batch == g.batch &&
-        r.contextLen == g.contextLen) {
+    if (r.model == g.model && r.hardware == g.hardware && r.batch == g.batch && r.contextLen == g.contextLen) {
       g.runs.push_back(r);
     }
   }
   return g;
 }
 
-std::optional<double> relativeTo(const std::optional<double>& value,
-                                 const std::optional<double>& vanilla) {
+std::optional<double> relativeTo(const std::optional<double>& value, const std::optional<double>& vanilla) {
   if (!value || !vanilla || *vanilla == 0.0) return std::nullopt;
   return *value / *vanilla;
 }
@@ -103,8 +100,7 @@ PaperLadder loadPaperLadder(const std::string& path) {
     if (!table.contains(variant)) return std::nullopt;
     const auto& row = table[variant];
     if (!row.contains(key)) return std::nullopt;
-    if (!row[key].is_number())
-      throw InputError("table2_batch4." + variant + "." + key, "not a number");
+    if (!row[key].is_number()) throw InputError("table2_batch4." + variant + "." + key, "not a number");
     return row[key].get<double>();
   };
   const auto vLatency = number(vanillaName, "latency_ms");
@@ -132,9 +128,7 @@ int LadderModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
 }
 
-int LadderModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int LadderModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 void LadderModel::setPaper(PaperLadder paper) {
   m_paper = std::move(paper);
@@ -181,24 +175,21 @@ QVariant LadderModel::toolTip(const LadderEntry& e, int row, int column) const {
   auto runText = [](const LadderEntry& x) {
     return QStringLiteral("run %1 (%2): %3")
         .arg(x.runId ? QString::number(*x.runId) : QStringLiteral("?"),
-             QString::fromLatin1(to_string(x.variant).data(),
-                                 static_cast<qsizetype>(to_string(x.variant).size())),
+             QString::fromLatin1(to_string(x.variant).data(), static_cast<qsizetype>(to_string(x.variant).size())),
              verdictExplanation(x.verdict, x.verdictReason));
   };
   if (!e.runId) return {};
   if (column == MeasuredColumn) {
     QString text = runText(e);
     if (e.measuredHalfWidthPct)
-      text += QStringLiteral("\nmedian decode step, 95% interval ") +
-              formatHalfWidth(*e.measuredHalfWidthPct);
+      text += QStringLiteral("\nmedian decode step, 95% interval ") + formatHalfWidth(*e.measuredHalfWidthPct);
     return text;
   }
   if (column == MeasuredRatioColumn && value(e, column)) {
     const LadderEntry& vanilla = m_entries[0];
     QString text =
         QStringLiteral("measured %1 / vanilla's: %2")
-            .arg(QString::fromLatin1(to_string(e.variant).data(),
-                                     static_cast<qsizetype>(to_string(e.variant).size())),
+            .arg(QString::fromLatin1(to_string(e.variant).data(), static_cast<qsizetype>(to_string(e.variant).size())),
                  verdictText(measuredRatioVerdict(row)));
     text += QStringLiteral("\n") + runText(e);
     if (row != 0) text += QStringLiteral("\n") + runText(vanilla);
@@ -208,14 +199,12 @@ QVariant LadderModel::toolTip(const LadderEntry& e, int row, int column) const {
 }
 
 QVariant LadderModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-    return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const LadderEntry& e = m_entries[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   if (column == VariantColumn) {
     const std::string_view v = to_string(e.variant);
-    if (role == Qt::DisplayRole)
-      return QString::fromLatin1(v.data(), static_cast<qsizetype>(v.size()));
+    if (role == Qt::DisplayRole) return QString::fromLatin1(v.data(), static_cast<qsizetype>(v.size()));
     if (role == SortRole || role == VariantRole) return static_cast<int>(e.variant);
     return {};
   }
@@ -249,10 +238,9 @@ QVariant LadderModel::data(const QModelIndex& index, int role) const {
       return toolTip(e, index.row(), column);
     case VerdictRole: {
       if (!v) return {};
-      const OptionalVerdict verdict = column == MeasuredRatioColumn
-                                          ? measuredRatioVerdict(index.row())
-                                      : column == MeasuredColumn ? e.verdict
-                                                                 : stats::Verdict::quiet;
+      const OptionalVerdict verdict = column == MeasuredRatioColumn ? measuredRatioVerdict(index.row())
+                                      : column == MeasuredColumn    ? e.verdict
+                                                                    : stats::Verdict::quiet;
       return isQuiet(verdict) ? QVariant() : QVariant(verdictRank(verdict));
     }
     default:
@@ -265,8 +253,7 @@ QVariant LadderModel::headerData(int section, Qt::Orientation orientation, int r
       (section == PaperLatencyRatioColumn || section == PaperKvRatioColumn)) {
     return QString::fromStdString(m_paper.source);
   }
-  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount ||
-      role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount || role != Qt::DisplayRole) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
   static const char* const kNames[ColumnCount] = {"Variant",

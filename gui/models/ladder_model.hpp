@@ -51,8 +51,7 @@ struct LadderGroup {
 LadderGroup pickLadderGroup(const std::vector<RunSummary>& runs);
 
 // value / vanilla value, empty when either is missing or vanilla is zero.
-std::optional<double> relativeTo(const std::optional<double>& value,
-                                 const std::optional<double>& vanilla);
+std::optional<double> relativeTo(const std::optional<double>& value, const std::optional<double>& vanilla);
 
 class LadderModel : public QAbstractTableModel {
   Q_OBJECT
@@ -83,8 +82,7 @@ class LadderModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation,
-                      int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
   std::optional<double> value(const LadderEntry& e, int column) const;

@@ -28,8 +28,7 @@ QString OpKindRow::name() const {
 }
 
 std::optional<double> OpKindRow::measuredS() const {
-  return measured && measured->samples > 0 ? std::optional<double>(measured->medianS)
-                                           : std::nullopt;
+  return measured && measured->samples > 0 ? std::optional<double>(measured->medianS) : std::nullopt;
 }
 
 std::optional<double> OpKindRow::errorPct() const {
@@ -80,8 +79,7 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops) {
   return rows;
 }
 
-std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops,
-                                 const std::vector<KindMeasurement>& measured) {
+std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured) {
   std::vector<OpKindRow> rows = aggregateByKind(ops);
   std::vector<OpKindRow> summary;
   for (const KindMeasurement& m : measured) {
@@ -124,8 +122,7 @@ QString measuredToolTip(const MeasuredStat& m) {
              "median of %1 samples (every repeat's steps), 95% interval %2, p10 %3, "
              "p90 %4, mean %5, %6 outliers: %7")
       .arg(m.samples)
-      .arg(formatInterval(m.ciLoS, m.ciHiS), formatDuration(m.p10S), formatDuration(m.p90S),
-           formatDuration(m.meanS))
+      .arg(formatInterval(m.ciLoS, m.ciHiS), formatDuration(m.p10S), formatDuration(m.p90S), formatDuration(m.meanS))
       .arg(m.outliers)
       .arg(verdictText(m.verdict));
 }
@@ -144,12 +141,9 @@ void OpKindModel::reset(std::vector<OpKindRow> rows, OptionalVerdict runVerdict,
   endResetModel();
 }
 
-void OpKindModel::setOps(const std::vector<OpRecord>& ops) {
-  reset(aggregateByKind(ops), std::nullopt, false);
-}
+void OpKindModel::setOps(const std::vector<OpRecord>& ops) { reset(aggregateByKind(ops), std::nullopt, false); }
 
-void OpKindModel::setMeasured(const std::vector<OpRecord>& ops,
-                              const std::vector<KindMeasurement>& measured,
+void OpKindModel::setMeasured(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured,
                               OptionalVerdict runVerdict) {
   reset(kindTable(ops, measured), runVerdict, true);
 }
@@ -164,21 +158,17 @@ std::vector<OpKindRow> OpKindModel::summaryRows() const {
 
 OptionalVerdict OpKindModel::errorVerdict(const OpKindRow& row) const {
   if (!m_measured) return stats::Verdict::quiet;  // nothing measured: nothing to mark
-  return combinedVerdict(row.measured ? OptionalVerdict(row.measured->verdict) : std::nullopt,
-                         m_runVerdict);
+  return combinedVerdict(row.measured ? OptionalVerdict(row.measured->verdict) : std::nullopt, m_runVerdict);
 }
 
 int OpKindModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int OpKindModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int OpKindModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant OpKindModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-    return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const OpKindRow& r = m_rows[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   // Plain numbers with flags: GCC's maybe-uninitialized misfires on chains of optional<double>.
@@ -202,22 +192,18 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
       case MeanColumn:
         return hasMean ? formatDuration(meanS) : QStringLiteral("\u2014");
       case ShareColumn:
-        return hasShare ? QString::number(sharePct, 'f', 1) + QStringLiteral(" %")
-                        : QStringLiteral("\u2014");
+        return hasShare ? QString::number(sharePct, 'f', 1) + QStringLiteral(" %") : QStringLiteral("\u2014");
       case PredictedColumn:
         return formatOptionalDuration(r.predictedS);
       case ErrorColumn:
-        return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), errorVerdict(r))
-                            : QStringLiteral("\u2014");
+        return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), errorVerdict(r)) : QStringLiteral("\u2014");
       case BoundColumn:
         return summary ? QString() : QString::fromLatin1(boundName(r.bound));
       default:
         return {};
     }
   }
-  auto optionalNumber = [](const std::optional<double>& v) {
-    return v ? QVariant(*v) : QVariant();
-  };
+  auto optionalNumber = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
   switch (role) {
     case SortRole:
       switch (column) {
@@ -243,9 +229,8 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
           return {};
       }
     case Qt::TextAlignmentRole:
-      return column == KindColumn || column == BoundColumn
-                 ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
-                 : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
+      return column == KindColumn || column == BoundColumn ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
+                                                           : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
     case Qt::ToolTipRole:
       if (r.type == RowType::unattributed && column == KindColumn)
         return QStringLiteral(
@@ -253,8 +238,7 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
             "barriers, scheduling and launch gaps, the engine's own work");
       if (r.type == RowType::step && column == KindColumn)
         return QStringLiteral("the step's wall time; the means above add up to its mean");
-      if (r.measured &&
-          (column == MeasuredColumn || column == IntervalColumn || column == MeanColumn))
+      if (r.measured && (column == MeasuredColumn || column == IntervalColumn || column == MeanColumn))
         return measuredToolTip(*r.measured);
       if (column == ErrorColumn && r.errorPct()) {
         return QStringLiteral("(predicted - measured median) / measured median; ") +
@@ -265,11 +249,10 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
       if (summary) return {};
       return static_cast<int>(r.bound);
     case VerdictRole: {
-      const OptionalVerdict v =
-          column == ErrorColumn ? errorVerdict(r)
-          : r.measured && (column == MeasuredColumn || column == IntervalColumn)
-              ? OptionalVerdict(r.measured->verdict)
-              : OptionalVerdict(stats::Verdict::quiet);
+      const OptionalVerdict v = column == ErrorColumn ? errorVerdict(r)
+                                : r.measured && (column == MeasuredColumn || column == IntervalColumn)
+                                    ? OptionalVerdict(r.measured->verdict)
+                                    : OptionalVerdict(stats::Verdict::quiet);
       if (isQuiet(v) || (column == ErrorColumn && !r.errorPct())) return {};
       return verdictRank(v);
     }
@@ -305,8 +288,8 @@ QVariant OpKindModel::headerData(int section, Qt::Orientation orientation, int r
     }
   }
   if (role != Qt::DisplayRole) return {};
-  static const char* const kNames[ColumnCount] = {
-      "Kind", "Ops", "Measured", "\u00b1 95%", "Mean", "Share", "Predicted", "Error", "Bound"};
+  static const char* const kNames[ColumnCount] = {"Kind",  "Ops",       "Measured", "\u00b1 95%", "Mean",
+                                                  "Share", "Predicted", "Error",    "Bound"};
   return QString::fromUtf8(kNames[section]);
 }
 

@@ -38,8 +38,7 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops);
 
 // aggregateByKind's rows with the measured figures (and predictions) of one phase's
 // store::kind_table rows, then that phase's "unattributed" and "step" rows.
-std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops,
-                                 const std::vector<KindMeasurement>& measured);
+std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured);
 
 class OpKindModel : public QAbstractTableModel {
   Q_OBJECT
@@ -77,8 +76,7 @@ class OpKindModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation,
-                      int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
   void reset(std::vector<OpKindRow> rows, OptionalVerdict runVerdict, bool measured);

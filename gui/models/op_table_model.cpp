@@ -8,8 +8,7 @@ namespace looplab::gui {
 
 OpTableModel::OpTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void OpTableModel::setOps(std::vector<OpRecord> ops, std::vector<OpKindRow> summary,
-                          OptionalVerdict runVerdict) {
+void OpTableModel::setOps(std::vector<OpRecord> ops, std::vector<OpKindRow> summary, OptionalVerdict runVerdict) {
   beginResetModel();
   m_ops = std::move(ops);
   m_summary = std::move(summary);
@@ -21,13 +20,10 @@ int OpTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_ops.size() + m_summary.size());
 }
 
-int OpTableModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int OpTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QString loopText(std::int32_t lo, std::int32_t hi) {
-  return lo == hi ? QString::number(lo)
-                  : QString::number(lo) + QLatin1Char('-') + QString::number(hi);
+  return lo == hi ? QString::number(lo) : QString::number(lo) + QLatin1Char('-') + QString::number(hi);
 }
 
 namespace {
@@ -42,8 +38,7 @@ const QString kMissing = QStringLiteral("\u2014");
 }  // namespace
 
 QVariant OpTableModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-    return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const auto row = static_cast<std::size_t>(index.row());
   if (row >= m_ops.size()) return summaryData(m_summary[row - m_ops.size()], index.column(), role);
   return opData(m_ops[row], index.column(), role);
@@ -67,8 +62,7 @@ QVariant OpTableModel::opData(const OpRecord& op, int column, int role) const {
       case PredictedColumn:
         return formatOptionalDuration(op.predictedS);
       case ErrorColumn:  // a ratio to the measurement: marked when the run is not quiet
-        return op.errorPct() ? markedByVerdict(formatPercent(*op.errorPct()), m_runVerdict)
-                             : kMissing;
+        return op.errorPct() ? markedByVerdict(formatPercent(*op.errorPct()), m_runVerdict) : kMissing;
       case BoundColumn:
         return QString::fromLatin1(boundName(op.bound));
       case FlopsColumn:
@@ -120,8 +114,7 @@ QVariant OpTableModel::opData(const OpRecord& op, int column, int role) const {
     case OpIndexRole:
       return op.index;
     case VerdictRole:
-      if (column == ErrorColumn && op.errorPct() && !isQuiet(m_runVerdict))
-        return verdictRank(m_runVerdict);
+      if (column == ErrorColumn && op.errorPct() && !isQuiet(m_runVerdict)) return verdictRank(m_runVerdict);
       return {};
     case SummaryRowRole:
       return false;
@@ -130,20 +123,18 @@ QVariant OpTableModel::opData(const OpRecord& op, int column, int role) const {
         return QStringLiteral("(predicted - measured median) / measured median; the run is ") +
                verdictText(m_runVerdict);
       }
-      return QString::fromStdString(op.name) + QStringLiteral(": ") +
-             QString::fromLatin1(boundName(op.bound)) + QStringLiteral("-bound, ") +
-             formatCount(op.flops) + QStringLiteral("FLOP, ") + formatBytes(op.bytes);
+      return QString::fromStdString(op.name) + QStringLiteral(": ") + QString::fromLatin1(boundName(op.bound)) +
+             QStringLiteral("-bound, ") + formatCount(op.flops) + QStringLiteral("FLOP, ") + formatBytes(op.bytes);
     default:
       return {};
   }
 }
 
 QVariant OpTableModel::summaryData(const OpKindRow& r, int column, int role) const {
-  const std::optional<double> mean = r.measured && r.measured->samples > 0
-                                         ? std::optional<double>(r.measured->meanS)
-                                         : std::nullopt;
-  const OptionalVerdict errorVerdict = combinedVerdict(
-      r.measured ? OptionalVerdict(r.measured->verdict) : std::nullopt, m_runVerdict);
+  const std::optional<double> mean =
+      r.measured && r.measured->samples > 0 ? std::optional<double>(r.measured->meanS) : std::nullopt;
+  const OptionalVerdict errorVerdict =
+      combinedVerdict(r.measured ? OptionalVerdict(r.measured->verdict) : std::nullopt, m_runVerdict);
   if (role == Qt::DisplayRole) {
     switch (column) {
       case NameColumn:
@@ -155,8 +146,7 @@ QVariant OpTableModel::summaryData(const OpKindRow& r, int column, int role) con
       case PredictedColumn:
         return formatOptionalDuration(r.predictedS);
       case ErrorColumn:
-        return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), errorVerdict)
-                            : kMissing;
+        return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), errorVerdict) : kMissing;
       case BoundColumn:
         return QString();
       default:
@@ -185,18 +175,15 @@ QVariant OpTableModel::summaryData(const OpKindRow& r, int column, int role) con
                  : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
     case Qt::ToolTipRole:
       if (column == NameColumn) {
-        return r.type == RowType::step
-                   ? QStringLiteral(
-                         "the step's wall time; the op means and unattributed add up "
-                         "to its mean")
-                   : QStringLiteral("each step's wall time minus the measured time of its ops");
+        return r.type == RowType::step ? QStringLiteral(
+                                             "the step's wall time; the op means and unattributed add up "
+                                             "to its mean")
+                                       : QStringLiteral("each step's wall time minus the measured time of its ops");
       }
-      if (r.measured && (column == MeasuredColumn || column == MeanColumn))
-        return measuredToolTip(*r.measured);
+      if (r.measured && (column == MeasuredColumn || column == MeanColumn)) return measuredToolTip(*r.measured);
       return {};
     case VerdictRole:
-      if (column == ErrorColumn && r.errorPct() && !isQuiet(errorVerdict))
-        return verdictRank(errorVerdict);
+      if (column == ErrorColumn && r.errorPct() && !isQuiet(errorVerdict)) return verdictRank(errorVerdict);
       if (column == MeasuredColumn && r.measured && r.measured->verdict != stats::Verdict::quiet)
         return verdictRank(r.measured->verdict);
       return {};
@@ -228,9 +215,8 @@ QVariant OpTableModel::headerData(int section, Qt::Orientation orientation, int 
     }
   }
   if (role != Qt::DisplayRole) return {};
-  static const char* const kNames[ColumnCount] = {"Op",       "Kind",  "Layer",     "Loop",
-                                                  "Measured", "Mean",  "Predicted", "Error",
-                                                  "Bound",    "FLOPs", "Bytes",     "FLOP/B"};
+  static const char* const kNames[ColumnCount] = {"Op",        "Kind",  "Layer", "Loop",  "Measured", "Mean",
+                                                  "Predicted", "Error", "Bound", "FLOPs", "Bytes",    "FLOP/B"};
   return QString::fromLatin1(kNames[section]);
 }
 

@@ -7,9 +7,7 @@
 
 namespace looplab::gui {
 
-RunFilterProxy::RunFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) {
-  setSortRole(SortRole);
-}
+RunFilterProxy::RunFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) { setSortRole(SortRole); }
 
 void RunFilterProxy::setSourceModel(QAbstractItemModel* model) {
   m_runs = qobject_cast<RunListModel*>(model);
@@ -47,10 +45,9 @@ bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
     if (m_words.isEmpty()) return true;
     const QString haystack =
         QString::fromStdString(r->model) + QLatin1Char(' ') +
-        QString::fromLatin1(to_string(r->variant).data(),
-                            static_cast<qsizetype>(to_string(r->variant).size())) +
-        QLatin1Char(' ') + QString::fromStdString(r->backend) + QLatin1Char(' ') +
-        QString::fromStdString(r->hardware) + QLatin1Char(' ') + QString::number(r->id) +
+        QString::fromLatin1(to_string(r->variant).data(), static_cast<qsizetype>(to_string(r->variant).size())) +
+        QLatin1Char(' ') + QString::fromStdString(r->backend) + QLatin1Char(' ') + QString::fromStdString(r->hardware) +
+        QLatin1Char(' ') + QString::number(r->id) +
         (r->verdict ? QLatin1Char(' ') + verdictText(r->verdict) : QString());
     for (const QString& w : m_words) {
       if (!haystack.contains(w, Qt::CaseInsensitive)) return false;

@@ -38,9 +38,7 @@ int RunListModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_runs->size());
 }
 
-int RunListModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int RunListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 namespace {
 QString text(const std::string& s) { return QString::fromStdString(s); }
@@ -123,8 +121,7 @@ QVariant RunListModel::display(const RunSummary& r, int column) const {
     case LoopsColumn:
       return static_cast<qint64>(r.loops);
     case WindowColumn:  // only plt has a local window
-      return r.variant == Variant::plt ? QVariant(static_cast<qint64>(r.window))
-                                       : QVariant(QStringLiteral("\u2014"));
+      return r.variant == Variant::plt ? QVariant(static_cast<qint64>(r.window)) : QVariant(QStringLiteral("\u2014"));
     case BatchColumn:
       return static_cast<qint64>(r.batch);
     case ContextColumn:
@@ -144,8 +141,7 @@ QVariant RunListModel::display(const RunSummary& r, int column) const {
     case PredictedColumn:
       return formatOptionalDuration(r.predictedStepS);
     case ErrorColumn:  // a ratio to the measurement: marked when the run is not quiet
-      return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), r.verdict)
-                          : QStringLiteral("\u2014");
+      return r.errorPct() ? markedByVerdict(formatPercent(*r.errorPct()), r.verdict) : QStringLiteral("\u2014");
     case VerdictColumn:
       return r.verdict ? verdictText(r.verdict) : QStringLiteral("\u2014");
     default:
@@ -160,8 +156,7 @@ QVariant RunListModel::sortValue(const RunSummary& r, int column) const {
 }
 
 QVariant RunListModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-    return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const RunSummary& r = (*m_runs)[static_cast<std::size_t>(index.row())];
   const int column = index.column();
   switch (role) {
@@ -182,8 +177,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     case VariantRole:
       return static_cast<int>(r.variant);
     case VerdictRole:  // the verdict cell, and the figures it qualifies, are colored by it
-      if ((column == VerdictColumn || column == ErrorColumn || column == IntervalColumn) &&
-          r.verdict && !isQuiet(r.verdict))
+      if ((column == VerdictColumn || column == ErrorColumn || column == IntervalColumn) && r.verdict &&
+          !isQuiet(r.verdict))
         return verdictRank(r.verdict);
       return {};
     default:
@@ -200,8 +195,7 @@ QVariant RunListModel::toolTip(const RunSummary& r, int column) const {
       return QStringLiteral("95% bootstrap interval of the median decode step: ") +
              formatInterval(*r.measuredCiLoS, *r.measuredCiHiS);
     case ErrorColumn:
-      return QStringLiteral("(predicted - measured) / measured; ") +
-             verdictExplanation(r.verdict, r.verdictReason);
+      return QStringLiteral("(predicted - measured) / measured; ") + verdictExplanation(r.verdict, r.verdictReason);
     case VerdictColumn:
       return verdictExplanation(r.verdict, r.verdictReason);
     default:
@@ -218,14 +212,13 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
     if (section == IntervalColumn)
       return QStringLiteral("half the 95% interval of the median decode step, relative to it");
     if (section == VerdictColumn)
-      return QStringLiteral(
-          "the run's noise verdict: quiet, noisy or unusable (hover a cell for why)");
+      return QStringLiteral("the run's noise verdict: quiet, noisy or unusable (hover a cell for why)");
     return {};
   }
   if (role != Qt::DisplayRole) return {};
-  static const char* const kNames[ColumnCount] = {
-      "ID",         "Model",     "Variant", "Loops",   "Window",  "Batch",    "Context", "Measured",
-      "\u00b1 95%", "Predicted", "Error",   "Verdict", "Backend", "Hardware", "Created"};
+  static const char* const kNames[ColumnCount] = {"ID",    "Model",   "Variant",  "Loops",      "Window",
+                                                  "Batch", "Context", "Measured", "\u00b1 95%", "Predicted",
+                                                  "Error", "Verdict", "Backend",  "Hardware",   "Created"};
   return QString::fromUtf8(kNames[section]);
 }
 

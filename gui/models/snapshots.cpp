@@ -22,22 +22,19 @@ const char* boundName(Bound b) {
 }
 
 namespace {
-std::optional<double> errorPercent(const std::optional<double>& measured,
-                                   const std::optional<double>& predicted) {
+std::optional<double> errorPercent(const std::optional<double>& measured, const std::optional<double>& predicted) {
   if (!measured || !predicted || !(*measured > 0.0)) return std::nullopt;
   return (*predicted - *measured) / *measured * 100.0;
 }
 }  // namespace
 
-std::optional<double> RunSummary::errorPct() const {
-  return errorPercent(measuredStepS, predictedStepS);
-}
+std::optional<double> RunSummary::errorPct() const { return errorPercent(measuredStepS, predictedStepS); }
 
 std::optional<double> OpRecord::errorPct() const { return errorPercent(measuredS, predictedS); }
 
 namespace {
-std::optional<double> halfWidth(const std::optional<double>& median,
-                                const std::optional<double>& lo, const std::optional<double>& hi) {
+std::optional<double> halfWidth(const std::optional<double>& median, const std::optional<double>& lo,
+                                const std::optional<double>& hi) {
   if (!median || !lo || !hi || !(*median > 0.0)) return std::nullopt;
   return (*hi - *lo) / 2.0 / *median * 100.0;
 }
@@ -47,18 +44,14 @@ std::optional<double> RunSummary::measuredHalfWidthPct() const {
   return halfWidth(measuredStepS, measuredCiLoS, measuredCiHiS);
 }
 
-std::optional<double> PhaseFigures::halfWidthPct() const {
-  return halfWidth(medianS, ciLoS, ciHiS);
-}
+std::optional<double> PhaseFigures::halfWidthPct() const { return halfWidth(medianS, ciLoS, ciHiS); }
 
 std::optional<double> MachineFigures::otherCpus() const {
   if (!othersCpuS || !windowS || !(*windowS > 0.0)) return std::nullopt;
   return *othersCpuS / *windowS;
 }
 
-double MeasuredStat::halfWidthPct() const {
-  return medianS > 0.0 ? (ciHiS - ciLoS) / 2.0 / medianS * 100.0 : 0.0;
-}
+double MeasuredStat::halfWidthPct() const { return medianS > 0.0 ? (ciHiS - ciLoS) / 2.0 / medianS * 100.0 : 0.0; }
 
 std::vector<KindMeasurement> RunDetail::decodeKinds() const {
   std::vector<KindMeasurement> out;

@@ -5,9 +5,7 @@
 
 namespace looplab::gui {
 
-SummaryLastProxy::SummaryLastProxy(QObject* parent) : QSortFilterProxyModel(parent) {
-  setSortRole(SortRole);
-}
+SummaryLastProxy::SummaryLastProxy(QObject* parent) : QSortFilterProxyModel(parent) { setSortRole(SortRole); }
 
 bool SummaryLastProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
   const bool leftSummary = left.data(SummaryRowRole).toBool();

@@ -83,8 +83,7 @@ SweepTable parseSweepCsv(std::istream& in) {
   std::set<std::string> seen;
   for (std::string& name : cells) {
     if (name.empty()) throw InputError("sweep", "line 1: an empty column name");
-    if (!seen.insert(name).second)
-      throw InputError("sweep", "line 1: duplicate column '" + name + "'");
+    if (!seen.insert(name).second) throw InputError("sweep", "line 1: duplicate column '" + name + "'");
     SweepColumn c;
     c.name = std::move(name);
     t.columns.push_back(std::move(c));
@@ -93,9 +92,8 @@ SweepTable parseSweepCsv(std::istream& in) {
   while (readRecord(in, cells, line)) {
     if (cells.size() == 1 && isBlank(cells[0])) continue;  // blank line
     if (cells.size() != t.columns.size()) {
-      throw InputError("sweep", "line " + std::to_string(line) + ": " +
-                                    std::to_string(cells.size()) + " cells, the header has " +
-                                    std::to_string(t.columns.size()));
+      throw InputError("sweep", "line " + std::to_string(line) + ": " + std::to_string(cells.size()) +
+                                    " cells, the header has " + std::to_string(t.columns.size()));
     }
     for (std::size_t c = 0; c < cells.size(); ++c) raw[c].push_back(std::move(cells[c]));
     ++t.rows;

@@ -27,8 +27,7 @@ void SweepModel::setAxes(int xColumn, int yColumn, Goal xGoal, Goal yGoal) {
     m_front.assign(m_table.rows, false);
   }
   if (m_table.rows > 0) {
-    emit dataChanged(index(0, paretoColumn()),
-                     index(static_cast<int>(m_table.rows) - 1, paretoColumn()));
+    emit dataChanged(index(0, paretoColumn()), index(static_cast<int>(m_table.rows) - 1, paretoColumn()));
   }
 }
 
@@ -49,8 +48,7 @@ int SweepModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant SweepModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-    return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const auto row = static_cast<std::size_t>(index.row());
   const bool onFront = row < m_front.size() && m_front[row];
   if (role == ParetoRole) return onFront;
@@ -62,22 +60,19 @@ QVariant SweepModel::data(const QModelIndex& index, int role) const {
   const SweepColumn& c = m_table.columns[static_cast<std::size_t>(index.column())];
   switch (role) {
     case Qt::DisplayRole:
-      return QString::fromStdString(
-          m_table.cellText(row, static_cast<std::size_t>(index.column())));
+      return QString::fromStdString(m_table.cellText(row, static_cast<std::size_t>(index.column())));
     case SortRole:
       if (!c.numeric) return QString::fromStdString(c.texts[row]);
       return std::isnan(c.values[row]) ? QVariant() : QVariant(c.values[row]);
     case Qt::TextAlignmentRole:
-      return c.numeric ? int(Qt::AlignRight | Qt::AlignVCenter)
-                       : int(Qt::AlignLeft | Qt::AlignVCenter);
+      return c.numeric ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
     default:
       return {};
   }
 }
 
 QVariant SweepModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || section < 0 || section > paretoColumn() ||
-      role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal || section < 0 || section > paretoColumn() || role != Qt::DisplayRole) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
   // Not "pareto": a sweep file has its own front over three objectives in a column of that name.

@@ -30,8 +30,7 @@ int verdictRank(const OptionalVerdict& v) {
 }
 
 OptionalVerdict combinedVerdict(const OptionalVerdict& a, const OptionalVerdict& b) {
-  if (a == stats::Verdict::unusable || b == stats::Verdict::unusable)
-    return stats::Verdict::unusable;
+  if (a == stats::Verdict::unusable || b == stats::Verdict::unusable) return stats::Verdict::unusable;
   if (!a || !b) return std::nullopt;
   return stats::worst(*a, *b);
 }
@@ -47,8 +46,7 @@ QString verdictExplanation(const OptionalVerdict& v, const std::string& reason) 
     return QStringLiteral("quiet: the step's 95% interval of the median is within \u00b1%1 % of it")
         .arg(stats::NoiseThresholds{}.noisy_half_width * 100.0, 0, 'g', 3);
   }
-  return verdictText(v) +
-         (reason.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(reason));
+  return verdictText(v) + (reason.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(reason));
 }
 
 }  // namespace looplab::gui

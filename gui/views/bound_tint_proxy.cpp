@@ -11,8 +11,7 @@ namespace looplab::gui {
 
 QVariant BoundTintProxy::data(const QModelIndex& index, int role) const {
   if (role == Qt::BackgroundRole) {
-    if (QIdentityProxyModel::data(index, SummaryRowRole).toBool())
-      return QBrush(QColor(0xEC, 0xEC, 0xEC));
+    if (QIdentityProxyModel::data(index, SummaryRowRole).toBool()) return QBrush(QColor(0xEC, 0xEC, 0xEC));
     const QVariant bound = QIdentityProxyModel::data(index, BoundRole);
     if (bound.isValid()) {
       QColor c = boundColor(static_cast<Bound>(bound.toInt()));

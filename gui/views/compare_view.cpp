@@ -94,14 +94,13 @@ void CompareView::setRuns(std::vector<RunSummary> runs, RunDetailSnapshot curren
         QStringLiteral("No runs to compare: select runs in the runs browser and press "
                        "Compare selected."));
   } else {
-    QString caption =
-        QStringLiteral(
-            "Five-variant ladder (paper Table 2): %1 on %2, batch %3, context %4; "
-            "newest run per variant, ratios relative to vanilla. The paper "
-            "columns are its Seed-MoE figures at batch 4 (hover for the source).")
-            .arg(QString::fromStdString(group.model), QString::fromStdString(group.hardware))
-            .arg(group.batch)
-            .arg(group.contextLen);
+    QString caption = QStringLiteral(
+                          "Five-variant ladder (paper Table 2): %1 on %2, batch %3, context %4; "
+                          "newest run per variant, ratios relative to vanilla. The paper "
+                          "columns are its Seed-MoE figures at batch 4 (hover for the source).")
+                          .arg(QString::fromStdString(group.model), QString::fromStdString(group.hardware))
+                          .arg(group.batch)
+                          .arg(group.contextLen);
     // Say which runs make a measured ratio uncertain; the cells say it too ("1.23× (noisy)").
     // By verdict rank (noisy before unusable): the verdict and its runs.
     std::map<int, std::pair<OptionalVerdict, QStringList>> notQuiet;
@@ -116,8 +115,7 @@ void CompareView::setRuns(std::vector<RunSummary> runs, RunDetailSnapshot curren
       for (const auto& [rank, entry] : notQuiet) {
         const auto& [verdict, ids] = entry;
         groups << verdictText(verdict) + QStringLiteral(": run") +
-                      (ids.size() > 1 ? QStringLiteral("s ") : QStringLiteral(" ")) +
-                      ids.join(QStringLiteral(", "));
+                      (ids.size() > 1 ? QStringLiteral("s ") : QStringLiteral(" ")) + ids.join(QStringLiteral(", "));
       }
       caption += QStringLiteral(
                      " Measured ratios involving a run that is not quiet are marked "
@@ -139,8 +137,7 @@ void CompareView::fillLatencyChart() {
   double maxBatch = 1.0;
   double maxS = 0.0;
   for (const RunSummary& r : m_runs) {
-    if (r.model != group.model || r.hardware != group.hardware || r.contextLen != group.contextLen)
-      continue;
+    if (r.model != group.model || r.hardware != group.hardware || r.contextLen != group.contextLen) continue;
     byVariant[r.variant].push_back(&r);
     maxBatch = std::max(maxBatch, static_cast<double>(r.batch));
     maxS = std::max({maxS, r.measuredStepS.value_or(0.0), r.predictedStepS.value_or(0.0)});
@@ -164,23 +161,20 @@ void CompareView::fillLatencyChart() {
   };
   std::vector<Line> lines;
   for (auto& [variant, runs] : byVariant) {
-    std::sort(runs.begin(), runs.end(),
-              [](const RunSummary* a, const RunSummary* b) { return a->batch < b->batch; });
+    std::sort(runs.begin(), runs.end(), [](const RunSummary* a, const RunSummary* b) { return a->batch < b->batch; });
     Line line{variant, {}};
     if (config) {
       for (double b = 1.0; b <= maxBatch * 1.0001; b *= 2.0) {
         WhatIfRequest req;
         req.configJson = m_current->configJson;
         req.variant = variant;
-        req.loops =
-            variant == Variant::vanilla ? 1 : std::max<std::int64_t>(2, runs.front()->loops);
+        req.loops = variant == Variant::vanilla ? 1 : std::max<std::int64_t>(2, runs.front()->loops);
         req.window = runs.front()->window;
         req.batch = static_cast<std::int64_t>(b);
         req.contextLen = group.contextLen;
         req.hardware = group.hardware;
         // The run's own spec: a measured `host` spec is stored with the run, not in data/.
-        if (m_current->summary.hardware == group.hardware)
-          req.hardwareJson = m_current->hardwareJson;
+        if (m_current->summary.hardware == group.hardware) req.hardwareJson = m_current->hardwareJson;
         try {
           line.points.emplace_back(b, m_predictor->predict(req).stepS);
         } catch (const std::exception&) {
@@ -191,8 +185,7 @@ void CompareView::fillLatencyChart() {
     }
     if (line.points.empty()) {
       for (const RunSummary* r : runs) {
-        if (r->predictedStepS)
-          line.points.emplace_back(static_cast<double>(r->batch), *r->predictedStepS);
+        if (r->predictedStepS) line.points.emplace_back(static_cast<double>(r->batch), *r->predictedStepS);
       }
     }
     for (const auto& p : line.points) maxS = std::max(maxS, p.second);
@@ -240,20 +233,17 @@ void CompareView::fillLatencyChart() {
     measured->setColor(variantColor(line.variant));
     measured->setMarkerSize(9.0);
     for (const RunSummary* r : byVariant[line.variant]) {
-      if (r->measuredStepS)
-        measured->append(static_cast<double>(r->batch), *r->measuredStepS * unit.scale);
+      if (r->measuredStepS) measured->append(static_cast<double>(r->batch), *r->measuredStepS * unit.scale);
     }
     chart->addSeries(measured);
     measured->attachAxis(x);
     measured->attachAxis(y);
   }
-  chart->setTitle(
-      QStringLiteral("Decode step vs batch: %1 on %2, context %3<br>points measured, dashed "
-                     "lines %4")
-          .arg(QString::fromStdString(group.model), QString::fromStdString(group.hardware))
-          .arg(group.contextLen)
-          .arg(config ? QStringLiteral("simulated (uncalibrated)")
-                      : QStringLiteral("stored predictions")));
+  chart->setTitle(QStringLiteral("Decode step vs batch: %1 on %2, context %3<br>points measured, dashed "
+                                 "lines %4")
+                      .arg(QString::fromStdString(group.model), QString::fromStdString(group.hardware))
+                      .arg(group.contextLen)
+                      .arg(config ? QStringLiteral("simulated (uncalibrated)") : QStringLiteral("stored predictions")));
 }
 
 void CompareView::fillKvChart() {
@@ -267,9 +257,9 @@ void CompareView::fillKvChart() {
   try {
     config = parse_config_text(m_current->configJson, "run config");
   } catch (const std::exception& e) {
-    showEmptyChart(chart,
-                   QStringLiteral("KV bytes vs context: the run's config cannot be read (%1)")
-                       .arg(QString::fromUtf8(e.what())));
+    showEmptyChart(
+        chart,
+        QStringLiteral("KV bytes vs context: the run's config cannot be read (%1)").arg(QString::fromUtf8(e.what())));
     return;
   }
   const RunSummary& s = m_current->summary;
@@ -286,8 +276,8 @@ void CompareView::fillKvChart() {
     std::vector<std::pair<double, double>> pts;
     for (double n = 16.0; n <= maxContext * 1.0001; n *= 2.0) {
       try {
-        const auto bytes = static_cast<double>(
-            kv_bytes_formula(c, s.batch, static_cast<std::int64_t>(n), elementBytes));
+        const auto bytes =
+            static_cast<double>(kv_bytes_formula(c, s.batch, static_cast<std::int64_t>(n), elementBytes));
         pts.emplace_back(n, bytes);
         maxBytes = std::max(maxBytes, bytes);
       } catch (const std::exception&) {
@@ -334,13 +324,11 @@ void CompareView::fillKvChart() {
   chart->addSeries(stored);
   stored->attachAxis(x);
   stored->attachAxis(y);
-  chart->setTitle(
-      QStringLiteral(
-          "KV cache vs context: %1, batch %2, L=%3, w=%4<br>lines: the KV layout formula")
-          .arg(QString::fromStdString(s.model))
-          .arg(s.batch)
-          .arg(loops)
-          .arg(config.window));
+  chart->setTitle(QStringLiteral("KV cache vs context: %1, batch %2, L=%3, w=%4<br>lines: the KV layout formula")
+                      .arg(QString::fromStdString(s.model))
+                      .arg(s.batch)
+                      .arg(loops)
+                      .arg(config.window));
 }
 
 }  // namespace looplab::gui

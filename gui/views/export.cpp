@@ -10,9 +10,8 @@
 namespace looplab::gui {
 
 ImageFormat formatForPath(const QString& path) {
-  return QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0
-             ? ImageFormat::svg
-             : ImageFormat::png;
+  return QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0 ? ImageFormat::svg
+                                                                                           : ImageFormat::png;
 }
 
 QString exportWidget(QWidget* widget, const QString& path) {

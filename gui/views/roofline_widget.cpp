@@ -20,8 +20,7 @@ constexpr double kBottomPx = 52.0;
 constexpr double kHitRadiusPx = 7.0;
 
 QString intensityLabel(double v) {
-  if (v >= 1.0 && v < 1e6)
-    return QString::number(v, 'f', v >= 100.0 ? 0 : 1).remove(QStringLiteral(".0"));
+  if (v >= 1.0 && v < 1e6) return QString::number(v, 'f', v >= 100.0 ? 0 : 1).remove(QStringLiteral(".0"));
   return QString::number(v, 'g', 2);
 }
 
@@ -80,27 +79,22 @@ RooflineGeometry RooflineWidget::geometry() const {
   std::vector<Ceiling> ceilings;
   for (const Roof& r : m_roofs) ceilings.push_back(r.ceiling);
   const QRectF plot = plotRect();
-  return RooflineGeometry::fit(ceilings, m_points, plot.left(), plot.top(), plot.width(),
-                               plot.height());
+  return RooflineGeometry::fit(ceilings, m_points, plot.left(), plot.top(), plot.width(), plot.height());
 }
 
-int RooflineWidget::markerAt(QPointF pos) const {
-  return geometry().hitTest(m_points, pos.x(), pos.y(), kHitRadiusPx);
-}
+int RooflineWidget::markerAt(QPointF pos) const { return geometry().hitTest(m_points, pos.x(), pos.y(), kHitRadiusPx); }
 
 QString RooflineWidget::hoverText(QPointF pos) const {
   const int i = markerAt(pos);
   if (i < 0) return {};
   const Marker& m = m_markers[static_cast<std::size_t>(i)];
   const OpRecord& op = m_ops[m.op];
-  return QStringLiteral(
-             "%1 (%2)\n%3: %4, %5\nintensity %6 FLOP/B, %7 FLOP, %8\npredicted bound: %9")
-      .arg(QString::fromStdString(op.name),
+  return QStringLiteral("%1 (%2)\n%3: %4, %5\nintensity %6 FLOP/B, %7 FLOP, %8\npredicted bound: %9")
+      .arg(QString::fromStdString(op.name), m.measured ? QStringLiteral("measured") : QStringLiteral("predicted"),
            m.measured ? QStringLiteral("measured") : QStringLiteral("predicted"),
-           m.measured ? QStringLiteral("measured") : QStringLiteral("predicted"),
-           formatOptionalDuration(m.measured ? op.measuredS : op.predictedS),
-           formatRate(m.point.flopsPerS, "FLOP/s"), intensityLabel(m.point.intensity),
-           formatCount(op.flops), formatBytes(op.bytes), QString::fromLatin1(boundName(op.bound)));
+           formatOptionalDuration(m.measured ? op.measuredS : op.predictedS), formatRate(m.point.flopsPerS, "FLOP/s"),
+           intensityLabel(m.point.intensity), formatCount(op.flops), formatBytes(op.bytes),
+           QString::fromLatin1(boundName(op.bound)));
 }
 
 void RooflineWidget::paintEvent(QPaintEvent*) {
@@ -119,8 +113,7 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
     p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
     p.setPen(Qt::black);
     const QString label = intensityLabel(v);
-    p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, plot.bottom() + fm.height() + 2),
-               label);
+    p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, plot.bottom() + fm.height() + 2), label);
   }
   for (double v : g.flopsAxis.decades()) {
     const double y = g.flopsAxis.toPx(v);
@@ -128,18 +121,17 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
     p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
     p.setPen(Qt::black);
     const QString label = decadeLabel(v);
-    p.drawText(QPointF(plot.left() - fm.horizontalAdvance(label) - 6, y + fm.ascent() / 2.0),
-               label);
+    p.drawText(QPointF(plot.left() - fm.horizontalAdvance(label) - 6, y + fm.ascent() / 2.0), label);
   }
   p.setPen(QPen(Qt::black, 1.0));
   p.drawRect(plot);
-  p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 6, plot.width(), fm.height() + 4),
-             Qt::AlignCenter, QStringLiteral("arithmetic intensity (FLOP per byte moved)"));
+  p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 6, plot.width(), fm.height() + 4), Qt::AlignCenter,
+             QStringLiteral("arithmetic intensity (FLOP per byte moved)"));
   p.save();
   p.translate(12, plot.center().y());
   p.rotate(-90);
-  p.drawText(QRectF(-plot.height() / 2.0, -fm.height(), plot.height(), fm.height() + 4),
-             Qt::AlignCenter, QStringLiteral("achieved FLOP/s"));
+  p.drawText(QRectF(-plot.height() / 2.0, -fm.height(), plot.height(), fm.height() + 4), Qt::AlignCenter,
+             QStringLiteral("achieved FLOP/s"));
   p.restore();
 
   p.setClipRect(plot);
@@ -155,10 +147,10 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
     p.drawPath(path);
     const PixelPoint ridge = g.place({roof.ceiling.ridgeIntensity(), roof.ceiling.peakFlopsPerS});
     p.drawEllipse(QPointF(ridge.x, ridge.y), 3.0, 3.0);
-    const QString text = QStringLiteral("%1: %2, %3, ridge %4 FLOP/B")
-                             .arg(roof.label, formatRate(roof.ceiling.peakFlopsPerS, "FLOP/s"),
-                                  formatRate(roof.ceiling.bandwidthBytesPerS, "B/s"),
-                                  intensityLabel(roof.ceiling.ridgeIntensity()));
+    const QString text =
+        QStringLiteral("%1: %2, %3, ridge %4 FLOP/B")
+            .arg(roof.label, formatRate(roof.ceiling.peakFlopsPerS, "FLOP/s"),
+                 formatRate(roof.ceiling.bandwidthBytesPerS, "B/s"), intensityLabel(roof.ceiling.ridgeIntensity()));
     // Right-aligned on the flat roof: the datasheet label above its line, the measured one
     // (the lower roof) below its own, so the two never overlap.
     const double labelX = plot.right() - fm.horizontalAdvance(text) - 6;
@@ -216,8 +208,7 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
   legendItem(boundColor(Bound::launch), true, QStringLiteral("launch-bound"));
   if (m_markers.empty()) {
     p.setPen(Qt::black);
-    p.drawText(plot, Qt::AlignCenter,
-               QStringLiteral("No op with FLOPs, bytes and a time to place"));
+    p.drawText(plot, Qt::AlignCenter, QStringLiteral("No op with FLOPs, bytes and a time to place"));
   }
 }
 

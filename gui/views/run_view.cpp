@@ -95,8 +95,7 @@ void RunView::setRun(RunDetailSnapshot run) {
   if (!m_run) {
     m_headerVerdict.reset();
     m_header->setStyleSheet(QString());
-    m_header->setText(
-        QStringLiteral("<b>No run selected.</b> Open a store and pick a run in the runs browser."));
+    m_header->setText(QStringLiteral("<b>No run selected.</b> Open a store and pick a run in the runs browser."));
     m_kindModel->setOps({});
     m_opModel->setOps({});
     showEmptyChart(m_kindChart->chart(), QStringLiteral("Time per op kind"));
@@ -107,8 +106,7 @@ void RunView::setRun(RunDetailSnapshot run) {
   const OptionalVerdict verdict = m_run->summary.verdict;
   m_kindModel->setMeasured(m_run->ops, m_run->decodeKinds(), verdict);
   m_opModel->setOps(m_run->ops, m_kindModel->summaryRows(), verdict);
-  for (int i = 0; i < m_tabs->count(); ++i)
-    fitColumns(qobject_cast<QTableView*>(m_tabs->widget(i)));
+  for (int i = 0; i < m_tabs->count(); ++i) fitColumns(qobject_cast<QTableView*>(m_tabs->widget(i)));
   fillKindChart();
   fillHistogram();
 }
@@ -117,55 +115,48 @@ void RunView::fillHeader() {
   const RunSummary& s = m_run->summary;
   const RunDetail& d = *m_run;
   auto html = [](const QString& t) { return t.toHtmlEscaped(); };
-  QString text = QStringLiteral(
-                     "<b>Run %1</b> &middot; %2 &middot; <b>%3</b> L=%4 w=%5 &middot; batch %6 "
-                     "&middot; context %7 &middot; %8 on %9 &middot; %10")
-                     .arg(s.id)
-                     .arg(QString::fromStdString(s.model).toHtmlEscaped(), variantText(s.variant))
-                     .arg(s.loops)
-                     .arg(s.window)
-                     .arg(s.batch)
-                     .arg(s.contextLen)
-                     .arg(QString::fromStdString(s.backend).toHtmlEscaped(),
-                          QString::fromStdString(s.hardware).toHtmlEscaped(),
-                          QString::fromStdString(s.createdAt).toHtmlEscaped());
+  QString text =
+      QStringLiteral(
+          "<b>Run %1</b> &middot; %2 &middot; <b>%3</b> L=%4 w=%5 &middot; batch %6 "
+          "&middot; context %7 &middot; %8 on %9 &middot; %10")
+          .arg(s.id)
+          .arg(QString::fromStdString(s.model).toHtmlEscaped(), variantText(s.variant))
+          .arg(s.loops)
+          .arg(s.window)
+          .arg(s.batch)
+          .arg(s.contextLen)
+          .arg(QString::fromStdString(s.backend).toHtmlEscaped(), QString::fromStdString(s.hardware).toHtmlEscaped(),
+               QString::fromStdString(s.createdAt).toHtmlEscaped());
   if (!s.complete) text += QStringLiteral(" &middot; <b style='color:#D55E00'>incomplete</b>");
   // The verdict first: a number from a noisy run must not read as a fact.
   m_headerVerdict = s.verdict;
   const QColor color = verdictColor(verdictRank(s.verdict));
-  text += QStringLiteral("<br><b style='color:%1'>%2</b>")
-              .arg(color.name(), html(verdictText(s.verdict).toUpper()));
+  text += QStringLiteral("<br><b style='color:%1'>%2</b>").arg(color.name(), html(verdictText(s.verdict).toUpper()));
   if (!s.verdictReason.empty())
     text += QStringLiteral(": ") + html(QString::fromStdString(s.verdictReason));
   else if (!s.verdict)
     text += QStringLiteral(": the store holds no noise statistics for this run");
   if (d.repeats > 0) {
-    text +=
-        QStringLiteral(" &middot; %1 repeats of %2 decode steps").arg(d.repeats).arg(d.decodeSteps);
-    if (!d.stopReason.empty())
-      text += QStringLiteral(", stopped on ") + html(QString::fromStdString(d.stopReason));
+    text += QStringLiteral(" &middot; %1 repeats of %2 decode steps").arg(d.repeats).arg(d.decodeSteps);
+    if (!d.stopReason.empty()) text += QStringLiteral(", stopped on ") + html(QString::fromStdString(d.stopReason));
   }
   // The median in bold, its interval, spread and verdict after it.
   auto phaseHtml = [&](const PhaseFigures& p) {
     const QString all = phaseText(p);
     if (!p.medianS) return html(all);
     const QString median = formatDuration(*p.medianS);
-    return QStringLiteral("<b>") + html(median) + QStringLiteral("</b>") +
-           html(all.mid(median.size()));
+    return QStringLiteral("<b>") + html(median) + QStringLiteral("</b>") + html(all.mid(median.size()));
   };
   text += QStringLiteral("<br>Decode step: measured ") + phaseHtml(d.decode);
-  if (d.decode.unattributedS)
-    text += QStringLiteral(", unattributed %1").arg(formatDuration(*d.decode.unattributedS));
+  if (d.decode.unattributedS) text += QStringLiteral(", unattributed %1").arg(formatDuration(*d.decode.unattributedS));
   text += QStringLiteral(" &middot; predicted <b>%1</b> (error %2)")
               .arg(formatOptionalDuration(s.predictedStepS),
                    html(s.errorPct() ? markedByVerdict(formatPercent(*s.errorPct()), s.verdict)
                                      : QStringLiteral("\u2014")));
-  text +=
-      QStringLiteral("<br>Prefill step: %1 &middot; KV cache %2 &middot; weights %3")
-          .arg(phaseHtml(d.prefill),
-               s.kvBytes ? formatBytes(static_cast<double>(*s.kvBytes)) : QStringLiteral("\u2014"),
-               s.weightBytes ? formatBytes(static_cast<double>(*s.weightBytes))
-                             : QStringLiteral("\u2014"));
+  text += QStringLiteral("<br>Prefill step: %1 &middot; KV cache %2 &middot; weights %3")
+              .arg(phaseHtml(d.prefill),
+                   s.kvBytes ? formatBytes(static_cast<double>(*s.kvBytes)) : QStringLiteral("\u2014"),
+                   s.weightBytes ? formatBytes(static_cast<double>(*s.weightBytes)) : QStringLiteral("\u2014"));
   text += QStringLiteral("<br>Machine: ") + html(machineText(d.machine, d.threads));
   m_header->setText(text);
   // Noisy and unusable runs (and runs without a verdict) get a colored frame: visible at a glance.
@@ -174,14 +165,13 @@ void RunView::fillHeader() {
   } else {
     QColor background = color;
     background.setAlpha(28);
-    m_header->setStyleSheet(
-        QStringLiteral("QLabel { border-left: 6px solid %1; background: rgba(%2, %3, %4, %5); "
-                       "padding: 3px 6px; }")
-            .arg(color.name())
-            .arg(background.red())
-            .arg(background.green())
-            .arg(background.blue())
-            .arg(background.alpha()));
+    m_header->setStyleSheet(QStringLiteral("QLabel { border-left: 6px solid %1; background: rgba(%2, %3, %4, %5); "
+                                           "padding: 3px 6px; }")
+                                .arg(color.name())
+                                .arg(background.red())
+                                .arg(background.green())
+                                .arg(background.blue())
+                                .arg(background.alpha()));
   }
 }
 
@@ -199,8 +189,7 @@ void RunView::fillKindChart() {
     return;
   }
   double maxS = 0.0;
-  for (const OpKindRow& r : rows)
-    maxS = std::max({maxS, r.measuredS().value_or(0.0), r.predictedS.value_or(0.0)});
+  for (const OpKindRow& r : rows) maxS = std::max({maxS, r.measuredS().value_or(0.0), r.predictedS.value_or(0.0)});
   const TimeUnit unit = timeUnitFor(maxS);
   auto* measured = new QBarSet(QStringLiteral("measured"));
   auto* predicted = new QBarSet(QStringLiteral("predicted"));
@@ -210,8 +199,8 @@ void RunView::fillKindChart() {
   // Horizontal bars list the first kind at the bottom: add in reverse so the plan reads top-down.
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
     categories << (it->type == RowType::kind
-                       ? it->name() + QStringLiteral(" [") +
-                             QString::fromLatin1(boundName(it->bound)).left(1) + QStringLiteral("]")
+                       ? it->name() + QStringLiteral(" [") + QString::fromLatin1(boundName(it->bound)).left(1) +
+                             QStringLiteral("]")
                        : it->name());
     *measured << it->measuredS().value_or(0.0) * unit.scale;
     *predicted << it->predictedS.value_or(0.0) * unit.scale;
@@ -231,8 +220,7 @@ void RunView::fillKindChart() {
   time->applyNiceNumbers();
   chart->addAxis(time, Qt::AlignBottom);
   series->attachAxis(time);
-  chart->setTitle(QStringLiteral(
-      "One decode step per op kind: medians<br>[m]emory, [c]ompute, [l]aunch bound"));
+  chart->setTitle(QStringLiteral("One decode step per op kind: medians<br>[m]emory, [c]ompute, [l]aunch bound"));
 }
 
 void RunView::fillHistogram() {
@@ -247,8 +235,7 @@ void RunView::fillHistogram() {
     showEmptyChart(chart, QStringLiteral("Decode step latency: no decode steps stored"));
     return;
   }
-  const Histogram h = makeHistogram(
-      decode, std::min<int>(12, std::max<int>(4, static_cast<int>(decode.size()) / 4)));
+  const Histogram h = makeHistogram(decode, std::min<int>(12, std::max<int>(4, static_cast<int>(decode.size()) / 4)));
   const TimeUnit unit = timeUnitFor(h.binLeft(h.counts.size()));
   auto* set = new QBarSet(QStringLiteral("decode steps"));
   set->setColor(measuredColor());

@@ -31,16 +31,14 @@ RunsBrowser::RunsBrowser(QWidget* parent) : ViewPage(parent) {
   m_variant = new QComboBox(this);
   m_variant->addItem(QStringLiteral("All variants"), -1);
   for (Variant v : kAllVariants) {
-    m_variant->addItem(
-        QString::fromLatin1(to_string(v).data(), static_cast<qsizetype>(to_string(v).size())),
-        static_cast<int>(v));
+    m_variant->addItem(QString::fromLatin1(to_string(v).data(), static_cast<qsizetype>(to_string(v).size())),
+                       static_cast<int>(v));
   }
   m_incomplete = new QCheckBox(QStringLiteral("Show incomplete"), this);
   m_incomplete->setChecked(true);
   m_count = new QLabel(this);
   m_compare = new QPushButton(QStringLiteral("Compare selected"), this);
-  m_compare->setToolTip(
-      QStringLiteral("Select two or more runs (Ctrl/Shift-click), then compare them"));
+  m_compare->setToolTip(QStringLiteral("Select two or more runs (Ctrl/Shift-click), then compare them"));
 
   auto* bar = new QHBoxLayout;
   bar->addWidget(m_filter, 1);
@@ -64,8 +62,7 @@ RunsBrowser::RunsBrowser(QWidget* parent) : ViewPage(parent) {
   m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   m_table->horizontalHeader()->setStretchLastSection(true);
-  const int widths[RunListModel::ColumnCount] = {56, 150, 80,  50, 60, 50, 64, 84,
-                                                 70, 84,  140, 76, 64, 80, 170};
+  const int widths[RunListModel::ColumnCount] = {56, 150, 80, 50, 60, 50, 64, 84, 70, 84, 140, 76, 64, 80, 170};
   for (int c = 0; c < RunListModel::ColumnCount; ++c) m_table->setColumnWidth(c, widths[c]);
 
   auto* layout = new QVBoxLayout(this);
@@ -78,20 +75,17 @@ RunsBrowser::RunsBrowser(QWidget* parent) : ViewPage(parent) {
   connect(m_filter, &QLineEdit::textChanged, this, [this] { m_filterDelay.start(); });
   connect(m_variant, &QComboBox::currentIndexChanged, this, [this] {
     const int v = m_variant->currentData().toInt();
-    m_proxy->setVariantFilter(v < 0 ? std::nullopt
-                                    : std::optional<Variant>(static_cast<Variant>(v)));
+    m_proxy->setVariantFilter(v < 0 ? std::nullopt : std::optional<Variant>(static_cast<Variant>(v)));
     updateCount();
   });
   connect(m_incomplete, &QCheckBox::toggled, this, [this](bool on) {
     m_proxy->setShowIncomplete(on);
     updateCount();
   });
-  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          [this](const QModelIndex& current) {
-            if (current.isValid()) emit runActivated(current.data(RunIdRole).toLongLong());
-          });
-  connect(m_compare, &QPushButton::clicked, this,
-          [this] { emit compareRequested(selectedRunIds()); });
+  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+    if (current.isValid()) emit runActivated(current.data(RunIdRole).toLongLong());
+  });
+  connect(m_compare, &QPushButton::clicked, this, [this] { emit compareRequested(selectedRunIds()); });
   updateCount();
 }
 
@@ -108,8 +102,7 @@ void RunsBrowser::applyFilterText() {
 }
 
 void RunsBrowser::updateCount() {
-  m_count->setText(
-      QStringLiteral("%1 of %2 runs").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
+  m_count->setText(QStringLiteral("%1 of %2 runs").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
 }
 
 bool RunsBrowser::selectRun(qint64 runId) {
@@ -117,8 +110,7 @@ bool RunsBrowser::selectRun(qint64 runId) {
   if (sourceRow < 0) return false;
   const QModelIndex index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
   if (!index.isValid()) return false;
-  m_table->selectionModel()->setCurrentIndex(
-      index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
   m_table->scrollTo(index);
   return true;
 }

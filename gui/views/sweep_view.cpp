@@ -40,14 +40,11 @@ namespace looplab::gui {
 
 namespace {
 bool nameHas(const std::string& name, std::initializer_list<const char*> parts) {
-  return std::any_of(parts.begin(), parts.end(),
-                     [&](const char* p) { return name.find(p) != std::string::npos; });
+  return std::any_of(parts.begin(), parts.end(), [&](const char* p) { return name.find(p) != std::string::npos; });
 }
 
 // Throughput-like columns are better large; everything else (latency, bytes) better small.
-bool betterLarge(const std::string& name) {
-  return nameHas(name, {"tokens_per_s", "throughput", "per_s"});
-}
+bool betterLarge(const std::string& name) { return nameHas(name, {"tokens_per_s", "throughput", "per_s"}); }
 }  // namespace
 
 SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
@@ -78,8 +75,7 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
 
   m_chart = makeChartView(this);
   m_table = makeTable(m_model, this);
-  m_details = new QLabel(
-      QStringLiteral("Click a point to see its configuration and per-op prediction."), this);
+  m_details = new QLabel(QStringLiteral("Click a point to see its configuration and per-op prediction."), this);
   m_details->setWordWrap(true);
   m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_opsTable = makeTable(m_pointOps, this);
@@ -104,9 +100,8 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   layout->addWidget(split, 1);
 
   connect(open, &QPushButton::clicked, this, [this] {
-    const QString path =
-        QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
-                                     QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
+                                                      QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
     if (path.isEmpty()) return;
     const QString error = openFile(path);
     if (!error.isEmpty()) m_details->setText(QStringLiteral("Cannot open the sweep: ") + error);
@@ -122,17 +117,15 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   connect(m_maxX, &QCheckBox::toggled, this, goalsChanged);
   connect(m_maxY, &QCheckBox::toggled, this, goalsChanged);
   connect(m_log, &QCheckBox::toggled, this, [this] { fillChart(); });
-  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          [this](const QModelIndex& current) {
-            if (!current.isValid() || m_filling) return;
-            const auto* proxy = qobject_cast<const QSortFilterProxyModel*>(current.model());
-            const QModelIndex tint = proxy != nullptr ? proxy->mapToSource(current) : current;
-            const auto* tintProxy = qobject_cast<const QAbstractProxyModel*>(tint.model());
-            const QModelIndex source = tintProxy != nullptr ? tintProxy->mapToSource(tint) : tint;
-            if (source.row() != m_selected) selectPoint(source.row());
-          });
-  showEmptyChart(m_chart->chart(),
-                 QStringLiteral("Open a sweep result (looplab sweep SPEC.json --out FILE.csv)"));
+  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+    if (!current.isValid() || m_filling) return;
+    const auto* proxy = qobject_cast<const QSortFilterProxyModel*>(current.model());
+    const QModelIndex tint = proxy != nullptr ? proxy->mapToSource(current) : current;
+    const auto* tintProxy = qobject_cast<const QAbstractProxyModel*>(tint.model());
+    const QModelIndex source = tintProxy != nullptr ? tintProxy->mapToSource(tint) : tint;
+    if (source.row() != m_selected) selectPoint(source.row());
+  });
+  showEmptyChart(m_chart->chart(), QStringLiteral("Open a sweep result (looplab sweep SPEC.json --out FILE.csv)"));
 }
 
 QString SweepView::openFile(const QString& path) {
@@ -154,8 +147,7 @@ void SweepView::setTable(SweepTable table, const QString& name) {
   // Start on the front's first point (smallest x), so the per-op pane is never empty.
   const int xc = m_x->currentData().toInt();
   if (xc >= 0 && static_cast<std::size_t>(xc) < m_model->table().columns.size()) {
-    const auto line =
-        paretoLine(m_model->table().columns[static_cast<std::size_t>(xc)].values, m_model->front());
+    const auto line = paretoLine(m_model->table().columns[static_cast<std::size_t>(xc)].values, m_model->front());
     if (!line.empty()) selectPoint(static_cast<int>(line.front()));
   }
 }
@@ -203,10 +195,8 @@ void SweepView::setAxes(int xColumn, int yColumn) {
   if (m_x->findData(xColumn) >= 0) m_x->setCurrentIndex(m_x->findData(xColumn));
   if (m_y->findData(yColumn) >= 0) m_y->setCurrentIndex(m_y->findData(yColumn));
   // A new axis starts with its natural direction; the checkboxes override it.
-  if (xColumn >= 0 && xColumn < n)
-    m_maxX->setChecked(betterLarge(t.columns[static_cast<std::size_t>(xColumn)].name));
-  if (yColumn >= 0 && yColumn < n)
-    m_maxY->setChecked(betterLarge(t.columns[static_cast<std::size_t>(yColumn)].name));
+  if (xColumn >= 0 && xColumn < n) m_maxX->setChecked(betterLarge(t.columns[static_cast<std::size_t>(xColumn)].name));
+  if (yColumn >= 0 && yColumn < n) m_maxY->setChecked(betterLarge(t.columns[static_cast<std::size_t>(yColumn)].name));
   m_filling = false;
   recompute();
 }
@@ -227,8 +217,8 @@ void SweepView::fillChart() {
   const int yc = m_y->currentData().toInt();
   const int n = static_cast<int>(t.columns.size());
   if (t.rows == 0 || m_x->count() == 0 || xc < 0 || yc < 0 || xc >= n || yc >= n) {
-    showEmptyChart(chart, t.rows == 0 ? QStringLiteral("The sweep has no rows")
-                                      : QStringLiteral("Pick two numeric columns"));
+    showEmptyChart(chart,
+                   t.rows == 0 ? QStringLiteral("The sweep has no rows") : QStringLiteral("Pick two numeric columns"));
     m_count->clear();
     return;
   }
@@ -275,8 +265,7 @@ void SweepView::fillChart() {
   m_selectedSeries->setPen(QPen(Qt::black, 2.0));
   m_selectedSeries->setMarkerSize(18.0);
   if (m_selected >= 0 && static_cast<std::size_t>(m_selected) < t.rows) {
-    m_selectedSeries->append(xs[static_cast<std::size_t>(m_selected)],
-                             ys[static_cast<std::size_t>(m_selected)]);
+    m_selectedSeries->append(xs[static_cast<std::size_t>(m_selected)], ys[static_cast<std::size_t>(m_selected)]);
   }
   // Log axes when asked and every value is positive (sweeps span decades: batch 1 to 64,
   // contexts 1k to 16k); linear ones padded 5 %, never below zero for non-negative data.
@@ -312,8 +301,7 @@ void SweepView::fillChart() {
     chart->legend()->markers(s).front()->setVisible(false);
   }
   for (QScatterSeries* s : {others, onFront}) {
-    connect(s, &QScatterSeries::clicked, this,
-            [this](const QPointF& p) { selectPoint(nearestPoint(p)); });
+    connect(s, &QScatterSeries::clicked, this, [this](const QPointF& p) { selectPoint(nearestPoint(p)); });
   }
   chart->setTitle(QStringLiteral("%1 vs %2: %3 configurations, %4 on the Pareto front")
                       .arg(m_y->currentText(), m_x->currentText())
@@ -371,18 +359,15 @@ void SweepView::selectPoint(int row) {
   for (std::size_t c = 0; c < t.columns.size(); ++c) {
     const std::string& name = t.columns[c].name;
     const bool shape = name == "loops" || name == "window" || name == "batch" || name == "context";
-    if (t.columns[c].numeric && !shape && static_cast<int>(c) != xc && static_cast<int>(c) != yc)
-      continue;
+    if (t.columns[c].numeric && !shape && static_cast<int>(c) != xc && static_cast<int>(c) != yc) continue;
     const std::string value = t.cellText(r, c);
     if (value.empty()) continue;
-    parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(name),
-                                           QString::fromStdString(value));
+    parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(name), QString::fromStdString(value));
   }
-  QString text =
-      QStringLiteral("<b>Point %1%2</b>: %3")
-          .arg(row)
-          .arg(m_model->front()[r] ? QStringLiteral(" (on the Pareto front)") : QString())
-          .arg(parts.join(QStringLiteral(", ")).toHtmlEscaped());
+  QString text = QStringLiteral("<b>Point %1%2</b>: %3")
+                     .arg(row)
+                     .arg(m_model->front()[r] ? QStringLiteral(" (on the Pareto front)") : QString())
+                     .arg(parts.join(QStringLiteral(", ")).toHtmlEscaped());
   // Per-op prediction: the row names a model, variant, shape and hardware.
   auto text_of = [&](const char* name) -> std::string {
     const int c = t.columnIndex(name);
@@ -420,8 +405,7 @@ void SweepView::selectPoint(int row) {
                   .arg(formatDuration(p.stepS), formatBytes(static_cast<double>(p.kvBytes)))
                   .arg(p.ops.size());
     } catch (const std::exception& e) {
-      text += QStringLiteral("<br>Per-op prediction unavailable: ") +
-              QString::fromUtf8(e.what()).toHtmlEscaped();
+      text += QStringLiteral("<br>Per-op prediction unavailable: ") + QString::fromUtf8(e.what()).toHtmlEscaped();
     }
   }
   m_details->setText(text);
@@ -429,8 +413,7 @@ void SweepView::selectPoint(int row) {
   if (auto* proxy = qobject_cast<QSortFilterProxyModel*>(m_table->model())) {
     const auto* tint = qobject_cast<const QAbstractProxyModel*>(proxy->sourceModel());
     const QModelIndex source = m_model->index(row, 0);
-    const QModelIndex index =
-        proxy->mapFromSource(tint != nullptr ? tint->mapFromSource(source) : source);
+    const QModelIndex index = proxy->mapFromSource(tint != nullptr ? tint->mapFromSource(source) : source);
     if (index.isValid() && m_table->currentIndex().row() != index.row()) {
       m_filling = true;
       m_table->setCurrentIndex(index);

@@ -83,14 +83,11 @@ void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::ve
   }
   endS = std::max(endS, t);
   if (!predicted.spans.empty()) m_lanes.push_back(std::move(predicted));
-  m_axis = TimeAxis::fit(endS > 0.0 ? endS : 1e-3, kLabelPx,
-                         std::max(1.0, width() - kLabelPx - kRightPx));
+  m_axis = TimeAxis::fit(endS > 0.0 ? endS : 1e-3, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
   update();
 }
 
-void TimelineWidget::syncAxisToWidth() {
-  m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
-}
+void TimelineWidget::syncAxisToWidth() { m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx)); }
 
 void TimelineWidget::zoomBy(double factor) {
   m_axis.zoom(factor, m_axis.leftPx + m_axis.widthPx / 2.0);
@@ -102,9 +99,7 @@ void TimelineWidget::fit() {
   update();
 }
 
-double TimelineWidget::laneTop(int lane) const {
-  return kAxisPx + lane * (kLaneHeightPx + kLaneGapPx);
-}
+double TimelineWidget::laneTop(int lane) const { return kAxisPx + lane * (kLaneHeightPx + kLaneGapPx); }
 
 std::pair<int, int> TimelineWidget::spanAt(QPointF pos) const {
   for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
@@ -129,12 +124,11 @@ QString TimelineWidget::hoverText(QPointF pos) const {
     return QStringLiteral(
                "unattributed: no measured op between %1 and %2 (%3)\n"
                "barriers, scheduling, launch gaps, the engine's own work")
-        .arg(formatDuration(s.startS), formatDuration(s.startS + s.durationS),
-             formatDuration(s.durationS));
+        .arg(formatDuration(s.startS), formatDuration(s.startS + s.durationS), formatDuration(s.durationS));
   }
   return QStringLiteral("%1\n%2: starts %3, lasts %4")
-      .arg(QString::fromStdString(s.name), m_lanes[static_cast<std::size_t>(l)].name,
-           formatDuration(s.startS), formatDuration(s.durationS));
+      .arg(QString::fromStdString(s.name), m_lanes[static_cast<std::size_t>(l)].name, formatDuration(s.startS),
+           formatDuration(s.durationS));
 }
 
 void TimelineWidget::paintEvent(QPaintEvent*) {
@@ -156,16 +150,14 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0, kAxisPx - 10), label);
   }
   if (m_lanes.empty()) {
-    p.drawText(rect(), Qt::AlignCenter,
-               QStringLiteral("No measured or predicted ops for this step"));
+    p.drawText(rect(), Qt::AlignCenter, QStringLiteral("No measured or predicted ops for this step"));
     return;
   }
   for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
     const Lane& lane = m_lanes[static_cast<std::size_t>(l)];
     const double top = laneTop(l);
     p.setPen(Qt::black);
-    p.drawText(QRectF(4, top, kLabelPx - 8, kLaneHeightPx), Qt::AlignVCenter | Qt::AlignLeft,
-               lane.name);
+    p.drawText(QRectF(4, top, kLabelPx - 8, kLaneHeightPx), Qt::AlignVCenter | Qt::AlignLeft, lane.name);
     p.fillRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx), QColor(0xF6, 0xF6, 0xF6));
     p.save();
     p.setClipRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx));
@@ -181,8 +173,7 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
         if (gap.width() > 80) {
           p.setPen(QColor(0x44, 0x44, 0x44));
           p.drawText(gap.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                     fm.elidedText(formatDuration(s.durationS), Qt::ElideRight,
-                                   static_cast<int>(gap.width()) - 6));
+                     fm.elidedText(formatDuration(s.durationS), Qt::ElideRight, static_cast<int>(gap.width()) - 6));
         }
         continue;
       }
@@ -209,13 +200,10 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
   }
   const double legendTop = laneTop(static_cast<int>(m_lanes.size())) + 4;
   double x = m_axis.leftPx;
-  const std::pair<OpKind, const char*> legend[] = {{OpKind::qkv_proj, "GEMM"},
-                                                   {OpKind::attn_global, "attention"},
-                                                   {OpKind::rope_kv_append, "RoPE + KV append"},
-                                                   {OpKind::attn_norm, "norm"},
-                                                   {OpKind::swiglu, "SwiGLU"},
-                                                   {OpKind::embed, "embed / state"},
-                                                   {OpKind::argmax, "other"}};
+  const std::pair<OpKind, const char*> legend[] = {
+      {OpKind::qkv_proj, "GEMM"},  {OpKind::attn_global, "attention"}, {OpKind::rope_kv_append, "RoPE + KV append"},
+      {OpKind::attn_norm, "norm"}, {OpKind::swiglu, "SwiGLU"},         {OpKind::embed, "embed / state"},
+      {OpKind::argmax, "other"}};
   for (const auto& [kind, text] : legend) {
     p.fillRect(QRectF(x, legendTop, 10, 10), opKindColor(kind));
     p.setPen(Qt::black);

@@ -28,8 +28,8 @@ class TimelineWidget : public QWidget {
   // stepWallS: the step's wall time, so a gap after the last op counts (0: the last op's end).
   // The unattributed lane holds what no measured op covers: op spans on a CPU, kernels on a GPU
   // (its measured time is the kernels').
-  void setStep(const std::vector<Span>& measuredOps, const std::vector<Span>& kernels,
-               const std::vector<OpRecord>& ops, double stepWallS = 0.0);
+  void setStep(const std::vector<Span>& measuredOps, const std::vector<Span>& kernels, const std::vector<OpRecord>& ops,
+               double stepWallS = 0.0);
   // Total time of the unattributed lane's gaps.
   double gapS() const { return m_gapS; }
   const std::vector<Lane>& lanes() const { return m_lanes; }

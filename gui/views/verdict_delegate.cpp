@@ -6,8 +6,7 @@
 
 namespace looplab::gui {
 
-void VerdictDelegate::initStyleOption(QStyleOptionViewItem* option,
-                                      const QModelIndex& index) const {
+void VerdictDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const {
   QStyledItemDelegate::initStyleOption(option, index);
   const QVariant rank = index.data(VerdictRole);
   if (!rank.isValid()) return;

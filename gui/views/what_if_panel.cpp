@@ -35,9 +35,8 @@ QString relative(double value, const std::optional<double>& base) {
 WhatIfPanel::WhatIfPanel(QWidget* parent) : ViewPage(parent) {
   m_variant = new QComboBox(this);
   for (Variant v : kAllVariants) {
-    m_variant->addItem(
-        QString::fromLatin1(to_string(v).data(), static_cast<qsizetype>(to_string(v).size())),
-        static_cast<int>(v));
+    m_variant->addItem(QString::fromLatin1(to_string(v).data(), static_cast<qsizetype>(to_string(v).size())),
+                       static_cast<int>(v));
   }
   m_loops = spin(this, 1, 16);
   m_window = spin(this, 1, 1 << 20);
@@ -73,8 +72,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : ViewPage(parent) {
   }
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
-  layout->addWidget(
-      new QLabel(QStringLiteral("Predicted decode step per op kind (tinted by bound):"), this));
+  layout->addWidget(new QLabel(QStringLiteral("Predicted decode step per op kind (tinted by bound):"), this));
   layout->addWidget(m_table, 1);
 
   for (QSpinBox* box : {m_loops, m_window, m_batch, m_context}) {
@@ -96,8 +94,7 @@ void WhatIfPanel::setPredictor(const Predictor* predictor) {
   m_filling = true;
   m_hardware->clear();
   if (m_predictor != nullptr) {
-    for (const std::string& name : m_predictor->hardwareNames())
-      m_hardware->addItem(QString::fromStdString(name));
+    for (const std::string& name : m_predictor->hardwareNames()) m_hardware->addItem(QString::fromStdString(name));
   }
   m_filling = false;
   resetToRun();
@@ -121,8 +118,7 @@ void WhatIfPanel::resetToRun() {
     if (hw >= 0) {
       m_hardware->setCurrentIndex(hw);
     } else if (!s.hardware.empty()) {
-      m_hardware->addItem(
-          QString::fromStdString(s.hardware));  // the run's spec, even if not in data/
+      m_hardware->addItem(QString::fromStdString(s.hardware));  // the run's spec, even if not in data/
       m_hardware->setCurrentIndex(m_hardware->count() - 1);
     }
     m_filling = false;
@@ -148,8 +144,8 @@ QString WhatIfPanel::resultText() const { return m_result->text(); }
 void WhatIfPanel::repredict() {
   m_prediction.reset();
   if (m_predictor == nullptr) {
-    m_result->setText(QStringLiteral(
-        "<b>No simulator in this build</b>: what-if predictions need looplab::simulator."));
+    m_result->setText(
+        QStringLiteral("<b>No simulator in this build</b>: what-if predictions need looplab::simulator."));
     m_kinds->setOps({});
     return;
   }
@@ -163,8 +159,7 @@ void WhatIfPanel::repredict() {
   try {
     m_prediction = m_predictor->predict(request());
   } catch (const std::exception& e) {
-    m_result->setText(QStringLiteral("<b>No prediction</b>: %1")
-                          .arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
+    m_result->setText(QStringLiteral("<b>No prediction</b>: %1").arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
     m_kinds->setOps({});
     emit predicted();
     return;
@@ -178,14 +173,12 @@ void WhatIfPanel::repredict() {
           "&nbsp;&nbsp;vs the run's prediction %3 (%4), vs its measurement %5 (%6)<br>"
           "KV cache %7 &middot; weights %8 &middot; %9<br>"
           "<span style='color:#666'>simulated in %10 &micro;s</span>")
-          .arg(formatDuration(p.stepS), QString::number(p.tokensPerS, 'f', 0),
-               formatOptionalDuration(s.predictedStepS), relative(p.stepS, s.predictedStepS),
-               formatOptionalDuration(s.measuredStepS),
+          .arg(formatDuration(p.stepS), QString::number(p.tokensPerS, 'f', 0), formatOptionalDuration(s.predictedStepS),
+               relative(p.stepS, s.predictedStepS), formatOptionalDuration(s.measuredStepS),
                // A ratio to a measurement: marked unless the run is quiet.
                s.measuredStepS ? markedByVerdict(relative(p.stepS, s.measuredStepS), s.verdict)
                                : relative(p.stepS, s.measuredStepS),
-               formatBytes(static_cast<double>(p.kvBytes)),
-               formatBytes(static_cast<double>(p.weightBytes)),
+               formatBytes(static_cast<double>(p.kvBytes)), formatBytes(static_cast<double>(p.weightBytes)),
                p.fitsInMemory ? QStringLiteral("fits in device memory")
                               : QStringLiteral("<b style='color:#D55E00'>out of device memory</b>"))
           .arg(elapsedUs);

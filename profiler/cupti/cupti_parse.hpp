@@ -2,9 +2,9 @@
 // Strings (kernel names, marker names) are copied at once, because CUPTI reuses its buffers.
 // Needs only CUPTI's headers, so tests feed it hand-built records on machines without a GPU.
 #pragma once
-#include <string>
-
 #include <cupti_activity.h>
+
+#include <string>
 
 #include "profiler/activity.hpp"
 

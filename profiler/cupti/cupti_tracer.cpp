@@ -22,15 +22,20 @@ namespace looplab::profiler {
 namespace {
 
 constexpr std::size_t kBufferBytes = 8u << 20;  // 8 MiB, CUPTI's recommended order of magnitude
-constexpr std::size_t kPoolBuffers = 8;          // ready before each window
-constexpr std::size_t kAlign = 8;                // CUPTI requires 8-byte aligned buffers
+constexpr std::size_t kPoolBuffers = 8;         // ready before each window
+constexpr std::size_t kAlign = 8;               // CUPTI requires 8-byte aligned buffers
 
 // Driver API calls too: libraries such as cuBLASLt launch through the driver API, and an external
 // correlation record (our op id) exists only for calls of an enabled API kind.
-const CUpti_ActivityKind kKinds[] = {
-    CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,          CUPTI_ACTIVITY_KIND_MEMSET,
-    CUPTI_ACTIVITY_KIND_RUNTIME,           CUPTI_ACTIVITY_KIND_DRIVER,          CUPTI_ACTIVITY_KIND_SYNCHRONIZATION,
-    CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, CUPTI_ACTIVITY_KIND_MARKER,       CUPTI_ACTIVITY_KIND_OVERHEAD};
+const CUpti_ActivityKind kKinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL,
+                                     CUPTI_ACTIVITY_KIND_MEMCPY,
+                                     CUPTI_ACTIVITY_KIND_MEMSET,
+                                     CUPTI_ACTIVITY_KIND_RUNTIME,
+                                     CUPTI_ACTIVITY_KIND_DRIVER,
+                                     CUPTI_ACTIVITY_KIND_SYNCHRONIZATION,
+                                     CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
+                                     CUPTI_ACTIVITY_KIND_MARKER,
+                                     CUPTI_ACTIVITY_KIND_OVERHEAD};
 
 // One activity buffer; its only owner frees it.
 struct BufferDeleter {
@@ -43,13 +48,13 @@ Buffer new_buffer() { return Buffer(new (std::align_val_t(kAlign)) std::uint8_t[
 // own thread.
 struct State {
   std::mutex mu;
-  std::vector<Buffer> free;                 // ready for CUPTI
-  std::vector<Buffer> lent;                 // handed to CUPTI, not yet completed
-  DeviceActivity activity;                  // records copied out so far in this window
+  std::vector<Buffer> free;  // ready for CUPTI
+  std::vector<Buffer> lent;  // handed to CUPTI, not yet completed
+  DeviceActivity activity;   // records copied out so far in this window
   std::int64_t dropped = 0;
   std::int64_t allocated_in_window = 0;
   bool in_window = false;
-  bool active = false;                      // a CuptiTracer exists
+  bool active = false;  // a CuptiTracer exists
 };
 State& state() {
   static State s;

@@ -60,7 +60,11 @@ TEST(Config, EachBadFieldIsNamed) {
   EXPECT_EQ(with([](ModelConfig& c) { c.window = 0; }), "window");
   EXPECT_EQ(with([](ModelConfig& c) { c.norm_eps = 0; }), "norm_eps");
   EXPECT_EQ(with([](ModelConfig& c) { c.rope_theta = -1; }), "rope_theta");
-  EXPECT_EQ(with([](ModelConfig& c) { c.hidden = std::int64_t{1} << 40; c.ffn = std::int64_t{1} << 40; }), "hidden");
+  EXPECT_EQ(with([](ModelConfig& c) {
+              c.hidden = std::int64_t{1} << 40;
+              c.ffn = std::int64_t{1} << 40;
+            }),
+            "hidden");
   EXPECT_EQ(with([](ModelConfig& c) { c.vocab = std::int64_t{1} << 33; }), "vocab");
   EXPECT_NO_THROW(validate(tiny()));
 }

@@ -38,8 +38,8 @@ bool has(const StepPlan& p, OpKind k) {
   return std::any_of(p.ops.begin(), p.ops.end(), [k](const OpDesc& o) { return o.kind == k; });
 }
 using V = std::vector<std::string>;
-const V kBlock = {"attn_norm", "qkv_proj", "rope_kv_append", "attn_global", "o_proj_residual",
-                  "mlp_norm", "gate_up_proj", "swiglu", "down_proj_residual"};
+const V kBlock = {"attn_norm", "qkv_proj",     "rope_kv_append", "attn_global",       "o_proj_residual",
+                  "mlp_norm",  "gate_up_proj", "swiglu",         "down_proj_residual"};
 const StepShape kDecode{Phase::decode, 3, 10};
 
 }  // namespace
@@ -94,9 +94,8 @@ TEST(Plan, ClpDecodeIsOnePassOverBLRows) {
 
 TEST(Plan, ClpShareLoopsTwoAndUpComputeNoKV) {
   StepPlan p = plan_step(cfg(Variant::clp_share, 3), kDecode);
-  EXPECT_EQ(kinds(p, 0), (V{"attn_norm", "q_proj", "kv_proj", "rope_kv_append", "attn_global",
-                            "o_proj_residual", "mlp_norm", "gate_up_proj", "swiglu",
-                            "down_proj_residual"}));
+  EXPECT_EQ(kinds(p, 0), (V{"attn_norm", "q_proj", "kv_proj", "rope_kv_append", "attn_global", "o_proj_residual",
+                            "mlp_norm", "gate_up_proj", "swiglu", "down_proj_residual"}));
   EXPECT_EQ(find(p, OpKind::q_proj).rows, 9);
   const OpDesc& kv = find(p, OpKind::kv_proj);
   EXPECT_EQ(kv.rows, 3);  // loop-1 rows only
@@ -111,13 +110,12 @@ TEST(Plan, ClpShareLoopsTwoAndUpComputeNoKV) {
 TEST(Plan, PltAddsLocalWindowAttentionAndGate) {
   StepPlan p = plan_step(cfg(Variant::plt, 3, 4), kDecode);
   EXPECT_EQ(kinds(p, 0), (V{"attn_norm", "qkv_proj", "rope_kv_append", "attn_global", "attn_local_gate",
-                            "o_proj_residual", "mlp_norm", "gate_up_proj", "swiglu",
-                            "down_proj_residual"}));
+                            "o_proj_residual", "mlp_norm", "gate_up_proj", "swiglu", "down_proj_residual"}));
   const OpDesc& loc = find(p, OpKind::attn_local_gate);
   EXPECT_EQ(loc.loop_lo, 2);
   EXPECT_EQ(loc.loop_hi, 3);
-  EXPECT_EQ(loc.rows, 6);     // B*(L-1)
-  EXPECT_EQ(loc.kv_len, 4);   // min(context 10, w 4)
+  EXPECT_EQ(loc.rows, 6);    // B*(L-1)
+  EXPECT_EQ(loc.kv_len, 4);  // min(context 10, w 4)
   EXPECT_EQ(find(p, OpKind::attn_global).kv, KvSource::shared);
   StepPlan early = plan_step(cfg(Variant::plt, 3, 64), kDecode);
   EXPECT_EQ(find(early, OpKind::attn_local_gate).kv_len, 10);  // window longer than context
@@ -137,8 +135,7 @@ TEST(Plan, PrefillOfCrossLoopVariantsIsTheFullSequenceForm) {
   const StepShape pre{Phase::prefill, 2, 5};
   StepPlan p = plan_step(cfg(Variant::plt, 2, 3), pre);
   EXPECT_EQ(p.passes, 2);
-  EXPECT_EQ(step_level(p), (V{"embed", "loop1.state_save", "loop2.reinject", "final_norm", "lm_head",
-                              "argmax"}));
+  EXPECT_EQ(step_level(p), (V{"embed", "loop1.state_save", "loop2.reinject", "final_norm", "lm_head", "argmax"}));
   const OpDesc& att1 = find(p, OpKind::attn_global, 0, 0);
   EXPECT_TRUE(att1.causal);
   EXPECT_EQ(att1.rows, 10);  // B*P

@@ -21,8 +21,8 @@ std::vector<std::int32_t> sequences(std::uint64_t seed, std::int64_t batch, std:
   return random_prompts(seed, batch, n, vocab);
 }
 
-ForcedRun run_forced(const ModelConfig& c, const Weights& w, const std::vector<std::int32_t>& seqs,
-                     std::int64_t batch, std::int64_t prompt_len, GateOverride gate) {
+ForcedRun run_forced(const ModelConfig& c, const Weights& w, const std::vector<std::int32_t>& seqs, std::int64_t batch,
+                     std::int64_t prompt_len, GateOverride gate) {
   const auto n = static_cast<std::int64_t>(seqs.size()) / batch;
   const std::int64_t d = c.hidden, P = prompt_len;
   CpuBackend backend;
@@ -37,8 +37,7 @@ ForcedRun run_forced(const ModelConfig& c, const Weights& w, const std::vector<s
   auto next = s.prefill(prompts);
   out.sampled.insert(out.sampled.end(), next.begin(), next.end());
   auto h = backend.final_hidden();
-  for (std::int64_t b = 0; b < batch; ++b)
-    std::copy_n(h.begin() + b * P * d, P * d, out.hidden.begin() + b * n * d);
+  for (std::int64_t b = 0; b < batch; ++b) std::copy_n(h.begin() + b * P * d, P * d, out.hidden.begin() + b * n * d);
   for (std::int64_t p = P; p < n; ++p) {
     std::vector<std::int32_t> tok;
     for (std::int64_t b = 0; b < batch; ++b) tok.push_back(seqs[static_cast<std::size_t>(b * n + p)]);

@@ -19,15 +19,15 @@ ModelConfig tiny(Variant variant, std::int64_t loops);
 std::vector<std::int32_t> sequences(std::uint64_t seed, std::int64_t batch, std::int64_t n, std::int64_t vocab);
 
 struct ForcedRun {
-  std::vector<float> hidden;  // (B, n, d): H(L) of every position
-  std::vector<float> logits;  // (B, vocab) of the last position
+  std::vector<float> hidden;          // (B, n, d): H(L) of every position
+  std::vector<float> logits;          // (B, vocab) of the last position
   std::vector<std::int32_t> sampled;  // (B, n - P + 1): the greedy token after each step
 };
 
 // Runs the engine (CpuBackend + Session) over the given sequences: prefill of the first P tokens,
 // then each remaining token fed by decode() (teacher forcing), recording every hidden state.
-ForcedRun run_forced(const ModelConfig& c, const Weights& w, const std::vector<std::int32_t>& seqs,
-                     std::int64_t batch, std::int64_t prompt_len, GateOverride gate = GateOverride::none);
+ForcedRun run_forced(const ModelConfig& c, const Weights& w, const std::vector<std::int32_t>& seqs, std::int64_t batch,
+                     std::int64_t prompt_len, GateOverride gate = GateOverride::none);
 
 // ||a - b||_2 / ||b||_2 over one row of `width` values.
 template <class A, class B>

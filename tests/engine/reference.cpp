@@ -36,7 +36,8 @@ void rope(std::vector<double>& v, std::int64_t dh, std::int64_t pos, double thet
   const std::int64_t half = dh / 2;
   for (std::size_t h0 = 0; h0 < v.size(); h0 += static_cast<std::size_t>(dh))
     for (std::int64_t i = 0; i < half; ++i) {
-      const double ang = static_cast<double>(pos) * std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(dh));
+      const double ang =
+          static_cast<double>(pos) * std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(dh));
       const double a = v[h0 + i], b = v[h0 + i + half];
       v[h0 + i] = a * std::cos(ang) - b * std::sin(ang);
       v[h0 + i + half] = b * std::cos(ang) + a * std::sin(ang);
@@ -67,7 +68,8 @@ Mat embed(const ModelConfig& c, const Weights& w, const std::vector<std::int32_t
   const auto& e = w.at("model.embed_tokens.weight").data;
   Mat x;
   for (std::int32_t t : tokens)
-    x.emplace_back(e.begin() + static_cast<std::int64_t>(t) * c.hidden, e.begin() + (static_cast<std::int64_t>(t) + 1) * c.hidden);
+    x.emplace_back(e.begin() + static_cast<std::int64_t>(t) * c.hidden,
+                   e.begin() + (static_cast<std::int64_t>(t) + 1) * c.hidden);
   return x;
 }
 
@@ -151,7 +153,7 @@ Forward forward(const ModelConfig& c, const Weights& w, const std::vector<std::i
     // H(1) = f(E); B(l) = a*E + b*shift(H(l-1)); H(l) = f(B(l)) with the variant's attention.
     StackResult first = stack(c, w, E, AttnMode::own);
     h = first.h;
-    const AttnMode later = c.variant == Variant::clp ? AttnMode::own
+    const AttnMode later = c.variant == Variant::clp         ? AttnMode::own
                            : c.variant == Variant::clp_share ? AttnMode::shared
                                                              : AttnMode::gated;
     for (std::int64_t l = 2; l <= L; ++l) {

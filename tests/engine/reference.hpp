@@ -27,14 +27,14 @@ struct PassKv {
 };
 
 struct StackResult {
-  Mat h;       // (n, d): output of the last layer
-  PassKv kv;   // this pass's own K/V (meaningful where the pass computed them)
+  Mat h;      // (n, d): output of the last layer
+  PassKv kv;  // this pass's own K/V (meaningful where the pass computed them)
 };
 
 // One pass of the shared stack over the n rows of x (positions 0..n-1). `loop1` holds loop 1's
 // K/V for the shared and gated modes.
-StackResult stack(const ModelConfig& c, const Weights& w, const Mat& x, AttnMode mode,
-                  const PassKv* loop1 = nullptr, GateOverride gate = GateOverride::none);
+StackResult stack(const ModelConfig& c, const Weights& w, const Mat& x, AttnMode mode, const PassKv* loop1 = nullptr,
+                  GateOverride gate = GateOverride::none);
 
 Mat embed(const ModelConfig& c, const Weights& w, const std::vector<std::int32_t>& tokens);
 

@@ -38,13 +38,15 @@ TEST(CpuOps, MatmulMatchesPlainLoops) {
             double want = y0[static_cast<std::size_t>(r * ldy + c)];
             if (c < n)
               for (std::int64_t i = 0; i < k; ++i)
-                want += static_cast<double>(x[static_cast<std::size_t>(r * ldx + i)]) * w[static_cast<std::size_t>(c * ldw + i)];
+                want += static_cast<double>(x[static_cast<std::size_t>(r * ldx + i)]) *
+                        w[static_cast<std::size_t>(c * ldw + i)];
             EXPECT_NEAR(y[static_cast<std::size_t>(r * ldy + c)], want, 1e-4 * (1 + std::fabs(want)))
                 << "m " << m << " n " << n << " k " << k << " at " << r << "," << c;
           }
         cpu::matmul_nt({x.data(), w.data(), y.data(), m, n, k, ldx, ldw, ldy, cpu::Accumulate::no});
         double want = 0;
-        for (std::int64_t i = 0; i < k; ++i) want += static_cast<double>(x[static_cast<std::size_t>(i)]) * w[static_cast<std::size_t>(i)];
+        for (std::int64_t i = 0; i < k; ++i)
+          want += static_cast<double>(x[static_cast<std::size_t>(i)]) * w[static_cast<std::size_t>(i)];
         EXPECT_NEAR(y[0], want, 1e-4 * (1 + std::fabs(want)));
       }
 }

@@ -2,15 +2,14 @@
 // tensors and its hidden states match the independent reference; --weights runs a saved file;
 // bad input exits 2 naming the field.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <string>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/core/safetensors.hpp"
 #include "tests/engine/helpers.hpp"
@@ -53,8 +52,10 @@ std::vector<T> values(const SafetensorsEntry& e) {
 
 TEST(GenerateCli, DumpMatchesTheReference) {
   const auto dump = temp_file("dump.safetensors");
-  const Result r = run("generate --model tiny --variant plt --loops 3 --window 4 --batch 2 --prompt-len 5 "
-                       "--new-tokens 6 --seed 3 --json --dump " + dump.string());
+  const Result r =
+      run("generate --model tiny --variant plt --loops 3 --window 4 --batch 2 --prompt-len 5 "
+          "--new-tokens 6 --seed 3 --json --dump " +
+          dump.string());
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["kv_bytes_allocated"], j["kv_bytes_formula"]);
@@ -97,7 +98,8 @@ TEST(GenerateCli, SavedWeightsGiveTheSameTokens) {
   const std::string model = "--model tiny --variant clp --loops 2 --seed 9 ";
   ASSERT_EQ(run("weights init " + model + "--dtype f32 --out " + file.string()).code, 0);
   const Result random = run("generate " + model + "--batch 2 --prompt-len 4 --new-tokens 5 --json");
-  const Result saved = run("generate " + model + "--batch 2 --prompt-len 4 --new-tokens 5 --json --weights " + file.string());
+  const Result saved =
+      run("generate " + model + "--batch 2 --prompt-len 4 --new-tokens 5 --json --weights " + file.string());
   ASSERT_EQ(random.code, 0) << random.out;
   ASSERT_EQ(saved.code, 0) << saved.out;
   EXPECT_EQ(nlohmann::json::parse(random.out)["tokens"], nlohmann::json::parse(saved.out)["tokens"]);

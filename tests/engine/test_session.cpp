@@ -63,10 +63,10 @@ TEST(Session, BadConfigsAndInputsNameTheField) {
   EXPECT_EQ(field_of([&] { Session(bad, w, backend, {1, 8, 0}); }), "model.layers.0.mlp.gate_proj.weight");
 
   Session s(c, w, backend, {2, 8, 4});
-  EXPECT_EQ(field_of([&] { s.decode(std::vector<std::int32_t>{1, 2}); }), "decode");  // before prefill
-  EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, 2, 3}); }), "prompts");  // 3 ids, batch 2
+  EXPECT_EQ(field_of([&] { s.decode(std::vector<std::int32_t>{1, 2}); }), "decode");        // before prefill
+  EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, 2, 3}); }), "prompts");   // 3 ids, batch 2
   EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>(10, 1)); }), "prompt_len");  // 5 > max_prompt
-  EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, 97}); }), "prompts");  // vocab is 97
+  EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, 97}); }), "prompts");     // vocab is 97
   EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, -1}); }), "prompts");
   ASSERT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, 2, 3, 4, 5, 6, 7, 8}); }), "<no error>");
   EXPECT_EQ(field_of([&] { s.prefill(std::vector<std::int32_t>{1, 2}); }), "prefill");  // already started
@@ -101,7 +101,9 @@ struct Recorder : StepObserver {
     events.push_back("step" + std::to_string(i));
     op_count.push_back(p.ops.size());
   }
-  void on_op_begin(const OpDesc& op, std::size_t i) override { events.push_back(std::to_string(i) + ":" + op_name(op)); }
+  void on_op_begin(const OpDesc& op, std::size_t i) override {
+    events.push_back(std::to_string(i) + ":" + op_name(op));
+  }
   void on_op_end(const OpDesc&, std::size_t) override { events.push_back("end"); }
   void on_step_end(const StepPlan&, std::int64_t) override { events.push_back("done"); }
 };

@@ -3,23 +3,22 @@
 // valid base input and, per case, one seeded mutation of it with the command that reads it.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace looplab::fuzz {
 
 struct CaseFile {
-  std::string name;   // inside the case's folder
+  std::string name;  // inside the case's folder
   std::string bytes;
 };
 
 struct Case {
-  std::string kind;                // "model", "hardware", ..., "args"
-  std::string mutation;            // what was done to the base input
-  std::vector<std::string> args;   // the command line; "{dir}" stands for the case's folder
-  std::vector<CaseFile> files;     // written into the case's folder before the command runs
+  std::string kind;               // "model", "hardware", ..., "args"
+  std::string mutation;           // what was done to the base input
+  std::vector<std::string> args;  // the command line; "{dir}" stands for the case's folder
+  std::vector<CaseFile> files;    // written into the case's folder before the command runs
 };
 
 // Valid inputs every case starts from, made once (from data/ and in-process).

@@ -88,7 +88,8 @@ pid_t launch(const Case& c, const fs::path& dir, int timeout_s) {
 // The contract, or why it was broken ("" when it held).
 std::string check(const Running& r, int status) {
   if (WIFSIGNALED(status))
-    return WTERMSIG(status) == SIGALRM ? "did not finish in time" : "killed by signal " + std::to_string(WTERMSIG(status));
+    return WTERMSIG(status) == SIGALRM ? "did not finish in time"
+                                       : "killed by signal " + std::to_string(WTERMSIG(status));
   const int rc = WEXITSTATUS(status);
   if (rc != 0 && rc != 1 && rc != 2) return "exit code " + std::to_string(rc) + " is not in the table (0, 1, 2)";
   const std::string err = read_bytes(r.dir.string() + ".err");
@@ -97,7 +98,8 @@ std::string check(const Running& r, int status) {
     if (name.size() > 7 && name[0] == '.' && name[name.size() - 7] == '.') return "a temporary file was left: " + name;
   if (rc == 2) {
     static const std::regex line("^looplab: error: [^:\\n]+: [^\\n]+\\n$");
-    if (!std::regex_match(err, line)) return "bad input without exactly one line naming the field: " + err.substr(0, 300);
+    if (!std::regex_match(err, line))
+      return "bad input without exactly one line naming the field: " + err.substr(0, 300);
     if (after != r.before) {
       for (const auto& [name, bytes] : after)
         if (!r.before.count(name)) return "bad input, yet " + name + " was created";
@@ -197,12 +199,18 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--cases") o.cases = std::stoull(value());
-    else if (a == "--seed") o.seed = std::stoull(value());
-    else if (a == "--jobs") o.jobs = std::max(1, std::stoi(value()));
-    else if (a == "--timeout-s") o.timeout_s = std::max(1, std::stoi(value()));
-    else if (a == "--keep") o.keep = value();
-    else if (a == "--case") o.only = std::stoll(value());
+    if (a == "--cases")
+      o.cases = std::stoull(value());
+    else if (a == "--seed")
+      o.seed = std::stoull(value());
+    else if (a == "--jobs")
+      o.jobs = std::max(1, std::stoi(value()));
+    else if (a == "--timeout-s")
+      o.timeout_s = std::max(1, std::stoi(value()));
+    else if (a == "--keep")
+      o.keep = value();
+    else if (a == "--case")
+      o.only = std::stoll(value());
     else if (a == "--kinds") {
       o.kinds.clear();
       std::string list = value();
@@ -212,8 +220,9 @@ int main(int argc, char** argv) {
         at = comma + 1;
       }
     } else {
-      std::fprintf(stderr, "usage: looplab_fuzz [--cases N] [--seed S] [--kinds a,b] [--jobs J] [--timeout-s T] "
-                           "[--keep DIR] [--case I]\n");
+      std::fprintf(stderr,
+                   "usage: looplab_fuzz [--cases N] [--seed S] [--kinds a,b] [--jobs J] [--timeout-s T] "
+                   "[--keep DIR] [--case I]\n");
       return a == "--help" ? 0 : 2;
     }
   }

@@ -18,25 +18,50 @@ namespace {
 
 // Serializes even strings that are not UTF-8 (a mutation may make them); byte mutations bring
 // raw invalid bytes in anyway.
-std::string dump(const json& j, int indent = -1) {
-  return j.dump(indent, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& j, int indent = -1) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
 // Numbers a field meets at and beyond its limits; the last ones are not representable as a
 // double and go in as text.
-const std::vector<std::string> kEdgeNumbers = {
-    "0", "-1", "1", "2", "3", "7", "-7", "0.5", "-0.0", "1e-320", "2147483647", "2147483648", "4294967296",
-    "9007199254740993", "9223372036854775807", "9223372036854775808", "18446744073709551616", "-9223372036854775808",
-    "1e18", "1e308", "-1e308", "1e400", "-1e400", "1e-400", "123456789012345678901234567890"};
+const std::vector<std::string> kEdgeNumbers = {"0",
+                                               "-1",
+                                               "1",
+                                               "2",
+                                               "3",
+                                               "7",
+                                               "-7",
+                                               "0.5",
+                                               "-0.0",
+                                               "1e-320",
+                                               "2147483647",
+                                               "2147483648",
+                                               "4294967296",
+                                               "9007199254740993",
+                                               "9223372036854775807",
+                                               "9223372036854775808",
+                                               "18446744073709551616",
+                                               "-9223372036854775808",
+                                               "1e18",
+                                               "1e308",
+                                               "-1e308",
+                                               "1e400",
+                                               "-1e400",
+                                               "1e-400",
+                                               "123456789012345678901234567890"};
 
 json random_value(Rng& rng, int depth) {
   switch (rng.below(depth > 2 ? 6 : 8)) {
-    case 0: return nullptr;
-    case 1: return rng.chance(50);
-    case 2: return json::parse(rng.pick(std::vector<std::string>{"0", "-1", "1", "2", "0.5", "1e308", "-3"}));
-    case 3: return std::string(rng.below(8), 'x');
-    case 4: return std::string("vanilla");
-    case 5: return std::string(rng.chance(10) ? 100000 : 1 + rng.below(40), "a\n\t\x01\xff"[rng.below(5)]);
+    case 0:
+      return nullptr;
+    case 1:
+      return rng.chance(50);
+    case 2:
+      return json::parse(rng.pick(std::vector<std::string>{"0", "-1", "1", "2", "0.5", "1e308", "-3"}));
+    case 3:
+      return std::string(rng.below(8), 'x');
+    case 4:
+      return std::string("vanilla");
+    case 5:
+      return std::string(rng.chance(10) ? 100000 : 1 + rng.below(40), "a\n\t\x01\xff"[rng.below(5)]);
     case 6: {
       json a = json::array();
       for (std::size_t i = 0, n = rng.below(4); i < n; ++i) a.push_back(random_value(rng, depth + 1));
@@ -64,11 +89,16 @@ void collect(const json& j, const json::json_pointer& at, std::vector<json::json
 std::string edge_value(Rng& rng) {
   switch (rng.below(6)) {
     case 0:
-    case 1: return rng.pick(kEdgeNumbers);
-    case 2: return rng.pick(std::vector<std::string>{"", " ", "abc", "-", "--", "nan", "inf", "-inf", "0x10", "1,2"});
-    case 3: return std::string(1 + rng.below(100000), 'z');
-    case 4: return rng.pick(std::vector<std::string>{"\xff\xfe", "\n", "a\nb", "\x1b[31m", "é", "../../x", "/"});
-    default: return std::to_string(static_cast<std::int64_t>(rng.next() >> rng.below(64)));
+    case 1:
+      return rng.pick(kEdgeNumbers);
+    case 2:
+      return rng.pick(std::vector<std::string>{"", " ", "abc", "-", "--", "nan", "inf", "-inf", "0x10", "1,2"});
+    case 3:
+      return std::string(1 + rng.below(100000), 'z');
+    case 4:
+      return rng.pick(std::vector<std::string>{"\xff\xfe", "\n", "a\nb", "\x1b[31m", "é", "../../x", "/"});
+    default:
+      return std::to_string(static_cast<std::int64_t>(rng.next() >> rng.below(64)));
   }
 }
 
@@ -84,8 +114,10 @@ std::string mutate_json(const json& doc, Rng& rng, std::string& what) {
         if (j.is_object() && !j.empty()) j.erase(j.begin());
       } else {
         json& parent = j[at.parent_pointer()];
-        if (parent.is_object()) parent.erase(at.back());
-        else if (parent.is_array() && !parent.empty()) parent.erase(parent.begin());
+        if (parent.is_object())
+          parent.erase(at.back());
+        else if (parent.is_array() && !parent.empty())
+          parent.erase(parent.begin());
       }
       what = "remove " + where;
       break;
@@ -123,8 +155,10 @@ std::string mutate_json(const json& doc, Rng& rng, std::string& what) {
       what = "long string at " + where;
       break;
     case 6: {  // a container emptied or the document replaced
-      if (at.empty()) j = random_value(rng, 0);
-      else j[at] = rng.chance(50) ? json::array() : json::object();
+      if (at.empty())
+        j = random_value(rng, 0);
+      else
+        j[at] = rng.chance(50) ? json::array() : json::object();
       what = "empty container at " + where;
       break;
     }

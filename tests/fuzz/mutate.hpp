@@ -4,10 +4,9 @@
 // same case on every machine, so a failure can be replayed with --seed.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace looplab::fuzz {
 

@@ -1,11 +1,11 @@
 // Test main of the `gpu` label: without a usable CUDA device the binary prints why and exits
 // with the CTest skip code (77), so the tests show as skipped, never as passed. Listing tests
 // (CTest's discovery) works everywhere. --perf: see gpu_test_flags.hpp.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "engine/cuda/device.hpp"
 #include "tests/gpu/gpu_test_flags.hpp"

@@ -26,10 +26,10 @@ struct RopeShape {
   int64_t loops = 1;          // loops of the op
   int64_t kv_rows = 0;
   int heads = 4, kv_heads = 2, dh = 32;
-  int64_t pos = 0;            // position of each sequence's first row
+  int64_t pos = 0;  // position of each sequence's first row
   bool qk_norm = false;
-  int64_t first_slots = 0;    // loop lo's buffer: capacity or ring size (0: none)
-  int64_t later_slots = 0;    // loops lo+1..: capacity or ring size (0: none)
+  int64_t first_slots = 0;  // loop lo's buffer: capacity or ring size (0: none)
+  int64_t later_slots = 0;  // loops lo+1..: capacity or ring size (0: none)
   bool scratch = false;
 };
 
@@ -79,7 +79,8 @@ OpCase rope_case(std::string name, RopeShape g) {
             };
             blank(eq, rows * qd);
             if (first_k) blank(ek1, B * kvd * g.first_slots), blank(ev1, B * kvd * g.first_slots);
-            if (later_k) blank(ek2, later_sets * B * kvd * g.later_slots), blank(ev2, later_sets * B * kvd * g.later_slots);
+            if (later_k)
+              blank(ek2, later_sets * B * kvd * g.later_slots), blank(ev2, later_sets * B * kvd * g.later_slots);
             if (k_scr) blank(eks, g.kv_rows * kvd), blank(evs, g.kv_rows * kvd);
             cpu::RopeTable table(g.pos + g.seq_len, dh, theta);
             const int64_t last_pos = g.pos + g.seq_len - 1;
@@ -93,12 +94,14 @@ OpCase rope_case(std::string name, RopeShape g) {
                 double ss = 0;
                 for (double v : x) ss += v * v;
                 const double inv = 1.0 / std::sqrt(ss / static_cast<double>(dh) + eps);
-                for (int64_t i = 0; i < dh; ++i) x[static_cast<std::size_t>(i)] *= inv * (*norm)[static_cast<std::size_t>(i)];
+                for (int64_t i = 0; i < dh; ++i)
+                  x[static_cast<std::size_t>(i)] *= inv * (*norm)[static_cast<std::size_t>(i)];
                 cpu::rmsnorm_row(xc.data(), norm->data(), xc.data(), dh, eps);
               }
               ref.assign(static_cast<std::size_t>(dh), 0.0);
               for (int64_t i = 0; i < half; ++i) {
-                const double a = static_cast<double>(p) * std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(dh));
+                const double a =
+                    static_cast<double>(p) * std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(dh));
                 const double x1 = x[static_cast<std::size_t>(i)], x2 = x[static_cast<std::size_t>(i + half)];
                 ref[static_cast<std::size_t>(i)] = x1 * std::cos(a) - x2 * std::sin(a);
                 ref[static_cast<std::size_t>(i + half)] = x2 * std::cos(a) + x1 * std::sin(a);
@@ -133,7 +136,8 @@ OpCase rope_case(std::string name, RopeShape g) {
                   const double vref = row[qd + kvd + h * dh + i];
                   const float vcpu = round_bf16(row[qd + kvd + h * dh + i]);
                   if (store) {
-                    const auto at = static_cast<std::size_t>((((set * B + b) * g.kv_heads + h) * slots + p % slots) * dh + i);
+                    const auto at =
+                        static_cast<std::size_t>((((set * B + b) * g.kv_heads + h) * slots + p % slots) * dh + i);
                     ek->ref[at] = ref[iu];
                     ek->cpu[at] = cpu_vals[iu];
                     ev->ref[at] = vref;
@@ -153,7 +157,8 @@ OpCase rope_case(std::string name, RopeShape g) {
             if (first_k) s.outputs.push_back(std::move(ek1)), s.outputs.push_back(std::move(ev1));
             if (later_k) s.outputs.push_back(std::move(ek2)), s.outputs.push_back(std::move(ev2));
             if (k_scr) s.outputs.push_back(std::move(eks)), s.outputs.push_back(std::move(evs));
-            s.bytes_moved = static_cast<double>(rows * ld) * 4 + static_cast<double>(rows * qd + 2 * g.kv_rows * kvd) * 2;
+            s.bytes_moved =
+                static_cast<double>(rows * ld) * 4 + static_cast<double>(rows * qd + 2 * g.kv_rows * kvd) * 2;
 
             s.launch = [=, &qkv_d, &pos_d, &q_out](cudaStream_t stream) {
               RopeKvAppendArgs a;
@@ -172,8 +177,10 @@ OpCase rope_case(std::string name, RopeShape g) {
               a.q_norm = qn_d ? qn_d->as<float>() : nullptr;
               a.k_norm = kn_d ? kn_d->as<float>() : nullptr;
               a.norm_eps = static_cast<float>(eps);
-              if (first_k) a.first = {first_k->as<bf16>(), first_v->as<bf16>(), cache_strides(B, g.kv_heads, g.dh, g.first_slots)};
-              if (later_k) a.later = {later_k->as<bf16>(), later_v->as<bf16>(), cache_strides(B, g.kv_heads, g.dh, g.later_slots)};
+              if (first_k)
+                a.first = {first_k->as<bf16>(), first_v->as<bf16>(), cache_strides(B, g.kv_heads, g.dh, g.first_slots)};
+              if (later_k)
+                a.later = {later_k->as<bf16>(), later_v->as<bf16>(), cache_strides(B, g.kv_heads, g.dh, g.later_slots)};
               if (k_scr) {
                 a.k_scratch = k_scr->as<bf16>();
                 a.v_scratch = v_scr->as<bf16>();
@@ -193,10 +200,10 @@ struct AttnShape {
   int64_t B = 1, loops = 1, Q = 1;  // rows = loops*B*Q
   bool shared = false;              // every loop reads set 0
   int heads = 4, kv_heads = 2, dh = 32;
-  int64_t pos = 0;                  // position of each sequence's first row
-  int64_t slots = 0;                // cache entries per (set, b, g) (cache layout)
-  int64_t window = 0;               // local only
-  int splits = 1;                   // global only
+  int64_t pos = 0;     // position of each sequence's first row
+  int64_t slots = 0;   // cache entries per (set, b, g) (cache layout)
+  int64_t window = 0;  // local only
+  int splits = 1;      // global only
   KvLayoutKind layout = KvLayoutKind::cache;
   GateOverride gate = GateOverride::none;
 };
@@ -256,7 +263,8 @@ OpCase attn_case(std::string name, AttnShape g) {
                     for (int64_t t = t_lo; t <= p; ++t) {
                       double dot = 0;
                       for (int64_t i = 0; i < dh; ++i)
-                        dot += static_cast<double>(q[qo + static_cast<std::size_t>(i)]) * k[static_cast<std::size_t>(offset(set, b, kvh, t) + i)];
+                        dot += static_cast<double>(q[qo + static_cast<std::size_t>(i)]) *
+                               k[static_cast<std::size_t>(offset(set, b, kvh, t) + i)];
                       sc.push_back(dot / std::sqrt(static_cast<double>(dh)));
                       mx = std::max(mx, sc.back());
                     }
@@ -282,7 +290,8 @@ OpCase attn_case(std::string name, AttnShape g) {
                     for (int64_t i = 0; i < dh; ++i) {
                       double o = 0;
                       for (int64_t t = t_lo; t <= p; ++t)
-                        o += sc[static_cast<std::size_t>(t - t_lo)] * v[static_cast<std::size_t>(offset(set, b, kvh, t) + i)];
+                        o += sc[static_cast<std::size_t>(t - t_lo)] *
+                             v[static_cast<std::size_t>(offset(set, b, kvh, t) + i)];
                       o /= den;
                       if (local) o = gate_ref * o + (1 - gate_ref) * y_global[qo + static_cast<std::size_t>(i)];
                       e.ref[qo + static_cast<std::size_t>(i)] = o;
@@ -300,7 +309,8 @@ OpCase attn_case(std::string name, AttnShape g) {
                     }
                   }
             s.outputs.push_back(std::move(e));
-            const double keys_read = static_cast<double>(local ? std::min<int64_t>(g.window, g.pos + g.Q) : g.pos + g.Q);
+            const double keys_read =
+                static_cast<double>(local ? std::min<int64_t>(g.window, g.pos + g.Q) : g.pos + g.Q);
             s.bytes_moved = static_cast<double>(sets * g.B * g.kv_heads) * keys_read * static_cast<double>(dh) * 4 +
                             static_cast<double>(rows * g.heads * dh) * 4;
 
@@ -367,10 +377,12 @@ std::vector<OpCase> attention_cases() {
   c.push_back(attn_case("attn_global_vanilla_decode", {AttnKind::global, 2, 1, 1, false, 4, 2, 32, 37, 64, 0, 1}));
   c.push_back(attn_case("attn_global_looped_decode_gqa4_split3",
                         {AttnKind::global, 2, 1, 1, false, 8, 2, 128, 300, 320, 0, 3}));
-  c.push_back(attn_case("attn_global_clp_decode_L3_per_loop", {AttnKind::global, 2, 3, 1, false, 4, 2, 16, 11, 16, 0, 1}));
-  c.push_back(attn_case("attn_global_clp_share_decode_L2_shared", {AttnKind::global, 3, 2, 1, true, 4, 1, 32, 20, 24, 0, 1}));
-  c.push_back(attn_case("attn_global_plt_decode_L2_split4_long",
-                        {AttnKind::global, 2, 2, 1, true, 32, 8, 64, 700, 704, 0, 4}));
+  c.push_back(
+      attn_case("attn_global_clp_decode_L3_per_loop", {AttnKind::global, 2, 3, 1, false, 4, 2, 16, 11, 16, 0, 1}));
+  c.push_back(
+      attn_case("attn_global_clp_share_decode_L2_shared", {AttnKind::global, 3, 2, 1, true, 4, 1, 32, 20, 24, 0, 1}));
+  c.push_back(
+      attn_case("attn_global_plt_decode_L2_split4_long", {AttnKind::global, 2, 2, 1, true, 32, 8, 64, 700, 704, 0, 4}));
   c.push_back(attn_case("attn_global_plt_decode_L4_gqa8_two_blocks",
                         {AttnKind::global, 1, 4, 1, true, 16, 2, 64, 50, 64, 0, 2}));
   c.push_back(attn_case("attn_global_decode_first_token", {AttnKind::global, 2, 1, 1, false, 4, 2, 32, 0, 8, 0, 2}));

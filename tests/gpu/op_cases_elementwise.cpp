@@ -110,8 +110,8 @@ OpCase rmsnorm_case(std::string name, int64_t rows, int64_t d, int64_t stride_ro
             s.outputs.push_back(std::move(e));
             s.bytes_moved = static_cast<double>(rows * d) * 6;
             s.launch = [&xin, &win, &out, rows, d, stride_rows, first_row, eps](cudaStream_t stream) {
-              launch_rmsnorm({xin.as<float>() + first_row * d, stride_rows * d, win.as<float>(), out.as<bf16>(), rows, d,
-                              static_cast<float>(eps)},
+              launch_rmsnorm({xin.as<float>() + first_row * d, stride_rows * d, win.as<float>(), out.as<bf16>(), rows,
+                              d, static_cast<float>(eps)},
                              stream);
             };
           }};
@@ -148,7 +148,8 @@ OpCase state_save_case(std::string name, int64_t rows, int64_t d, int64_t stride
             Expect e{"saved", &out};
             e.exact = true;
             for (int64_t r = 0; r < rows; ++r)
-              for (int64_t i = 0; i < d; ++i) e.ref.push_back(x[static_cast<std::size_t>((r * stride_rows + first_row) * d + i)]);
+              for (int64_t i = 0; i < d; ++i)
+                e.ref.push_back(x[static_cast<std::size_t>((r * stride_rows + first_row) * d + i)]);
             s.outputs.push_back(std::move(e));
             s.bytes_moved = static_cast<double>(rows * d) * 8;
             s.launch = [&in, &out, rows, d, stride_rows, first_row](cudaStream_t stream) {

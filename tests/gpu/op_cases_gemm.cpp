@@ -15,11 +15,11 @@ using std::int64_t;
 
 struct GemmShape {
   int64_t m = 0, n = 0, k = 0;
-  int64_t x_stride = 0;      // >= k
-  int64_t y_stride = 0;      // >= y_col + n
-  int64_t y_col = 0;         // first output column (kv_proj writes after the q columns)
-  int64_t w_row = 0;         // first weight row (kv_proj uses the k|v rows of [Wq;Wk;Wv])
-  int64_t w_rows = 0;        // rows of the whole weight (>= w_row + n)
+  int64_t x_stride = 0;  // >= k
+  int64_t y_stride = 0;  // >= y_col + n
+  int64_t y_col = 0;     // first output column (kv_proj writes after the q columns)
+  int64_t w_row = 0;     // first weight row (kv_proj uses the k|v rows of [Wq;Wk;Wv])
+  int64_t w_rows = 0;    // rows of the whole weight (>= w_row + n)
   Accumulate acc = Accumulate::no;
 };
 
@@ -57,14 +57,15 @@ OpCase gemm_case(std::string name, GemmShape g) {
                 e.cpu.push_back(ycpu[at]);
               }
             s.outputs.push_back(std::move(e));
-            s.bytes_moved = 2.0 * static_cast<double>(g.n * g.k + g.m * g.k) + 4.0 * static_cast<double>(g.m * g.n) * (acc ? 2 : 1);
+            s.bytes_moved =
+                2.0 * static_cast<double>(g.n * g.k + g.m * g.k) + 4.0 * static_cast<double>(g.m * g.n) * (acc ? 2 : 1);
             // Created at the first launch: building a case needs no device (check_case_without_device).
             auto runner = std::make_shared<std::unique_ptr<GemmRunner>>();
             s.launch = [runner, &xd, &wd, &yd, g](cudaStream_t stream) {
               if (!*runner) *runner = std::make_unique<GemmRunner>();
               (*runner)->run({xd.as<bf16>(), wd.as<bf16>() + g.w_row * g.k, yd.as<float>() + g.y_col, g.m, g.n, g.k,
-                           g.x_stride, g.y_stride, g.acc},
-                          stream);
+                              g.x_stride, g.y_stride, g.acc},
+                             stream);
             };
           }};
 }

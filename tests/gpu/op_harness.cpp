@@ -133,7 +133,8 @@ void fill(DevTensor& t, const std::vector<float>& host) {
 
 DevTensor upload_i32(const std::vector<std::int32_t>& host) {
   DevTensor t = device_tensor(host.size(), Elem::i32);
-  if (!host.empty() && !g_no_device) LOOPLAB_CUDA_CHECK(cudaMemcpy(t.buf.get(), host.data(), host.size() * 4, cudaMemcpyHostToDevice));
+  if (!host.empty() && !g_no_device)
+    LOOPLAB_CUDA_CHECK(cudaMemcpy(t.buf.get(), host.data(), host.size() * 4, cudaMemcpyHostToDevice));
   return t;
 }
 
@@ -207,7 +208,8 @@ std::string check_case_without_device(const OpCase& c, std::uint64_t seed) {
     if (finite == 0) why << e.name << ": no element is expected to be written; ";
     if (mismatched_nan > 0) why << e.name << ": " << mismatched_nan << " elements written in only one of ref, cpu; ";
     if (!(ref_max > 0)) why << e.name << ": reference has zero norm; ";
-    if (err > ref_max / 64) why << e.name << ": cpu bf16 run is " << err << " from the reference (max |ref| " << ref_max << "); ";
+    if (err > ref_max / 64)
+      why << e.name << ": cpu bf16 run is " << err << " from the reference (max |ref| " << ref_max << "); ";
   }
   return why.str();
 }

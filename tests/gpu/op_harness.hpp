@@ -7,15 +7,15 @@
 // whose reference is NaN must stay unwritten (e.g. ring slots a prefill may not touch). On a
 // failure the tensors are written to gpu_op_failures/<case>.txt.
 #pragma once
+#include <cuda_runtime_api.h>
+
 #include <cstdint>
 #include <functional>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <cuda_runtime_api.h>
 
 #include "engine/cuda/buffer.hpp"
 
@@ -29,24 +29,26 @@ struct DevTensor {
   Elem elem = Elem::f32;
   std::size_t count = 0;
   template <class T>
-  T* as() const { return buf.as<T>(); }
+  T* as() const {
+    return buf.as<T>();
+  }
 };
 
 DevTensor upload(const std::vector<float>& host, Elem elem);  // f32 or bf16 (rounded)
 DevTensor upload_i32(const std::vector<std::int32_t>& host);
-DevTensor device_tensor(std::size_t count, Elem elem);        // uninitialised (the harness poisons outputs)
-void fill(DevTensor& t, const std::vector<float>& host);      // same count, converted to t.elem
-std::vector<float> download(const DevTensor& t);              // as fp32 (i32 converted)
+DevTensor device_tensor(std::size_t count, Elem elem);    // uninitialised (the harness poisons outputs)
+void fill(DevTensor& t, const std::vector<float>& host);  // same count, converted to t.elem
+std::vector<float> download(const DevTensor& t);          // as fp32 (i32 converted)
 
 // What a case expects of one output tensor.
 struct Expect {
   Expect(std::string n, DevTensor* d) : name(std::move(n)), device(d) {}
   std::string name;
-  DevTensor* device = nullptr;     // written by the launch
-  std::vector<double> ref;         // exact op, fp64
-  std::vector<float> cpu;          // CPU kernels with bf16-rounded inputs/outputs
-  std::vector<float> initial;      // in/out tensors: uploaded before the launch instead of poison
-  bool exact = false;              // integer or copy outputs: gpu must equal ref exactly
+  DevTensor* device = nullptr;  // written by the launch
+  std::vector<double> ref;      // exact op, fp64
+  std::vector<float> cpu;       // CPU kernels with bf16-rounded inputs/outputs
+  std::vector<float> initial;   // in/out tensors: uploaded before the launch instead of poison
+  bool exact = false;           // integer or copy outputs: gpu must equal ref exactly
 };
 
 struct CaseSetup {
@@ -64,7 +66,7 @@ struct CaseSetup {
   std::vector<std::pair<std::string, std::vector<float>>> inputs;  // host copies, for the norm check and dumps
   std::vector<Expect> outputs;
   std::function<void(cudaStream_t)> launch;
-  double bytes_moved = 0;          // for --perf: bytes the op must read and write
+  double bytes_moved = 0;  // for --perf: bytes the op must read and write
 };
 
 struct OpCase {
@@ -94,7 +96,7 @@ PerfResult time_case(const OpCase& c, std::uint64_t seed, int reps);
 // Random helpers: uniform in [-scale, scale] with |x| >= scale/64 (no zeros).
 std::vector<float> random_vector(std::mt19937_64& rng, std::size_t n, float scale = 1.0f);
 std::vector<std::int32_t> random_ids(std::mt19937_64& rng, std::size_t n, std::int32_t vocab);
-float round_bf16(float x);                               // round to bf16 and back
+float round_bf16(float x);  // round to bf16 and back
 std::vector<float> round_bf16(const std::vector<float>& x);
 std::vector<double> widen(const std::vector<float>& x);
 

@@ -3,11 +3,11 @@
 // to both), the GPU's tokens equal to the CPU's and its hidden states and logits within a bound
 // derived from bf16 numerics; device KV bytes equal the formula; a replayed decode graph equals
 // eager execution bit for bit.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
-#include <gtest/gtest.h>
 
 #include "engine/core/kv.hpp"
 #include "engine/cpu/cpu_backend.hpp"
@@ -135,8 +135,8 @@ TEST_P(EveryVariant, GreedyTokensAndHiddenStatesMatchCpu) {
       float max_diff = 0;
       for (std::int64_t v = 0; v < V; ++v) max_diff = std::max(max_diff, std::fabs(rg[v] - rc[v]));
       const float m = margin(rc, V);
-      EXPECT_LE(m, 2 * max_diff) << "step " << step << " sequence " << b << ": gpu token " << tg[i] << ", cpu "
-                                 << tc[i] << " with margin " << m;
+      EXPECT_LE(m, 2 * max_diff) << "step " << step << " sequence " << b << ": gpu token " << tg[i] << ", cpu " << tc[i]
+                                 << " with margin " << m;
       ++explained_ties;
     }
   }

@@ -1,9 +1,9 @@
 // The GPU check family and the no-device path, which need no device and so run everywhere:
 // messages name the statement, file and line; _NOTHROW forms never throw; asking for a device
 // where there is none fails with a reason a user can act on.
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "engine/cuda/buffer.hpp"
 #include "engine/cuda/check.hpp"

@@ -1,9 +1,9 @@
 // Every CUDA op against the fp64 reference with the bf16-derived bound of op_harness.hpp, in the
 // shapes of every variant's plan. `test_gpu_ops --perf --gtest_filter=GpuOpsPerf.*` prints the
 // median device time and bandwidth of each case instead.
-#include <cstdio>
-
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "tests/gpu/gpu_test_flags.hpp"
 #include "tests/gpu/op_harness.hpp"

@@ -85,9 +85,7 @@ RunDetail tinyRunDetail() {
     op.predictedS = us * 1.1e-6;
     op.flops = 1000.0 * us;
     op.bytes = 100.0 * us;
-    op.bound = desc.kind == OpKind::argmax ? Bound::launch
-               : i % 2 == 0                ? Bound::memory
-                                           : Bound::compute;
+    op.bound = desc.kind == OpKind::argmax ? Bound::launch : i % 2 == 0 ? Bound::memory : Bound::compute;
     measuredSum += *op.measuredS;
     predictedSum += *op.predictedS;
     d.ops.push_back(op);
@@ -121,11 +119,9 @@ RunDetail tinyRunDetail() {
     sums[op.kind].second += *op.predictedS;
   }
   for (OpKind k : order) {
-    d.kinds.push_back(KindMeasurement{Phase::decode, std::string(to_string(k)), stat(sums[k].first),
-                                      sums[k].second});
+    d.kinds.push_back(KindMeasurement{Phase::decode, std::string(to_string(k)), stat(sums[k].first), sums[k].second});
   }
-  d.kinds.push_back(
-      KindMeasurement{Phase::decode, "unattributed", stat(kTinyUnattributedS), std::nullopt});
+  d.kinds.push_back(KindMeasurement{Phase::decode, "unattributed", stat(kTinyUnattributedS), std::nullopt});
   d.kinds.push_back(KindMeasurement{Phase::decode, "step", stat(stepS), predictedSum});
   d.decode.medianS = stepS;
   d.decode.ciLoS = stepS * 0.995;
@@ -135,8 +131,7 @@ RunDetail tinyRunDetail() {
   d.shownStep = ShownStep{0, 1, stepS, kTinyUnattributedS};
   for (int s = 0; s < 64; ++s) {
     // A spread of step latencies around the op sum: a visible histogram.
-    d.steps.push_back(
-        StepSample{s, Phase::decode, measuredSum * (0.9 + 0.2 * ((s * 37) % 64) / 64.0)});
+    d.steps.push_back(StepSample{s, Phase::decode, measuredSum * (0.9 + 0.2 * ((s * 37) % 64) / 64.0)});
   }
   d.hardware.name = "host";
   d.hardware.peakFlopsPerS = 1e11;

@@ -41,15 +41,13 @@ std::string readFile(const std::string& path) {
 }
 
 // Every repeat identical (repeat r starts 10 ms after repeat r - 1 on the run clock).
-store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu, int decodeSteps,
-                        int repeats) {
+store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu, int decodeSteps, int repeats) {
   store::RunRows rows;
   for (int rep = 0; rep < repeats; ++rep) {
     std::int64_t t = 1000 + 10'000'000 * static_cast<std::int64_t>(rep);  // ns on the run clock
     for (int s = 0; s <= decodeSteps; ++s) {
       const bool prefill = s == 0;
-      const StepShape shape{prefill ? Phase::prefill : Phase::decode, batch,
-                            prefill ? kPromptLen : kPromptLen + s};
+      const StepShape shape{prefill ? Phase::prefill : Phase::decode, batch, prefill ? kPromptLen : kPromptLen + s};
       const StepPlan plan = plan_step(config, shape);
       const double factor = prefill ? 100.0 : stepFactor(s);
       store::StepRow step;
@@ -62,8 +60,7 @@ store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu,
       std::int64_t measuredSum = 0;
       for (std::size_t i = 0; i < plan.ops.size(); ++i) {
         const OpDesc& d = plan.ops[i];
-        const auto measuredNs =
-            static_cast<std::int64_t>(static_cast<double>(i + 1) * 1000.0 * factor + 0.5);
+        const auto measuredNs = static_cast<std::int64_t>(static_cast<double>(i + 1) * 1000.0 * factor + 0.5);
         store::OpRow o;
         o.repeat_index = rep;
         o.step_index = s;
@@ -88,8 +85,7 @@ store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu,
           k.start = t + 500;
           k.end = k.start + measuredNs;
           k.stream_id = is_gemm(d.kind) ? 7 : 13;
-          k.correlation_id =
-              static_cast<std::int64_t>(rep * 100000 + s * 1000 + static_cast<int>(i));
+          k.correlation_id = static_cast<std::int64_t>(rep * 100000 + s * 1000 + static_cast<int>(i));
           k.name = "looplab::" + o.kind + "_kernel";
           k.short_name = o.kind + "_kernel";
           k.repeat_index = rep;
@@ -124,8 +120,8 @@ store::RunRows makeRows(const ModelConfig& config, std::int64_t batch, bool gpu,
   return rows;
 }
 
-FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool gpu,
-                    store::RunStatus status, bool busy = false) {
+FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool gpu, store::RunStatus status,
+                    bool busy = false) {
   ModelConfig config = load_model("tiny");
   config.variant = variant;
   config.loops = variant == Variant::vanilla ? 1 : 2;
@@ -143,8 +139,7 @@ FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool 
   info.backend = gpu ? "cuda" : "cpu";
   info.tracer = gpu ? "cupti" : "host";
   info.hardware = gpu ? "h200" : "host";
-  info.hardware_json =
-      gpu ? readFile((data_dir() / "hardware" / "h200.json").string()) : hostSpecJson();
+  info.hardware_json = gpu ? readFile((data_dir() / "hardware" / "h200.json").string()) : hostSpecJson();
   info.device_name = gpu ? "NVIDIA H200" : "test CPU";
   info.engine_commit = "test";
   info.host = "test";
@@ -154,8 +149,7 @@ FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool 
   info.machine.affinity = "0-1";
   info.machine.thread_policy = gpu ? "one host thread" : "every online CPU";
   const store::RunId id = st.begin_run(info);
-  const store::RunRows rows =
-      makeRows(config, batch, gpu, complete ? kDecodeSteps : 2, static_cast<int>(info.repeats));
+  const store::RunRows rows = makeRows(config, batch, gpu, complete ? kDecodeSteps : 2, static_cast<int>(info.repeats));
   st.append(id, rows);
   info.status = status;
   info.stats = store::run_stats(rows);
@@ -167,10 +161,9 @@ FixtureRun writeRun(store::Store& st, Variant variant, std::int64_t batch, bool 
   info.machine.steal_fraction = 0.0;
   if (busy && status == store::RunStatus::complete) {
     // What the measurement layer does on a busy machine: at least noisy, and why.
-    info.stats.verdict = std::string(stats::to_string(
-        stats::worst(stats::parse_verdict(info.stats.verdict), stats::Verdict::noisy)));
-    info.stats.verdict_reason +=
-        (info.stats.verdict_reason.empty() ? "" : "; ") + std::string(kBusyReason);
+    info.stats.verdict =
+        std::string(stats::to_string(stats::worst(stats::parse_verdict(info.stats.verdict), stats::Verdict::noisy)));
+    info.stats.verdict_reason += (info.stats.verdict_reason.empty() ? "" : "; ") + std::string(kBusyReason);
   }
   st.finish_run(info);
   return FixtureRun{id, variant, info.backend, batch, status == store::RunStatus::complete};
@@ -212,14 +205,12 @@ void multiplyRuns(const std::string& path, std::int64_t total) {
     values += (values.empty() ? "" : ", ") + v;
   }
   // Copies of the existing runs (cycling through them) until the table holds `total` rows.
-  const std::string sql =
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-      std::to_string(total) + " - (SELECT count(*) FROM runs)) INSERT INTO runs (" + names +
-      ") SELECT " + values +
-      " FROM n JOIN runs r ON r.id = 1 + (n.i % (SELECT count(*) FROM runs))";
+  const std::string sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+                          std::to_string(total) + " - (SELECT count(*) FROM runs)) INSERT INTO runs (" + names +
+                          ") SELECT " + values +
+                          " FROM n JOIN runs r ON r.id = 1 + (n.i % (SELECT count(*) FROM runs))";
   char* error = nullptr;
-  const int rc =
-      sqlite3_exec(db, ("BEGIN; " + sql + "; COMMIT;").c_str(), nullptr, nullptr, &error);
+  const int rc = sqlite3_exec(db, ("BEGIN; " + sql + "; COMMIT;").c_str(), nullptr, nullptr, &error);
   const std::string message = error != nullptr ? error : "";
   sqlite3_free(error);
   sqlite3_close(db);

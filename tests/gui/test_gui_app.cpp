@@ -28,8 +28,7 @@ Outcome runGui(const QStringList& args) {
   p.setProcessEnvironment(env);
   p.start(QStringLiteral(LOOPLAB_GUI_EXE), args);
   if (!p.waitForFinished(120000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-          QString::fromUtf8(p.readAllStandardOutput()),
+  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
           QString::fromUtf8(p.readAllStandardError())};
 }
 
@@ -38,18 +37,15 @@ TEST(GuiExecutable, ScreenshotOfAViewFromAStore) {
   const std::string store = dir.filePath("demo.db").toStdString();
   const auto runs = test::fillStore(store);
   const QString png = dir.filePath("run.png");
-  const Outcome o =
-      runGui({"--screenshot", png, "--view", "run", "--run", QString::number(runs[2].id), "--size",
-              "900x600", QString::fromStdString(store)});
+  const Outcome o = runGui({"--screenshot", png, "--view", "run", "--run", QString::number(runs[2].id), "--size",
+                            "900x600", QString::fromStdString(store)});
   ASSERT_EQ(o.exitCode, 0) << o.err.toStdString();
   const QImage image(png);
   ASSERT_FALSE(image.isNull());
   EXPECT_EQ(image.size(), QSize(900, 600));
   EXPECT_GT(test::greyVariance(image), 100.0);
   const QString svg = dir.filePath("roofline.svg");
-  ASSERT_EQ(
-      runGui({"--screenshot", svg, "--view", "roofline", QString::fromStdString(store)}).exitCode,
-      0);
+  ASSERT_EQ(runGui({"--screenshot", svg, "--view", "roofline", QString::fromStdString(store)}).exitCode, 0);
   std::ifstream in(svg.toStdString());
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("<svg"), std::string::npos);
@@ -59,16 +55,13 @@ TEST(GuiExecutable, BadInputAndBrokenStoresExitWithAReason) {
   QTemporaryDir dir;
   const std::string store = dir.filePath("demo.db").toStdString();
   test::fillStore(store);
-  Outcome o = runGui(
-      {"--screenshot", dir.filePath("x.png"), "--view", "nonsense", QString::fromStdString(store)});
+  Outcome o = runGui({"--screenshot", dir.filePath("x.png"), "--view", "nonsense", QString::fromStdString(store)});
   EXPECT_EQ(o.exitCode, 2);
   EXPECT_TRUE(o.err.contains("view")) << o.err.toStdString();
-  o = runGui({"--screenshot", dir.filePath("x.png"), "--view", "run", "--run", "9999",
-              QString::fromStdString(store)});
+  o = runGui({"--screenshot", dir.filePath("x.png"), "--view", "run", "--run", "9999", QString::fromStdString(store)});
   EXPECT_EQ(o.exitCode, 2);
   EXPECT_TRUE(o.err.contains("no run 9999")) << o.err.toStdString();
-  o = runGui(
-      {"--screenshot", dir.filePath("x.png"), "--size", "big", QString::fromStdString(store)});
+  o = runGui({"--screenshot", dir.filePath("x.png"), "--size", "big", QString::fromStdString(store)});
   EXPECT_EQ(o.exitCode, 2);
   o = runGui({"--screenshot", dir.filePath("x.png"), "--view", "runs", dir.filePath("missing.db")});
   EXPECT_EQ(o.exitCode, 1);

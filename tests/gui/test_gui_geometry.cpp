@@ -190,8 +190,7 @@ TEST(Gaps, TheStepTimeNoIntervalCovers) {
   EXPECT_TRUE(uncoveredIntervals({{0.0, 3.0}}, 0.0, 3.0).empty());
   EXPECT_TRUE(uncoveredIntervals({}, 3.0, 3.0).empty());
   // Gaps shorter than the minimum are dropped.
-  EXPECT_EQ(uncoveredIntervals({{0.0, 1.0}, {1.001, 2.0}}, 0.0, 2.5, 0.01),
-            (std::vector<TimeInterval>{{2.0, 2.5}}));
+  EXPECT_EQ(uncoveredIntervals({{0.0, 1.0}, {1.001, 2.0}}, 0.0, 2.5, 0.01), (std::vector<TimeInterval>{{2.0, 2.5}}));
 }
 
 TEST(Pareto, MinimiseBothAxes) {

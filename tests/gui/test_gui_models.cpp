@@ -90,8 +90,7 @@ TEST(RunListModel, ShowsTheVerdictItsReasonAndTheInterval) {
   // The unfinished cpu run has none: a dash, sorted last, and a tooltip saying why.
   EXPECT_EQ(cell(model, 5, RunListModel::VerdictColumn), QString::fromUtf8("\u2014"));
   EXPECT_TRUE(model.data(model.index(5, RunListModel::VerdictColumn), MissingRole).toBool());
-  EXPECT_TRUE(
-      cell(model, 5, RunListModel::VerdictColumn, Qt::ToolTipRole).startsWith("no verdict"));
+  EXPECT_TRUE(cell(model, 5, RunListModel::VerdictColumn, Qt::ToolTipRole).startsWith("no verdict"));
 }
 
 TEST(RunFilterProxy, SortsNumbersWithMissingValuesLast) {
@@ -104,16 +103,14 @@ TEST(RunFilterProxy, SortsNumbersWithMissingValuesLast) {
   proxy.sort(RunListModel::MeasuredColumn, Qt::AscendingOrder);
   // measured: vanilla 100, clp_share 101, plt 102, clp 150, looped 200, cpu run missing
   std::vector<qint64> ids;
-  for (int r = 0; r < proxy.rowCount(); ++r)
-    ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
+  for (int r = 0; r < proxy.rowCount(); ++r) ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
   EXPECT_EQ(ids, (std::vector<qint64>{1, 4, 5, 3, 2, 6}));
   proxy.sort(RunListModel::HardwareColumn, Qt::AscendingOrder);  // "h200" < "host"
   EXPECT_EQ(cell(proxy, 5, RunListModel::HardwareColumn), "host");
   // By verdict: quiet first (ties by id), then noisy, then the run without one.
   proxy.sort(RunListModel::VerdictColumn, Qt::AscendingOrder);
   ids.clear();
-  for (int r = 0; r < proxy.rowCount(); ++r)
-    ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
+  for (int r = 0; r < proxy.rowCount(); ++r) ids.push_back(proxy.data(proxy.index(r, 0), RunIdRole).toLongLong());
   EXPECT_EQ(ids, (std::vector<qint64>{1, 2, 3, 5, 4, 6}));
   // By interval width: the +-1 % runs, then clp_share's +-3 %, then the unmeasured run.
   proxy.sort(RunListModel::IntervalColumn, Qt::AscendingOrder);
@@ -197,10 +194,8 @@ TEST(OpTableModel, EndsWithUnattributedAndTheStepAndTheMeansAddUp) {
   EXPECT_EQ(cell(model, n, OpTableModel::PredictedColumn), QString::fromUtf8("\u2014"));
   // The op means plus unattributed are the step's mean.
   double sum = 0.0;
-  for (int r = 0; r <= n; ++r)
-    sum += model.data(model.index(r, OpTableModel::MeanColumn), SortRole).toDouble();
-  EXPECT_NEAR(sum, model.data(model.index(n + 1, OpTableModel::MeanColumn), SortRole).toDouble(),
-              1e-15);
+  for (int r = 0; r <= n; ++r) sum += model.data(model.index(r, OpTableModel::MeanColumn), SortRole).toDouble();
+  EXPECT_NEAR(sum, model.data(model.index(n + 1, OpTableModel::MeanColumn), SortRole).toDouble(), 1e-15);
   // A noisy run marks every error; a quiet one none.
   EXPECT_EQ(cell(model, 2, OpTableModel::ErrorColumn), "+10.0 %");
   model.setOps(d.ops, kinds.summaryRows(), stats::Verdict::noisy);
@@ -390,8 +385,7 @@ TEST(LadderModel, MarksEveryMeasuredRatioInvolvingARunThatIsNotQuiet) {
   // A run without statistics says so instead of passing for quiet.
   runs[0].verdict.reset();
   model.setRuns(runs);
-  EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn),
-            QString::fromUtf8("2.00× (no verdict)"));
+  EXPECT_EQ(cell(model, 1, LadderModel::MeasuredRatioColumn), QString::fromUtf8("2.00× (no verdict)"));
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
@@ -408,9 +402,7 @@ TEST(LadderModel, ShowsThePapersRatiosBesideOurs) {
   model.setRuns(test::ladderRuns());
   model.setPaper(paper);
   EXPECT_EQ(cell(model, 1, LadderModel::PaperLatencyRatioColumn), QString::fromUtf8("1.96×"));
-  EXPECT_EQ(model.headerData(LadderModel::PaperKvRatioColumn, Qt::Horizontal, Qt::ToolTipRole)
-                .toString()
-                .toStdString(),
+  EXPECT_EQ(model.headerData(LadderModel::PaperKvRatioColumn, Qt::Horizontal, Qt::ToolTipRole).toString().toStdString(),
             paper.source);
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
   std::istringstream broken("{\"table2_batch4\": {\"vanilla\": {\"latency_ms\": \"fast\"}}}");

@@ -101,9 +101,8 @@ TEST(GuiSlow, AHundredThousandRunsLoadAndScrollWithoutBlockingTheGuiThread) {
   std::printf(
       "100k runs: read %lld ms (GUI thread longest block %lld ms over %d ticks), model fill %lld "
       "ms, worst scroll %lld ms, sort %lld ms, filter %lld ms\n",
-      static_cast<long long>(loadMs), static_cast<long long>(maxGapMs), ticks,
-      static_cast<long long>(fillMs), static_cast<long long>(worstScrollMs),
-      static_cast<long long>(sortMs), static_cast<long long>(filterMs));
+      static_cast<long long>(loadMs), static_cast<long long>(maxGapMs), ticks, static_cast<long long>(fillMs),
+      static_cast<long long>(worstScrollMs), static_cast<long long>(sortMs), static_cast<long long>(filterMs));
   // The read itself takes long; the GUI thread must keep ticking through it. Bounds are loose:
   // the point is "never frozen for seconds".
   EXPECT_GT(ticks, 3);
@@ -159,8 +158,7 @@ TEST(GuiSlow, AWhatIfEditTakesMilliseconds) {
   for (int i = 0; i < kEdits; ++i) panel->batchBox()->setValue(1 + i);
   const double perEditMs = static_cast<double>(timer.nsecsElapsed()) / 1e6 / kEdits;
   ASSERT_TRUE(panel->prediction().has_value());
-  std::printf("what-if: %.3f ms per edit (tiny, %zu ops)\n", perEditMs,
-              panel->prediction()->ops.size());
+  std::printf("what-if: %.3f ms per edit (tiny, %zu ops)\n", perEditMs, panel->prediction()->ops.size());
   EXPECT_LT(perEditMs, 50.0);
 }
 

@@ -79,8 +79,7 @@ class StoreTest : public ::testing::Test {
 double expectedStepS(std::size_t ops, int step, bool gpu) {
   double ns = 2000.0;
   for (std::size_t i = 0; i < ops; ++i) {
-    ns += std::floor(static_cast<double>(i + 1) * 1000.0 * test::stepFactor(step) + 0.5) +
-          (gpu ? 1000.0 : 0.0);
+    ns += std::floor(static_cast<double>(i + 1) * 1000.0 * test::stepFactor(step) + 0.5) + (gpu ? 1000.0 : 0.0);
   }
   return ns * 1e-9;
 }
@@ -123,8 +122,7 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
     EXPECT_EQ(r.verdictReason, info.stats.verdict_reason);
     EXPECT_EQ(r.measuredCiLoS, info.stats.decode.ci_lo_s);
     EXPECT_EQ(model.data(model.index(row, RunListModel::VerdictColumn)).toString(),
-              info.stats.verdict.empty() ? QString::fromUtf8("\u2014")
-                                         : QString::fromStdString(info.stats.verdict));
+              info.stats.verdict.empty() ? QString::fromUtf8("\u2014") : QString::fromStdString(info.stats.verdict));
     EXPECT_EQ(model.data(model.index(row, RunListModel::VerdictColumn), Qt::ToolTipRole).toString(),
               verdictExplanation(r.verdict, info.stats.verdict_reason));
     EXPECT_EQ(r.variant, w.variant);
@@ -144,12 +142,10 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
                       .contains(QString::fromLatin1(test::kBusyReason)));
     }
     // The decode median is step 4 (factor 1.02); its context is prompt + 4.
-    const double measured =
-        expectedStepS(decodeOps(w.variant, w.batch, test::kPromptLen + 4), 4, w.backend == "cuda");
+    const double measured = expectedStepS(decodeOps(w.variant, w.batch, test::kPromptLen + 4), 4, w.backend == "cuda");
     ASSERT_TRUE(r.measuredStepS.has_value());
     EXPECT_NEAR(*r.measuredStepS, measured, 1e-12) << "run " << w.id;
-    EXPECT_EQ(model.data(model.index(row, RunListModel::MeasuredColumn)).toString(),
-              formatDuration(measured));
+    EXPECT_EQ(model.data(model.index(row, RunListModel::MeasuredColumn)).toString(), formatDuration(measured));
     // Predicted: mean over steps of sum_i (i+1) * 1.1 µs * (1 + 0.001 s); the op count is the same
     // at every decode step of this shape.
     const auto n = static_cast<double>(decodeOps(w.variant, w.batch, test::kPromptLen + 1));
@@ -158,8 +154,7 @@ TEST_F(StoreTest, RunsLoadOffTheGuiThreadAndTheModelShowsWhatWasWritten) {
     c.variant = w.variant;
     c.loops = w.variant == Variant::vanilla ? 1 : 2;
     const std::int64_t elementBytes = w.backend == "cpu" ? 4 : 2;
-    EXPECT_EQ(r.kvBytes,
-              kv_bytes_formula(c, w.batch, test::kPromptLen + test::kDecodeSteps, elementBytes));
+    EXPECT_EQ(r.kvBytes, kv_bytes_formula(c, w.batch, test::kPromptLen + test::kDecodeSteps, elementBytes));
     EXPECT_EQ(r.weightBytes, c.parameter_count() * elementBytes);
   }
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
@@ -216,13 +211,10 @@ TEST_F(StoreTest, RunDetailIsTheDecodeStepOpByOp) {
   // Ceilings: h200's bf16 and bandwidth numbers, datasheet and measured, as in the stored spec.
   std::ifstream in(data_dir() / "hardware" / "h200.json");
   const nlohmann::json h200 = nlohmann::json::parse(in);
-  EXPECT_DOUBLE_EQ(d.hardware.peakFlopsPerS,
-                   h200["peak_flops"]["bf16"]["datasheet"]["value"].get<double>());
-  EXPECT_DOUBLE_EQ(*d.hardware.measuredPeakFlopsPerS,
-                   h200["peak_flops"]["bf16"]["measured"]["value"].get<double>());
+  EXPECT_DOUBLE_EQ(d.hardware.peakFlopsPerS, h200["peak_flops"]["bf16"]["datasheet"]["value"].get<double>());
+  EXPECT_DOUBLE_EQ(*d.hardware.measuredPeakFlopsPerS, h200["peak_flops"]["bf16"]["measured"]["value"].get<double>());
   EXPECT_EQ(d.hardware.mainLabel, "datasheet");
-  EXPECT_DOUBLE_EQ(d.hardware.bandwidthBytesPerS,
-                   h200["mem_bw_bytes_per_s"]["datasheet"]["value"].get<double>());
+  EXPECT_DOUBLE_EQ(d.hardware.bandwidthBytesPerS, h200["mem_bw_bytes_per_s"]["datasheet"]["value"].get<double>());
 
   test::ModelFailures failures;
   OpTableModel ops;
@@ -290,21 +282,18 @@ TEST_F(StoreTest, TheTablesAreTheClisAndAddUpToTheStep) {
 
     test::ModelFailures failures;
     OpKindModel kindModel;
-    QAbstractItemModelTester kindTester(&kindModel,
-                                        QAbstractItemModelTester::FailureReportingMode::Warning);
+    QAbstractItemModelTester kindTester(&kindModel, QAbstractItemModelTester::FailureReportingMode::Warning);
     kindModel.setMeasured(d.ops, kinds, d.summary.verdict);
     ASSERT_EQ(kindModel.rowCount(), static_cast<int>(kinds.size()));
     const int unattributedRow = kindModel.rowCount() - 2;
     const int stepRow = kindModel.rowCount() - 1;
-    EXPECT_EQ(kindModel.data(kindModel.index(unattributedRow, OpKindModel::KindColumn)).toString(),
-              "unattributed");
+    EXPECT_EQ(kindModel.data(kindModel.index(unattributedRow, OpKindModel::KindColumn)).toString(), "unattributed");
     // Unattributed: the 2 µs tail of every step, and on the GPU every op's 1 µs launch.
     const double unattributedS = (2000.0 + (gpu ? 1000.0 * static_cast<double>(n) : 0.0)) * 1e-9;
     const OpKindRow& un = kindModel.rows()[static_cast<std::size_t>(unattributedRow)];
     EXPECT_NEAR(*un.measuredS(), unattributedS, 1e-15);
-    EXPECT_EQ(
-        kindModel.data(kindModel.index(unattributedRow, OpKindModel::MeasuredColumn)).toString(),
-        formatDuration(unattributedS));
+    EXPECT_EQ(kindModel.data(kindModel.index(unattributedRow, OpKindModel::MeasuredColumn)).toString(),
+              formatDuration(unattributedS));
     double kindMeans = 0.0;
     for (int row = 0; row < stepRow; ++row) kindMeans += kindModel.rows()[row].measured->meanS;
     const double stepMean = kindModel.rows()[static_cast<std::size_t>(stepRow)].measured->meanS;
@@ -312,17 +301,14 @@ TEST_F(StoreTest, TheTablesAreTheClisAndAddUpToTheStep) {
     EXPECT_DOUBLE_EQ(kindModel.stepMeanS(), stepMean);
 
     OpTableModel opModel;
-    QAbstractItemModelTester opTester(&opModel,
-                                      QAbstractItemModelTester::FailureReportingMode::Warning);
+    QAbstractItemModelTester opTester(&opModel, QAbstractItemModelTester::FailureReportingMode::Warning);
     opModel.setOps(d.ops, kindModel.summaryRows(), d.summary.verdict);
     ASSERT_EQ(opModel.rowCount(), static_cast<int>(n) + 2);
     double opMeans = 0.0;
     for (int row = 0; row <= static_cast<int>(n); ++row)  // the ops, then unattributed
       opMeans += opModel.data(opModel.index(row, OpTableModel::MeanColumn), SortRole).toDouble();
     EXPECT_NEAR(opMeans, stepMean, stepMean * 1e-12);
-    EXPECT_EQ(
-        opModel.data(opModel.index(static_cast<int>(n) + 1, OpTableModel::NameColumn)).toString(),
-        "step");
+    EXPECT_EQ(opModel.data(opModel.index(static_cast<int>(n) + 1, OpTableModel::NameColumn)).toString(), "step");
     // Errors of a run that is not quiet are marked.
     const QString error = opModel.data(opModel.index(0, OpTableModel::ErrorColumn)).toString();
     EXPECT_EQ(error.endsWith(QLatin1Char(')')), !isQuiet(d.summary.verdict)) << error.toStdString();
@@ -373,8 +359,7 @@ TEST(StoreConvert, HandBuiltRowsAddUpWhenAnOpSkipsAStep) {
   EXPECT_EQ(kinds[2].kind, "unattributed");
   const double stepMean = (10000.0 + 12000.0 + 11000.0 + 13000.0) / 4.0 * 1e-9;
   EXPECT_NEAR(kinds[3].measured.meanS, stepMean, 1e-18);
-  EXPECT_NEAR(*d.ops[0].measuredMeanS + *d.ops[1].measuredMeanS + kinds[2].measured.meanS, stepMean,
-              1e-18);
+  EXPECT_NEAR(*d.ops[0].measuredMeanS + *d.ops[1].measuredMeanS + kinds[2].measured.meanS, stepMean, 1e-18);
   // The kind table adds the same way, and its medians are the CLI's.
   OpKindModel model;
   model.setMeasured(d.ops, kinds, d.summary.verdict);
@@ -408,8 +393,7 @@ TEST_F(StoreTest, EveryBrokenStoreGetsItsOwnProblem) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->kind, ProblemKind::empty);
   // Not SQLite at all.
-  std::ofstream(path("garbage.db"))
-      << "this is not a database, just text that goes on for a while\n";
+  std::ofstream(path("garbage.db")) << "this is not a database, just text that goes on for a while\n";
   p = problemOf(path("garbage.db"));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->kind, ProblemKind::corrupt);
@@ -515,8 +499,7 @@ TEST_F(StoreTest, AHundredThousandRunsLoadSortAndFilter) {
   bool sawLargest = false;
   double previous = std::numeric_limits<double>::infinity();
   for (int row = 0; row < 200; ++row) {
-    const QVariant v =
-        browser.proxy()->data(browser.proxy()->index(row, RunListModel::MeasuredColumn), SortRole);
+    const QVariant v = browser.proxy()->data(browser.proxy()->index(row, RunListModel::MeasuredColumn), SortRole);
     if (!v.isValid()) continue;  // unmeasured runs (the interrupted copies)
     EXPECT_LE(v.toDouble(), previous) << "row " << row;
     previous = v.toDouble();
@@ -525,16 +508,14 @@ TEST_F(StoreTest, AHundredThousandRunsLoadSortAndFilter) {
   EXPECT_TRUE(sawLargest);
   // Filtered: exactly the rows an independent count finds.
   browser.proxy()->setFilterText(QStringLiteral("plt cuda"));
-  const auto expected = std::count_if(runs->begin(), runs->end(), [](const RunSummary& r) {
-    return r.variant == Variant::plt && r.backend == "cuda";
-  });
+  const auto expected = std::count_if(
+      runs->begin(), runs->end(), [](const RunSummary& r) { return r.variant == Variant::plt && r.backend == "cuda"; });
   EXPECT_EQ(browser.proxy()->rowCount(), expected);
   EXPECT_GT(expected, 0);
   EXPECT_LT(expected, kRuns);
   browser.proxy()->setFilterText(QStringLiteral("noisy"));
-  const auto noisy = std::count_if(runs->begin(), runs->end(), [](const RunSummary& r) {
-    return r.verdict == stats::Verdict::noisy;
-  });
+  const auto noisy =
+      std::count_if(runs->begin(), runs->end(), [](const RunSummary& r) { return r.verdict == stats::Verdict::noisy; });
   EXPECT_EQ(browser.proxy()->rowCount(), noisy);
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }

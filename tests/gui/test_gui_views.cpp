@@ -137,11 +137,8 @@ TEST_F(ViewsTest, RunViewShowsTheRunsOpsAndKinds) {
   EXPECT_EQ(view->opModel()->rowCount(), static_cast<int>(d.ops.size()) + 2);
   EXPECT_EQ(view->kindModel()->rowCount(), static_cast<int>(aggregateByKind(d.ops).size()) + 2);
   const int last = view->kindModel()->rowCount() - 1;
-  EXPECT_EQ(view->kindModel()->data(view->kindModel()->index(last - 1, 0)).toString(),
-            "unattributed");
-  EXPECT_EQ(
-      view->opModel()->data(view->opModel()->index(view->opModel()->rowCount() - 1, 0)).toString(),
-      "step");
+  EXPECT_EQ(view->kindModel()->data(view->kindModel()->index(last - 1, 0)).toString(), "unattributed");
+  EXPECT_EQ(view->opModel()->data(view->opModel()->index(view->opModel()->rowCount() - 1, 0)).toString(), "step");
   // The header: the verdict, the decode step with its interval, the machine.
   EXPECT_TRUE(view->headerText().contains(verdictText(d.summary.verdict).toUpper()));
   EXPECT_TRUE(view->headerText().contains(QString::fromUtf8("\u00b1")));
@@ -162,25 +159,21 @@ TEST_F(ViewsTest, RunViewHeaderMarksANoisyRunAndSaysWhy) {
   EXPECT_EQ(view->headerVerdict(), d.summary.verdict);
   EXPECT_TRUE(text.contains(verdictText(d.summary.verdict).toUpper())) << text.toStdString();
   // Why, and the figures behind it.
-  EXPECT_TRUE(text.contains(QString::fromLatin1(test::kBusyReason).toHtmlEscaped()))
-      << text.toStdString();
+  EXPECT_TRUE(text.contains(QString::fromLatin1(test::kBusyReason).toHtmlEscaped())) << text.toStdString();
   EXPECT_TRUE(text.contains("Decode step: measured")) << text.toStdString();
-  EXPECT_TRUE(text.contains(formatInterval(*d.decode.ciLoS, *d.decode.ciHiS)))
-      << text.toStdString();
-  EXPECT_TRUE(
-      text.contains(QStringLiteral("outliers of %1").arg(test::kDecodeSteps * test::kRepeats)));
+  EXPECT_TRUE(text.contains(formatInterval(*d.decode.ciLoS, *d.decode.ciHiS))) << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("outliers of %1").arg(test::kDecodeSteps * test::kRepeats)));
   EXPECT_TRUE(text.contains("Prefill step:"));
   // The machine: other processes' CPU use, load, placement, threads.
-  EXPECT_TRUE(text.contains(
-      QStringLiteral("other processes %1 CPUs over 12.0 s").arg(test::kBusyOthersCpus, 0, 'f', 2)))
+  EXPECT_TRUE(
+      text.contains(QStringLiteral("other processes %1 CPUs over 12.0 s").arg(test::kBusyOthersCpus, 0, 'f', 2)))
       << text.toStdString();
   EXPECT_TRUE(text.contains(QString::fromUtf8("load 0.50 \u2192 1.75"))) << text.toStdString();
   EXPECT_TRUE(text.contains("CPUs 0-1 of 2"));
   EXPECT_TRUE(text.contains("not pinned"));
   EXPECT_TRUE(text.contains("2 threads (every online CPU)"));
   // Its prediction error is a ratio to a noisy measurement: marked.
-  EXPECT_TRUE(text.contains(QStringLiteral(" (") + verdictText(d.summary.verdict) + ")"))
-      << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral(" (") + verdictText(d.summary.verdict) + ")")) << text.toStdString();
 }
 
 TEST_F(ViewsTest, RooflinePlacesMeasuredAndPredictedAndNamesTheHoveredOp) {
@@ -210,8 +203,8 @@ TEST_F(ViewsTest, TimelineHasLanesPerSourceAndZoomsAboutTheCursor) {
   TimelineWidget* timeline = view->timeline();
   QStringList names;
   for (const auto& lane : timeline->lanes()) names << lane.name;
-  EXPECT_EQ(names, (QStringList{"measured ops", "kernels, stream 7", "kernels, stream 13",
-                                "unattributed", "predicted ops"}));
+  EXPECT_EQ(names,
+            (QStringList{"measured ops", "kernels, stream 7", "kernels, stream 13", "unattributed", "predicted ops"}));
   // The gaps between the kernels (launches and the step's tail) are the step's unattributed time
   // as the store recorded it: the kernels never overlap in the fixture.
   const RunDetail& d = *m_window->currentRun();
@@ -222,15 +215,13 @@ TEST_F(ViewsTest, TimelineHasLanesPerSourceAndZoomsAboutTheCursor) {
   const auto& gaps = timeline->lanes()[3];
   ASSERT_FALSE(gaps.spans.empty());
   const Span& firstGap = gaps.spans.front();
-  const QPointF onGap(timeline->axis().xOf(firstGap.startS + firstGap.durationS / 2.0),
-                      30.0 + 3 * (34.0 + 8.0) + 17.0);
-  EXPECT_TRUE(timeline->hoverText(onGap).startsWith("unattributed"))
-      << timeline->hoverText(onGap).toStdString();
+  const QPointF onGap(timeline->axis().xOf(firstGap.startS + firstGap.durationS / 2.0), 30.0 + 3 * (34.0 + 8.0) + 17.0);
+  EXPECT_TRUE(timeline->hoverText(onGap).startsWith("unattributed")) << timeline->hoverText(onGap).toStdString();
   const double span = timeline->axis().spanS;
   const QPointF at(timeline->axis().leftPx + timeline->axis().widthPx / 4.0, 60.0);
   const double timeUnder = timeline->axis().timeAt(at.x());
-  QWheelEvent wheel(at, timeline->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton,
-                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QWheelEvent wheel(at, timeline->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
   QApplication::sendEvent(timeline, &wheel);
   EXPECT_NEAR(timeline->axis().spanS, span / (1.25 * 1.25), span * 1e-9);
   EXPECT_NEAR(timeline->axis().timeAt(at.x()), timeUnder, span * 1e-9);
@@ -254,22 +245,17 @@ TEST_F(ViewsTest, CompareViewBuildsTheLadderFromTheRunsOfOneShape) {
   const LadderModel* ladder = view->ladderModel();
   ASSERT_NE(entries[3].verdict, stats::Verdict::quiet);
   for (int row = 0; row < 5; ++row) {
-    const QString ratio =
-        ladder->data(ladder->index(row, LadderModel::MeasuredRatioColumn)).toString();
-    EXPECT_EQ(ratio.endsWith(QLatin1Char(')')), !isQuiet(ladder->measuredRatioVerdict(row)))
-        << ratio.toStdString();
+    const QString ratio = ladder->data(ladder->index(row, LadderModel::MeasuredRatioColumn)).toString();
+    EXPECT_EQ(ratio.endsWith(QLatin1Char(')')), !isQuiet(ladder->measuredRatioVerdict(row))) << ratio.toStdString();
   }
-  EXPECT_TRUE(
-      ladder->data(ladder->index(3, LadderModel::MeasuredRatioColumn))
-          .toString()
-          .endsWith(QStringLiteral("(") + verdictText(ladder->measuredRatioVerdict(3)) + ")"));
+  EXPECT_TRUE(ladder->data(ladder->index(3, LadderModel::MeasuredRatioColumn))
+                  .toString()
+                  .endsWith(QStringLiteral("(") + verdictText(ladder->measuredRatioVerdict(3)) + ")"));
   EXPECT_TRUE(ladder->data(ladder->index(3, LadderModel::MeasuredRatioColumn), Qt::ToolTipRole)
                   .toString()
                   .contains(QString::fromLatin1(test::kBusyReason)));
-  EXPECT_TRUE(view->ladderCaption().contains(
-      QRegularExpression(QStringLiteral("%1: runs? ([0-9]+, )*%2(, [0-9]+)*[;)]")
-                             .arg(verdictText(entries[3].verdict))
-                             .arg(s_runs[3].id))))
+  EXPECT_TRUE(view->ladderCaption().contains(QRegularExpression(
+      QStringLiteral("%1: runs? ([0-9]+, )*%2(, [0-9]+)*[;)]").arg(verdictText(entries[3].verdict)).arg(s_runs[3].id))))
       << view->ladderCaption().toStdString();
   // KV relative to vanilla: looped holds L = 2 caches, clp_share one.
   auto kv = [](const LadderEntry& e) {
@@ -286,8 +272,7 @@ TEST_F(ViewsTest, MultiSelectInTheRunsBrowserComparesTheChosenRuns) {
   selection->clearSelection();
   for (store::RunId id : {s_runs[0].id, s_runs[1].id}) {
     const QModelIndex source = browser->model()->index(browser->model()->rowOfId(id), 0);
-    selection->select(browser->proxy()->mapFromSource(source),
-                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selection->select(browser->proxy()->mapFromSource(source), QItemSelectionModel::Select | QItemSelectionModel::Rows);
   }
   ASSERT_EQ(browser->selectedRunIds().size(), 2);
   QPushButton* compare = nullptr;
@@ -335,8 +320,7 @@ TEST_F(ViewsTest, WhatIfRepredictsOnEveryEdit) {
   }
   // The ratio to the run's measurement carries the run's verdict unless it is quiet.
   const RunSummary& s = m_window->currentRun()->summary;
-  EXPECT_EQ(panel->resultText().contains(QStringLiteral("(") + verdictText(s.verdict) + ")"),
-            !isQuiet(s.verdict))
+  EXPECT_EQ(panel->resultText().contains(QStringLiteral("(") + verdictText(s.verdict) + ")"), !isQuiet(s.verdict))
       << panel->resultText().toStdString();
 }
 

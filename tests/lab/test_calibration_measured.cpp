@@ -40,11 +40,12 @@ TEST(CalibrationMeasured, LeaveConfigurationOutDecodeErrorAtMost10Percent) {
   }
   const lab::HeldOutReport h = lab::leave_configuration_out(r, hw, Ceiling::measured);
   ASSERT_EQ(h.configurations, 20);
-  std::printf("leave-configuration-out over %lld configurations: decode step median %.1f%% p90 %.1f%% "
-              "(uncalibrated %.1f%%, in-sample %.1f%%); prefill median %.1f%% p90 %.1f%% (uncalibrated %.1f%%)\n",
-              static_cast<long long>(h.configurations), 100 * h.decode.median, 100 * h.decode.p90,
-              100 * h.decode_uncalibrated.median, 100 * h.decode_in_sample.median, 100 * h.prefill.median,
-              100 * h.prefill.p90, 100 * h.prefill_uncalibrated.median);
+  std::printf(
+      "leave-configuration-out over %lld configurations: decode step median %.1f%% p90 %.1f%% "
+      "(uncalibrated %.1f%%, in-sample %.1f%%); prefill median %.1f%% p90 %.1f%% (uncalibrated %.1f%%)\n",
+      static_cast<long long>(h.configurations), 100 * h.decode.median, 100 * h.decode.p90,
+      100 * h.decode_uncalibrated.median, 100 * h.decode_in_sample.median, 100 * h.prefill.median, 100 * h.prefill.p90,
+      100 * h.prefill_uncalibrated.median);
   std::printf("noise: steps moved %.1f%% between repeats; other processes %.2f CPU-s over %.0f s; %s\n",
               100 * noise.step_spread, noise.machine.others_cpu_s.value_or(0), noise.machine.window_s.value_or(0),
               noise.busy.empty() ? "quiet" : noise.busy.c_str());

@@ -45,7 +45,8 @@ RecordSet synthetic(const HardwareSpec& hw, double eff) {
       c.window = 4;
       const CostParams p = make_cost_params(c, hw, {LaunchMode::stream, Ceiling::measured});
       for (std::int64_t step = 0; step < 4; ++step) {
-        const StepShape shape = step == 0 ? StepShape{Phase::prefill, batch, 8} : StepShape{Phase::decode, batch, 8 + step};
+        const StepShape shape =
+            step == 0 ? StepShape{Phase::prefill, batch, 8} : StepShape{Phase::decode, batch, 8 + step};
         StepRecord rec{c, shape, {}};
         for (const OpPrediction& op : predict_step(c, shape, p, OpDetail::every_op).ops) {
           const double roof = std::max(op.cost.flops / 50e9, op.cost.bytes() / 10e9);

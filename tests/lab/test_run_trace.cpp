@@ -3,10 +3,10 @@
 // step, launch -> kernel flows; and the capture -> rows conversion behind it.
 #include <gtest/gtest.h>
 
-#include "profiler/attribution.hpp"
-#include "lab/capture_rows.hpp"
 #include "engine/core/error.hpp"
+#include "lab/capture_rows.hpp"
 #include "lab/run_trace.hpp"
+#include "profiler/attribution.hpp"
 #include "store/store.hpp"
 #include "tests/profiler/trace_check.hpp"
 #include "tests/store/sample_rows.hpp"
@@ -175,7 +175,8 @@ TEST(CaptureRows, ConvertsSpansAndAttributedKernels) {
   k.stream_id = 3;
   k.op = profiler::OpRef{0, 1};
   cap.device.kernels.push_back(k);
-  cap.device.api_calls.push_back({profiler::ApiDomain::runtime, 211, "cudaLaunchKernel", origin + 30, origin + 40, 77, 78, 7, 0});
+  cap.device.api_calls.push_back(
+      {profiler::ApiDomain::runtime, 211, "cudaLaunchKernel", origin + 30, origin + 40, 77, 78, 7, 0});
   cap.nvtx.push_back({origin + 15, origin + 95, 3, false, "embed", "looplab", 77, 78});
 
   RunRows r = rows_from_capture(cap, 2, origin, OpTiming::device);

@@ -11,12 +11,12 @@ using namespace looplab::stats;
 TEST(Stats, QuantileIsDefinitionSeven) {
   // h = (n - 1) p; q = x[floor h] + frac(h) (x[floor h + 1] - x[floor h]).
   std::vector<double> x = {11, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};  // sorted 1..11
-  EXPECT_DOUBLE_EQ(quantile(x, 0.1), 2.0);   // h = 1
-  EXPECT_DOUBLE_EQ(quantile(x, 0.5), 6.0);   // h = 5
-  EXPECT_DOUBLE_EQ(quantile(x, 0.9), 10.0);  // h = 9
-  EXPECT_DOUBLE_EQ(quantile(x, 0.25), 3.5);  // h = 2.5: halfway between 3 and 4
-  EXPECT_DOUBLE_EQ(median({4, 3, 2, 1}), 2.5);  // even count: the mean of the middle two
-  EXPECT_DOUBLE_EQ(quantile({4, 3, 2, 1}, 0.1), 1.3);  // h = 0.3
+  EXPECT_DOUBLE_EQ(quantile(x, 0.1), 2.0);                      // h = 1
+  EXPECT_DOUBLE_EQ(quantile(x, 0.5), 6.0);                      // h = 5
+  EXPECT_DOUBLE_EQ(quantile(x, 0.9), 10.0);                     // h = 9
+  EXPECT_DOUBLE_EQ(quantile(x, 0.25), 3.5);                     // h = 2.5: halfway between 3 and 4
+  EXPECT_DOUBLE_EQ(median({4, 3, 2, 1}), 2.5);                  // even count: the mean of the middle two
+  EXPECT_DOUBLE_EQ(quantile({4, 3, 2, 1}, 0.1), 1.3);           // h = 0.3
   EXPECT_DOUBLE_EQ(quantile({}, 0.5), 0.0);
   EXPECT_DOUBLE_EQ(quantile({7}, 0.9), 7.0);
   EXPECT_DOUBLE_EQ(quantile({1, 2}, 2.0), 2.0);  // p clamped to 1

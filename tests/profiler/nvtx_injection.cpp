@@ -27,9 +27,7 @@ Log& injection_log() {
   return l;
 }
 
-std::string domain_name(nvtxDomainHandle_t d) {
-  return d ? *reinterpret_cast<const std::string*>(d) : std::string();
-}
+std::string domain_name(nvtxDomainHandle_t d) { return d ? *reinterpret_cast<const std::string*>(d) : std::string(); }
 std::string message_of(const nvtxEventAttributes_t* a) {
   if (!a) return "<no attributes>";
   if (a->messageType == NVTX_MESSAGE_TYPE_ASCII && a->message.ascii) return a->message.ascii;
@@ -73,8 +71,7 @@ void set(NvtxFunctionTable table, unsigned size, unsigned id, F f) {
 }
 
 int NVTX_API initialize(NvtxGetExportTableFunc_t get_export_table) {
-  const auto* cb =
-      static_cast<const NvtxExportTableCallbacks*>(get_export_table(NVTX_ETID_CALLBACKS));
+  const auto* cb = static_cast<const NvtxExportTableCallbacks*>(get_export_table(NVTX_ETID_CALLBACKS));
   if (!cb || !cb->GetModuleFunctionTable) return 0;
   NvtxFunctionTable core = nullptr, core2 = nullptr;
   unsigned core_size = 0, core2_size = 0;

@@ -134,13 +134,12 @@ TEST(Attribution, LostAttributionsCountEveryWayAnOpLosesItsRecords) {
   c.ops = {span(0, 0, 100, 200), span(0, 1, 300, 400), span(0, 2, 500, 600)};
   const std::vector<OpRef> failed_pushes = {{0, 1}};
   DeviceActivity& a = c.device;
-  a.api_calls = {call(1, 110), call(2, 100), call(3, 320), call(4, 250), call(5, 350), call(6, 700),
-                 call(7, 600), call(8, 530), call(10, 200), call(11, 540)};
-  a.correlations = {
-      {kLooplabCorrelationKind, encode_external_id(0, 0), 1},
-      {kLooplabCorrelationKind, encode_external_id(0, 2), 7},
-      {kLooplabCorrelationKind, encode_external_id(5, 0), 8},  // step 5: not in this window
-      {kLooplabCorrelationKind, encode_external_id(0, 2), 11}};
+  a.api_calls = {call(1, 110), call(2, 100), call(3, 320), call(4, 250),  call(5, 350),
+                 call(6, 700), call(7, 600), call(8, 530), call(10, 200), call(11, 540)};
+  a.correlations = {{kLooplabCorrelationKind, encode_external_id(0, 0), 1},
+                    {kLooplabCorrelationKind, encode_external_id(0, 2), 7},
+                    {kLooplabCorrelationKind, encode_external_id(5, 0), 8},  // step 5: not in this window
+                    {kLooplabCorrelationKind, encode_external_id(0, 2), 11}};
   a.kernels = {
       kernel(1, 120, 130),  // op 0, attributed: fine
       kernel(2, 140, 150),  // launched at 100, op 0's first instant, no external record: lost

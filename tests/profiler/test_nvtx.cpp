@@ -28,8 +28,10 @@ struct Recorder : RangeSink {
   }
   void pop() override {
     events.push_back("-");
-    if (stack.empty()) popped_empty = true;
-    else stack.pop_back();
+    if (stack.empty())
+      popped_empty = true;
+    else
+      stack.pop_back();
   }
 };
 
@@ -69,8 +71,7 @@ TEST(NvtxTracer, LoopedDecodeNestsStepLoopLayerOp) {
   for (std::size_t i = 0; i < p.ops.size(); ++i) {
     const OpDesc& op = p.ops[i];
     std::string want = "decode step 7/";
-    if (op.layer >= 0)
-      want += "loop" + std::to_string(op.pass + 1) + "/layer" + std::to_string(op.layer) + "/";
+    if (op.layer >= 0) want += "loop" + std::to_string(op.pass + 1) + "/layer" + std::to_string(op.layer) + "/";
     EXPECT_EQ(parents[i], want) << op_name(op);
   }
 }
@@ -122,27 +123,23 @@ namespace {
 // by then (CuptiTracer::create sets it).
 bool another_tool_injected() {
   (void)nvtx_sink();
-  return nvtx_compiled_in() && !test::nvtx_injection_initialized() &&
-         std::getenv("NVTX_INJECTION64_PATH");
+  return nvtx_compiled_in() && !test::nvtx_injection_initialized() && std::getenv("NVTX_INJECTION64_PATH");
 }
 
 }  // namespace
 
 TEST(NvtxSink, ScopedRangeReachesTheLooplabDomainOrNothing) {
-  if (another_tool_injected())
-    GTEST_SKIP() << "NVTX loaded the tool of NVTX_INJECTION64_PATH, not ours";
+  if (another_tool_injected()) GTEST_SKIP() << "NVTX loaded the tool of NVTX_INJECTION64_PATH, not ours";
   test::clear_nvtx_injected_events();
   {
     NvtxRange range("looplab test range");
     if (nvtx_compiled_in()) {
-      EXPECT_EQ(test::nvtx_injected_events(),
-                (std::vector<std::string>{"+looplab:looplab test range"}));
+      EXPECT_EQ(test::nvtx_injected_events(), (std::vector<std::string>{"+looplab:looplab test range"}));
     }
   }
   if (nvtx_compiled_in()) {
     EXPECT_TRUE(test::nvtx_injection_initialized());
-    EXPECT_EQ(test::nvtx_injected_events(),
-              (std::vector<std::string>{"+looplab:looplab test range", "-looplab"}));
+    EXPECT_EQ(test::nvtx_injected_events(), (std::vector<std::string>{"+looplab:looplab test range", "-looplab"}));
     { NvtxRange again("again"); }
     // One domain for the whole process, not one per range.
     EXPECT_EQ(test::nvtx_injected_domains(), (std::vector<std::string>{"looplab"}));
@@ -155,16 +152,14 @@ TEST(NvtxSink, ScopedRangeReachesTheLooplabDomainOrNothing) {
 }
 
 TEST(NvtxSink, TracerSendsNvtxTheRangesTheRecorderSees) {
-  if (another_tool_injected())
-    GTEST_SKIP() << "NVTX loaded the tool of NVTX_INJECTION64_PATH, not ours";
+  if (another_tool_injected()) GTEST_SKIP() << "NVTX loaded the tool of NVTX_INJECTION64_PATH, not ours";
   const StepPlan p = plan_step(tiny(Variant::looped, 2), {Phase::decode, 1, 5});
   Recorder r;
   NvtxTracer recorded(r);
   drive(recorded, r, p, 3);
   std::vector<std::string> want;  // the recorder's events as NVTX calls in the looplab domain
   if (nvtx_compiled_in())
-    for (const std::string& e : r.events)
-      want.push_back(e == "-" ? "-looplab" : "+looplab:" + e.substr(1));
+    for (const std::string& e : r.events) want.push_back(e == "-" ? "-looplab" : "+looplab:" + e.substr(1));
   // tiny looped L=2 decode: 1 step + 2 loop + 2*2 layer ranges + one per op, each pushed and popped
   ASSERT_EQ(r.events.size(), 2 * (1 + 2 + 4 + p.ops.size()));
 

@@ -81,8 +81,8 @@ double rel(double a, double b) { return std::abs(a - b) / std::abs(b); }
 TEST(Calibration, RecoversKnownFactorsFromNoisyRecords) {
   const Synthetic syn = make_synthetic(0.03, 42);
   const FitBasis basis = fit_basis(load_hardware("h200"), Ceiling::measured, LaunchMode::graph);
-  const Calibration cal = fit_calibration(syn.samples, basis, {"h200", "synthetic", "now", "test"},
-                                          Ceiling::measured, LaunchMode::graph);
+  const Calibration cal =
+      fit_calibration(syn.samples, basis, {"h200", "synthetic", "now", "test"}, Ceiling::measured, LaunchMode::graph);
   int compute_fitted = 0, memory_fitted = 0;
   for (int k = 0; k < kOpKindCount; ++k) {
     const auto kind = static_cast<OpKind>(k);
@@ -118,8 +118,8 @@ TEST(Calibration, RecoversKnownFactorsFromNoisyRecords) {
 TEST(Calibration, ExactRecordsAreFittedExactly) {
   const Synthetic syn = make_synthetic(0.0, 1);
   const FitBasis basis = fit_basis(load_hardware("h200"), Ceiling::measured, LaunchMode::graph);
-  const Calibration cal = fit_calibration(syn.samples, basis, {"h200", "synthetic", "now", "test"},
-                                          Ceiling::measured, LaunchMode::graph);
+  const Calibration cal =
+      fit_calibration(syn.samples, basis, {"h200", "synthetic", "now", "test"}, Ceiling::measured, LaunchMode::graph);
   EXPECT_LT(cal.after.op_p90, 1e-6);
   EXPECT_LE(rel(cal[OpKind::gate_up_proj].compute_efficiency, truth(OpKind::gate_up_proj).compute_efficiency), 1e-6);
   EXPECT_LE(rel(cal[OpKind::attn_global].memory_efficiency, truth(OpKind::attn_global).memory_efficiency), 1e-6);
@@ -195,8 +195,8 @@ TEST(Calibration, FindsTheComputeBoundFitWhenTheCeilingsSayMemory) {
     samples.push_back(s);
   }
   const FitBasis basis{0.0};
-  const Calibration cal = fit_calibration(samples, basis, {"h200", "synthetic", "now", "test"}, Ceiling::measured,
-                                          LaunchMode::graph);
+  const Calibration cal =
+      fit_calibration(samples, basis, {"h200", "synthetic", "now", "test"}, Ceiling::measured, LaunchMode::graph);
   const KindFactors& f = cal[OpKind::attn_global];
   ASSERT_TRUE(f.compute_fitted);
   EXPECT_NEAR(f.compute_efficiency, 0.2, 1e-6);

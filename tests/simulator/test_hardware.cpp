@@ -22,9 +22,12 @@ std::string field_of(const std::function<void()>& f) {
 
 json minimal_gpu() {
   auto v = [](double x) { return json{{"datasheet", {{"value", x}, {"source", "test"}}}}; };
-  return {{"kind", "gpu"},          {"memory_bytes", v(1e9)}, {"mem_bw_bytes_per_s", v(1e12)},
+  return {{"kind", "gpu"},
+          {"memory_bytes", v(1e9)},
+          {"mem_bw_bytes_per_s", v(1e12)},
           {"peak_flops", {{"bf16", v(1e14)}, {"f32", v(1e13)}}},
-          {"sm_count", v(10)},      {"l2_bytes", v(1e6)},
+          {"sm_count", v(10)},
+          {"l2_bytes", v(1e6)},
           {"launch_overhead_s", {{"stream", v(2e-6)}, {"graph", v(1e-6)}}}};
 }
 
@@ -57,7 +60,7 @@ TEST(Hardware, H200HasMeasuredCeilingsBesideTheDatasheet) {
   EXPECT_EQ(h.mem_bw_bytes_per_s.value(Ceiling::measured), 4.3e12);
   EXPECT_EQ(h.peak_flops_bf16.value(Ceiling::datasheet), 989e12);
   EXPECT_EQ(h.peak_flops_bf16.value(Ceiling::measured), 790e12);
-  EXPECT_EQ(h.peak_flops_f32.value(Ceiling::measured), 67e12);  // falls back to the datasheet
+  EXPECT_EQ(h.peak_flops_f32.value(Ceiling::measured), 67e12);    // falls back to the datasheet
   EXPECT_EQ(h.launch_graph_s.value(Ceiling::datasheet), 1.3e-6);  // falls back to the measurement
   EXPECT_EQ(h.sm_count.value(Ceiling::measured), 132);
 }
@@ -65,8 +68,7 @@ TEST(Hardware, H200HasMeasuredCeilingsBesideTheDatasheet) {
 TEST(Hardware, JsonRoundTrip) {
   // Every number of data/hardware/l40s.json survives to_json -> from_json, with its source; the
   // spec has datasheet values only, except the launch overheads, which are measured (on an H100).
-  const HardwareSpec back =
-      hardware_from_json(hardware_to_json(load_hardware("l40s")), "l40s", "round trip");
+  const HardwareSpec back = hardware_from_json(hardware_to_json(load_hardware("l40s")), "l40s", "round trip");
   EXPECT_EQ(back.name, "l40s");
   EXPECT_EQ(back.kind, HardwareKind::gpu);
   EXPECT_EQ(back.description, "NVIDIA L40S 48 GB (Ada Lovelace)");
@@ -80,11 +82,8 @@ TEST(Hardware, JsonRoundTrip) {
   EXPECT_FALSE(back.launch_stream_s.datasheet.has_value());
   EXPECT_EQ(back.launch_stream_s.value(Ceiling::measured), 2.1e-6);
   EXPECT_EQ(back.launch_graph_s.value(Ceiling::measured), 1.3e-6);
-  EXPECT_EQ(back.mem_bw_bytes_per_s.pick(Ceiling::datasheet).source,
-            "NVIDIA L40S datasheet: 864 GB/s");
-  EXPECT_EQ(back.launch_graph_s.pick(Ceiling::measured)
-                .source.rfind("Hazy Research 'No Bubbles' blog (2025)", 0),
-            0u);
+  EXPECT_EQ(back.mem_bw_bytes_per_s.pick(Ceiling::datasheet).source, "NVIDIA L40S datasheet: 864 GB/s");
+  EXPECT_EQ(back.launch_graph_s.pick(Ceiling::measured).source.rfind("Hazy Research 'No Bubbles' blog (2025)", 0), 0u);
 }
 
 TEST(Hardware, BadSpecsNameTheKey) {

@@ -23,15 +23,15 @@ OpCost cost_of(const ModelConfig& c, const StepShape& s, OpKind k, std::int32_t 
 TEST(OpCost, DecodeQkvGemmIsLaunchBound) {
   const OpCost c = cost_of(tiny(Variant::vanilla, 1), kDecode, OpKind::qkv_proj);
   // M 3, N = 64 + 2*32 = 128, K 64
-  EXPECT_EQ(c.flops, 49152);             // 2 * 3 * 128 * 64
-  EXPECT_EQ(c.weight_bytes, 16384);      // 128 * 64 * 2
-  EXPECT_EQ(c.activation_bytes, 1152);   // (3*64 + 3*128) * 2
+  EXPECT_EQ(c.flops, 49152);            // 2 * 3 * 128 * 64
+  EXPECT_EQ(c.weight_bytes, 16384);     // 128 * 64 * 2
+  EXPECT_EQ(c.activation_bytes, 1152);  // (3*64 + 3*128) * 2
   EXPECT_EQ(c.kv_read_bytes + c.kv_write_bytes, 0);
-  EXPECT_DOUBLE_EQ(c.memory_s, 17536 / 1e12);   // 16384 + 1152 bytes at 1 TB/s
+  EXPECT_DOUBLE_EQ(c.memory_s, 17536 / 1e12);  // 16384 + 1152 bytes at 1 TB/s
   EXPECT_DOUBLE_EQ(c.compute_s, 49152 / 100e12);
-  EXPECT_DOUBLE_EQ(c.overhead_s, 1e-6);          // graph launch
+  EXPECT_DOUBLE_EQ(c.overhead_s, 1e-6);  // graph launch
   EXPECT_DOUBLE_EQ(c.time_s, 17536 / 1e12 + 1e-6);
-  EXPECT_EQ(c.bound, Bound::launch);             // 17.5 ns of traffic against 1 us of launch
+  EXPECT_EQ(c.bound, Bound::launch);  // 17.5 ns of traffic against 1 us of launch
 }
 
 TEST(OpCost, StreamLaunchCostsMore) {
@@ -61,21 +61,21 @@ TEST(OpCost, SharedCacheIsReadOnceForAllLoopsOfASequence) {
   const OpCost share = cost_of(tiny(Variant::clp_share, 2), kDecode, OpKind::attn_global);
   // 6 query rows (B*L), q_per_seq 2, one shared set: the KV read equals vanilla's 3840 bytes
   EXPECT_EQ(share.kv_read_bytes, 3840);
-  EXPECT_EQ(share.flops, 15360);           // 4 * 4 * 16 * (3 seqs * 2 rows * 10 keys)
-  EXPECT_EQ(share.activation_bytes, 1536); // 2 * 6 * 4 * 16 * 2
+  EXPECT_EQ(share.flops, 15360);            // 4 * 4 * 16 * (3 seqs * 2 rows * 10 keys)
+  EXPECT_EQ(share.activation_bytes, 1536);  // 2 * 6 * 4 * 16 * 2
   const OpCost clp = cost_of(tiny(Variant::clp, 2), kDecode, OpKind::attn_global);
   // clp: every loop has its own cache, 2 sets per sequence
-  EXPECT_EQ(clp.kv_read_bytes, 7680);      // 3 * 2 sets * 10 * 2 * 2 * 16 * 2
+  EXPECT_EQ(clp.kv_read_bytes, 7680);  // 3 * 2 sets * 10 * 2 * 2 * 16 * 2
   EXPECT_EQ(clp.flops, 15360);
 }
 
 TEST(OpCost, PltLocalWindowAttentionWithGate) {
   const OpCost c = cost_of(tiny(Variant::plt, 2, 4), kDecode, OpKind::attn_local_gate);
   // rows 3 (loop 2), window 4 keys of loop 2's own ring
-  EXPECT_EQ(c.kv_read_bytes, 1536);      // 3 * 4 * 2 * 2 * 16 * 2
-  EXPECT_EQ(c.flops, 4032);              // 4*4*16*(3*4) = 3072, gate + mix 3*4*(2*16 + 3*16) = 960
-  EXPECT_EQ(c.activation_bytes, 1152);   // q + out 768, y_global read 3*4*16*2 = 384
-  EXPECT_EQ(c.weight_bytes, 136);        // Wg (4*16) + bg (4), 2 bytes each
+  EXPECT_EQ(c.kv_read_bytes, 1536);     // 3 * 4 * 2 * 2 * 16 * 2
+  EXPECT_EQ(c.flops, 4032);             // 4*4*16*(3*4) = 3072, gate + mix 3*4*(2*16 + 3*16) = 960
+  EXPECT_EQ(c.activation_bytes, 1152);  // q + out 768, y_global read 3*4*16*2 = 384
+  EXPECT_EQ(c.weight_bytes, 136);       // Wg (4*16) + bg (4), 2 bytes each
 }
 
 TEST(OpCost, CausalPrefillAttentionCountsATriangle) {
@@ -86,16 +86,16 @@ TEST(OpCost, CausalPrefillAttentionCountsATriangle) {
   EXPECT_EQ(g.kv_read_bytes, 1280);  // 2 * 5 * 2 * 2 * 16 * 2
   const OpCost l = cost_of(tiny(Variant::plt, 2, 4), {Phase::prefill, 1, 10}, OpKind::attn_local_gate, 0, 1);
   // rows 1..10 see min(p, 4) keys: 1+2+3+4 + 6*4 = 34 pairs
-  EXPECT_EQ(l.flops, 11904);         // 4*4*16*34 = 8704, gate + mix 10*4*(2*16 + 3*16) = 3200
-  EXPECT_EQ(l.kv_read_bytes, 512);   // 1 * 4 keys * 2 * 2 * 16 * 2
+  EXPECT_EQ(l.flops, 11904);        // 4*4*16*34 = 8704, gate + mix 10*4*(2*16 + 3*16) = 3200
+  EXPECT_EQ(l.kv_read_bytes, 512);  // 1 * 4 keys * 2 * 2 * 16 * 2
 }
 
 TEST(OpCost, RopeAppendsOnlyTheRowsThatOwnKv) {
   const OpCost c = cost_of(tiny(Variant::clp_share, 2), kDecode, OpKind::rope_kv_append);
   // q of 6 rows: 6*4*16 = 384 elements; k of the 3 loop-1 rows: 3*2*16 = 96
-  EXPECT_EQ(c.flops, 1440);            // 3 * (384 + 96)
-  EXPECT_EQ(c.activation_bytes, 1920); // (2*384 + 2*96) * 2
-  EXPECT_EQ(c.kv_write_bytes, 384);    // K and V: 2 * 96 * 2
+  EXPECT_EQ(c.flops, 1440);             // 3 * (384 + 96)
+  EXPECT_EQ(c.activation_bytes, 1920);  // (2*384 + 2*96) * 2
+  EXPECT_EQ(c.kv_write_bytes, 384);     // K and V: 2 * 96 * 2
 }
 
 TEST(OpCost, NormAndSwiglu) {
@@ -104,8 +104,8 @@ TEST(OpCost, NormAndSwiglu) {
   EXPECT_EQ(n.weight_bytes, 128);      // 64 * 2
   EXPECT_EQ(n.activation_bytes, 768);  // 2 * 3 * 64 * 2
   const OpCost s = cost_of(tiny(Variant::vanilla, 1), kDecode, OpKind::swiglu);
-  EXPECT_EQ(s.flops, 1536);            // 4 * 3 * 128
-  EXPECT_EQ(s.activation_bytes, 2304); // 3 * 3 * 128 * 2
+  EXPECT_EQ(s.flops, 1536);             // 4 * 3 * 128
+  EXPECT_EQ(s.activation_bytes, 2304);  // 3 * 3 * 128 * 2
 }
 
 TEST(OpCost, CrossLoopEmbedGathersTokensOnce) {
@@ -168,12 +168,14 @@ TEST(OpCost, CalibrationScalesTheRoofAndReplacesTheOverhead) {
   f.compute_efficiency = 0.25;
   f.overhead_s = 3e-6;
   f.memory_fitted = f.compute_fitted = f.overhead_fitted = true;
-  const OpCost q = cost_op(find_op(plan_step(c, kDecode), OpKind::qkv_proj), make_cost_params(c, round_gpu(), {}, &cal));
+  const OpCost q =
+      cost_op(find_op(plan_step(c, kDecode), OpKind::qkv_proj), make_cost_params(c, round_gpu(), {}, &cal));
   EXPECT_DOUBLE_EQ(q.memory_s, 17536 / (1e12 * 0.5));
   EXPECT_DOUBLE_EQ(q.compute_s, 49152 / (100e12 * 0.25));
   EXPECT_DOUBLE_EQ(q.overhead_s, 3e-6);
   // kinds the calibration did not fit keep efficiency 1 and the launch overhead
-  const OpCost a = cost_op(find_op(plan_step(c, kDecode), OpKind::attn_global), make_cost_params(c, round_gpu(), {}, &cal));
+  const OpCost a =
+      cost_op(find_op(plan_step(c, kDecode), OpKind::attn_global), make_cost_params(c, round_gpu(), {}, &cal));
   EXPECT_DOUBLE_EQ(a.memory_s, (3840 + 768) / 1e12);
   EXPECT_DOUBLE_EQ(a.overhead_s, 1e-6);
 }

@@ -167,10 +167,9 @@ TEST(Predict, FastCosterMatchesTheFullPlanWhenTheStackFitsInL2) {
       DecodeStepCoster fast(c, params);
       for (std::int64_t B : {1, 3})
         for (std::int64_t ctx : {1, 4, 5, 9}) {
-          SCOPED_TRACE(std::string(to_string(v)) + " L" + std::to_string(L) + " B" +
-                       std::to_string(B) + " n" + std::to_string(ctx));
-          const StepPrediction full =
-              predict_step(c, {Phase::decode, B, ctx}, params, OpDetail::totals_only);
+          SCOPED_TRACE(std::string(to_string(v)) + " L" + std::to_string(L) + " B" + std::to_string(B) + " n" +
+                       std::to_string(ctx));
+          const StepPrediction full = predict_step(c, {Phase::decode, B, ctx}, params, OpDetail::totals_only);
           const CostTotals& f = fast.cost(B, ctx);
           EXPECT_NEAR(f.time_s, full.total.time_s, 1e-12 * full.total.time_s);
           EXPECT_EQ(f.weight_bytes, full.total.weight_bytes);
@@ -204,12 +203,10 @@ TEST(Predict, PrefillReadsTheStackOncePerStepWhenItFitsInL2) {
     double in_l2, spills;
   };
   const Want want[] = {
-      {Variant::vanilla, 3, 161152, 161152},    // loops ignored: 147968 + 13184
-      {Variant::looped, 1, 161152, 161152},
-      {Variant::looped, 2, 161152, 309120},     // 2*147968 + 13184
-      {Variant::looped, 3, 161152, 457088},     // 3*147968 + 13184
-      {Variant::clp, 2, 161152, 309120},
-      {Variant::clp, 3, 161152, 457088},
+      {Variant::vanilla, 3, 161152, 161152},                                          // loops ignored: 147968 + 13184
+      {Variant::looped, 1, 161152, 161152},    {Variant::looped, 2, 161152, 309120},  // 2*147968 + 13184
+      {Variant::looped, 3, 161152, 457088},                                           // 3*147968 + 13184
+      {Variant::clp, 2, 161152, 309120},       {Variant::clp, 3, 161152, 457088},
       {Variant::clp_share, 2, 161152, 292736},  // 147968 + 131584 + 13184
       {Variant::clp_share, 3, 161152, 424320},  // 147968 + 2*131584 + 13184
       {Variant::plt, 1, 161152, 161152},        // one loop: no gate
@@ -219,13 +216,12 @@ TEST(Predict, PrefillReadsTheStackOncePerStepWhenItFitsInL2) {
   for (const Want& w : want) {
     SCOPED_TRACE(std::string(to_string(w.v)) + " L" + std::to_string(w.loops));
     const ModelConfig c = tiny(w.v, w.loops);
-    const StepPrediction in_l2 = predict_step(
-        c, {Phase::prefill, 1, 5}, make_cost_params(c, round_gpu(), {}), OpDetail::totals_only);
+    const StepPrediction in_l2 =
+        predict_step(c, {Phase::prefill, 1, 5}, make_cost_params(c, round_gpu(), {}), OpDetail::totals_only);
     EXPECT_EQ(in_l2.passes, w.v == Variant::vanilla ? 1 : w.loops);
     EXPECT_EQ(in_l2.total.weight_bytes, w.in_l2);
     const StepPrediction spills =
-        predict_step(c, {Phase::prefill, 1, 5}, make_cost_params(c, round_gpu(65536), {}),
-                     OpDetail::totals_only);
+        predict_step(c, {Phase::prefill, 1, 5}, make_cost_params(c, round_gpu(65536), {}), OpDetail::totals_only);
     EXPECT_EQ(spills.total.weight_bytes, w.spills);
   }
 }

@@ -1,19 +1,18 @@
 // The `looplab` executable end to end on the CPU backend: run -> store -> runs -> trace, Ctrl-C
 // during a run, and the --db faults with their exit code 2 and one-line messages.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/plan.hpp"
 #include "lab/hardware_catalog.hpp"
@@ -22,15 +21,14 @@
 #include "simulator/records.hpp"
 #include "store/store.hpp"
 #include "tests/profiler/trace_check.hpp"
-#include "tests/store/host_spec.hpp"
 #include "tests/store/cli_runner.hpp"
+#include "tests/store/host_spec.hpp"
 #include "tests/store/temp_dir.hpp"
 
 using namespace looplab;
 namespace lab = looplab::lab;
 using looplab::testing::TempDir;
 using namespace looplab::testing::cli;
-
 
 TEST(Cli, RunStoresListsShowsExportsAndTraces) {
   TempDir dir;
@@ -49,8 +47,8 @@ TEST(Cli, RunStoresListsShowsExportsAndTraces) {
   ASSERT_TRUE(looplab::testing::read_trace(trace, t));
   EXPECT_TRUE(looplab::testing::trace_problems(t).empty());
 
-  Result second = run({"run", "--model", "tiny", "--variant", "looped", "--decode-steps", "4", "--repeat", "2", "--db", db,
-                       "--hardware", spec},
+  Result second = run({"run", "--model", "tiny", "--variant", "looped", "--decode-steps", "4", "--repeat", "2", "--db",
+                       db, "--hardware", spec},
                       dir.path());
   ASSERT_EQ(second.rc, 0) << second.err;
   EXPECT_NE(second.out.find("decode   step"), std::string::npos) << second.out;
@@ -202,8 +200,7 @@ TEST(Cli, SweepIntoTheStoreMatchesItsCsv) {
     EXPECT_EQ(p.batch, std::stoll(c[col("batch")]));
     EXPECT_EQ(p.context_len, std::stoll(c[col("context")]));
     EXPECT_NEAR(p.decode_step_s, std::stod(c[col("decode_step_s")]), 1e-8 * p.decode_step_s);
-    EXPECT_NEAR(p.decode_flops_per_token, std::stod(c[col("decode_flops_per_token")]),
-                1e-8 * p.decode_flops_per_token);
+    EXPECT_NEAR(p.decode_flops_per_token, std::stod(c[col("decode_flops_per_token")]), 1e-8 * p.decode_flops_per_token);
     EXPECT_EQ(p.kv_bytes, std::stoll(c[col("kv_bytes")]));
     EXPECT_EQ(p.fits, c[col("fits")] == "1");
     EXPECT_EQ(p.pareto, c[col("pareto")] == "1");
@@ -248,8 +245,9 @@ TEST(Cli, CalibrateWritesOneResidualRowPerOpRecord) {
   std::ifstream in(csv);
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line, "step,model,variant,loops,phase,batch,context,op,name,kind,rows,flops,bytes,roof_compute_s,"
-                  "roof_memory_s,measured_s,before_s,after_s");
+  EXPECT_EQ(line,
+            "step,model,variant,loops,phase,batch,context,op,name,kind,rows,flops,bytes,roof_compute_s,"
+            "roof_memory_s,measured_s,before_s,after_s");
   std::vector<std::vector<std::string>> rows;
   while (std::getline(in, line)) {
     std::vector<std::string> cells;
@@ -271,8 +269,8 @@ TEST(Cli, CalibrateWritesOneResidualRowPerOpRecord) {
       EXPECT_NEAR(after, measured, 0.01 * measured);
     }
   // Bad output path: exit 2 naming the option.
-  Result bad = run({"calibrate", records, "--hardware", spec, "--residuals", (dir / "no/such/dir.csv").string()},
-                   dir.path());
+  Result bad =
+      run({"calibrate", records, "--hardware", spec, "--residuals", (dir / "no/such/dir.csv").string()}, dir.path());
   EXPECT_EQ(bad.rc, 2);
   EXPECT_EQ(bad.err.rfind("looplab: error: residuals:", 0), 0u) << bad.err;
 }
@@ -337,12 +335,12 @@ TEST(Cli, HardwareCatalogAndPredictOnTheHostSpec) {
                             quality == "quiet" ? "" : "machine busy"});
   };
   add(11e9, "noisy");
-  Result noisy = run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64", "--json"},
-                     dir.path());
+  Result noisy =
+      run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64", "--json"}, dir.path());
   EXPECT_EQ(noisy.rc, 2) << "a noisy host spec must not be chosen silently";
   const std::int64_t quiet = add(20e9, "quiet");
-  Result p = run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64", "--json"},
-                 dir.path());
+  Result p =
+      run({"predict", "--model", "tiny", "--hardware", "host", "--db", db, "--context", "64", "--json"}, dir.path());
   ASSERT_EQ(p.rc, 0) << p.err;
   EXPECT_EQ(nlohmann::json::parse(p.out)["hardware"], "host");
   EXPECT_EQ(nlohmann::json::parse(p.out)["hardware_kind"], "host");
@@ -381,8 +379,9 @@ TEST(Cli, HardwareCatalogAndPredictOnTheHostSpec) {
 TEST(Cli, DemoShowsVerdictsAndHeldOutCalibration) {
   TempDir dir;
   const std::string db = (dir / "d.db").string(), spec = looplab::testing::write_host_spec(dir.path()).string();
-  const std::vector<std::string> args = {"demo", "--model", "tiny", "--batch", "2", "--new-tokens", "5", "--repeat", "2",
-                                         "--max-time", "0", "--hardware", spec, "--db", db, "--no-trace"};
+  const std::vector<std::string> args = {"demo", "--model",  "tiny", "--batch",    "2", "--new-tokens",
+                                         "5",    "--repeat", "2",    "--max-time", "0", "--hardware",
+                                         spec,   "--db",     db,     "--no-trace"};
   std::vector<std::string> json_args = args;
   json_args.push_back("--json");
   Result j = run(json_args, dir.path());

@@ -133,8 +133,7 @@ TEST(StoreProcesses, KilledWriterLeavesReadableFileAndIncompleteRun) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     Database peek(db.string(), SQLITE_OPEN_READONLY);
     sqlite3_busy_timeout(peek.get(), 1000);
-    if (peek.query_int("SELECT count(*) FROM op_measurements WHERE run_id = " + std::to_string(killed)) >= 1000)
-      break;
+    if (peek.query_int("SELECT count(*) FROM op_measurements WHERE run_id = " + std::to_string(killed)) >= 1000) break;
   }
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int status = 0;

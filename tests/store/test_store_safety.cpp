@@ -2,9 +2,9 @@
 // away before SQLite touches them (a foreign -wal or -journal beside a store, a 1-byte file, SQLite
 // special names), reads that leave no -wal/-shm behind and work on a read-only folder, a damaged
 // schema version, and several processes creating one store at once.
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,15 +138,15 @@ TEST(StoreSafety, ReadOnlyFolderCanBeRead) {
   fs::create_directory(dir / "ro");
   make_store(dir / "ro" / "s.db", 3);
   fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
-  fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read |
-                                  fs::perms::others_exec);
+  fs::permissions(dir / "ro",
+                  fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read | fs::perms::others_exec);
   fs::permissions(dir / "ro" / "s.db", fs::perms::owner_read | fs::perms::others_read);
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     // The group too: with gid 0 the files' group bits (none) would apply, not the others' bits.
-    if (geteuid() == 0 && (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 ||
-                           setresuid(65534, 65534, 65534) != 0))
+    if (geteuid() == 0 &&
+        (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0))
       _exit(10);
     for (OpenMode m : {OpenMode::read_only, OpenMode::read_only_live}) {
       try {

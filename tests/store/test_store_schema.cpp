@@ -109,8 +109,8 @@ TEST(StoreSchema, EveryFieldOfARunRoundTrips) {
   info.variant = "plt";
   info.config_json = "{}";
   info.policy = {5, 1.5, 10, 0.02, ""};
-  info.machine = {0.5, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 2, "0-1", "0-1", "performance",
-                  "one thread per pinned CPU"};
+  info.machine = {0.5, std::nullopt, std::nullopt, std::nullopt,  std::nullopt,
+                  2,   "0-1",        "0-1",        "performance", "one thread per pinned CPU"};
   s->begin_run(info);
   info.status = RunStatus::complete;
   info.repeats = 7;

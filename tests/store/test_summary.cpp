@@ -49,8 +49,8 @@ RunRows sample() {
 TEST(Summary, KindTableMatchesHandSums) {
   auto t = kind_table(sample());
   ASSERT_EQ(t.size(), 8u);
-  const char* expect[][2] = {{"prefill", "embed"}, {"prefill", "gemm"}, {"prefill", "unattributed"},
-                             {"prefill", "step"},  {"decode", "embed"}, {"decode", "gemm"},
+  const char* expect[][2] = {{"prefill", "embed"},       {"prefill", "gemm"}, {"prefill", "unattributed"},
+                             {"prefill", "step"},        {"decode", "embed"}, {"decode", "gemm"},
                              {"decode", "unattributed"}, {"decode", "step"}};
   for (std::size_t i = 0; i < t.size(); ++i) {
     EXPECT_EQ(t[i].phase, expect[i][0]);

@@ -37,9 +37,9 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionParams p) 
   extern __shared__ float4 smem4[];
   const int dh = p.head_dim;
   const int group = p.heads / p.kv_heads;
-  float* q_s = reinterpret_cast<float*>(smem4);                               // [kQ][dh]
-  bf16* k_s = reinterpret_cast<bf16*>(q_s + kQueriesPerBlock * dh);           // [kKeyTile][k_row_stride]
-  bf16* v_s = k_s + kKeyTile * k_row_stride(dh);                              // [kKeyTile][dh]
+  float* q_s = reinterpret_cast<float*>(smem4);                      // [kQ][dh]
+  bf16* k_s = reinterpret_cast<bf16*>(q_s + kQueriesPerBlock * dh);  // [kKeyTile][k_row_stride]
+  bf16* v_s = k_s + kKeyTile * k_row_stride(dh);                     // [kKeyTile][dh]
   __shared__ std::int64_t s_row[kQueriesPerBlock];
   __shared__ int s_head[kQueriesPerBlock];
   __shared__ std::int64_t s_pos[kQueriesPerBlock];
@@ -223,9 +223,7 @@ void allow_large_smem() {
 
 }  // namespace
 
-std::int64_t attention_rows(const AttentionParams& p) {
-  return p.sets * p.loops_per_set * p.seqs * p.q_per_loop;
-}
+std::int64_t attention_rows(const AttentionParams& p) { return p.sets * p.loops_per_set * p.seqs * p.q_per_loop; }
 
 std::size_t attention_partials_bytes(std::int64_t rows, int heads, int head_dim, int splits) {
   return splits > 1 ? sizeof(float) * static_cast<std::size_t>(rows) * static_cast<std::size_t>(heads) *
@@ -257,7 +255,7 @@ void launch_attention(const AttentionParams& p, cudaStream_t stream) {
   LOOPLAB_CUDA_CHECK_LAUNCH("attention_kernel");
   if (p.splits > 1) {
     attention_merge_kernel<<<static_cast<unsigned>(rows * p.heads), 64, 0, stream>>>(p.partials, p.y, p.splits,
-                                                                                      p.head_dim);
+                                                                                     p.head_dim);
     LOOPLAB_CUDA_CHECK_LAUNCH("attention_merge_kernel");
   }
 }

@@ -5,10 +5,10 @@
 // through shared memory in tiles with an online softmax; decode splits the context across
 // blocks (flash-decoding) and a second kernel merges the partial results.
 #pragma once
+#include <cuda_runtime_api.h>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <cuda_runtime_api.h>
 
 #include "engine/core/backend.hpp"
 #include "engine/cuda/ops/types.hpp"
@@ -33,15 +33,15 @@ struct AttentionParams {
   std::int64_t loops_per_set = 1;  // loops of the op whose rows read one set (loops = sets*loops_per_set)
   std::int64_t q_per_loop = 1;
   int heads = 0, kv_heads = 0, head_dim = 0;
-  const int* position = nullptr;   // device
-  std::int64_t window = 0;         // keys [pos - window + 1, pos]; >= any position for a full cache
+  const int* position = nullptr;  // device
+  std::int64_t window = 0;        // keys [pos - window + 1, pos]; >= any position for a full cache
   KvReadView kv;
-  int splits = 1;                  // > 1: partials then a merge kernel
-  float* partials = nullptr;       // (rows*Hq, splits, dh + 2) fp32
+  int splits = 1;             // > 1: partials then a merge kernel
+  float* partials = nullptr;  // (rows*Hq, splits, dh + 2) fp32
   std::size_t partials_bytes = 0;
   AttnEpilogue epilogue = AttnEpilogue::store;
-  const float* gate_w = nullptr;   // (Hq, dh)
-  const float* gate_b = nullptr;   // (Hq)
+  const float* gate_w = nullptr;  // (Hq, dh)
+  const float* gate_b = nullptr;  // (Hq)
   GateOverride gate = GateOverride::none;
 };
 

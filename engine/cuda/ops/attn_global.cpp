@@ -33,8 +33,7 @@ int attn_global_splits(const AttnGlobalArgs& a, std::int64_t max_keys, int sm_co
   if (a.q_per_loop > 1) return 1;  // prefill: enough blocks along the prompt
   const AttentionParams p = to_params(a);
   const std::int64_t q_in_group = p.loops_per_set * p.q_per_loop * (a.heads / a.kv_heads);
-  const std::int64_t blocks =
-      p.seqs * p.sets * a.kv_heads * ((q_in_group + kQueriesPerBlock - 1) / kQueriesPerBlock);
+  const std::int64_t blocks = p.seqs * p.sets * a.kv_heads * ((q_in_group + kQueriesPerBlock - 1) / kQueriesPerBlock);
   return attention_splits(blocks, max_keys, sm_count);
 }
 

@@ -2,10 +2,10 @@
 // [0, pos]; a shared cache (clp_share, plt) is read once for all loops' rows and the whole GQA
 // group. Prefill: causal over the prompt. Long contexts are split across blocks and merged.
 #pragma once
+#include <cuda_runtime_api.h>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <cuda_runtime_api.h>
 
 #include "engine/cuda/ops/types.hpp"
 
@@ -17,12 +17,12 @@ enum class KvSets : unsigned char {
 };
 
 struct AttnGlobalArgs {
-  const bf16* q = nullptr;        // (rows, Hq, dh) rotated queries; rows = loops*seqs*q_per_loop,
-                                  // row j*seqs*q_per_loop + b*q_per_loop + ri (loop j, sequence b)
-  bf16* y = nullptr;              // (rows, Hq, dh) output
-  std::int64_t seqs = 0;          // B
-  std::int64_t loops = 1;         // loops whose rows the op covers
-  std::int64_t q_per_loop = 1;    // 1 (decode) or P (prefill, row ri at position ri)
+  const bf16* q = nullptr;      // (rows, Hq, dh) rotated queries; rows = loops*seqs*q_per_loop,
+                                // row j*seqs*q_per_loop + b*q_per_loop + ri (loop j, sequence b)
+  bf16* y = nullptr;            // (rows, Hq, dh) output
+  std::int64_t seqs = 0;        // B
+  std::int64_t loops = 1;       // loops whose rows the op covers
+  std::int64_t q_per_loop = 1;  // 1 (decode) or P (prefill, row ri at position ri)
   KvSets sets = KvSets::per_loop;
   int heads = 0, kv_heads = 0, head_dim = 0;
   KvReadView kv;                  // cache of the op's first loop, (B, Hkv, slots, dh) per layer

@@ -2,9 +2,9 @@
 // decode, this pass's K/V in prefill), then the G-SWA mix with the global result already in y:
 // y = g*local + (1-g)*global, g = sigmoid(gate_w[h] . q_h + gate_b[h]) per head (or forced).
 #pragma once
-#include <cstdint>
-
 #include <cuda_runtime_api.h>
+
+#include <cstdint>
 
 #include "engine/core/backend.hpp"
 #include "engine/cuda/ops/types.hpp"
@@ -12,11 +12,11 @@
 namespace looplab::gpu {
 
 struct AttnLocalGateArgs {
-  const bf16* q = nullptr;        // (rows, Hq, dh) rotated queries, rows laid out as in AttnGlobalArgs
-  bf16* y = nullptr;              // (rows, Hq, dh) in: global attention; out: the gated mix
-  std::int64_t seqs = 0;          // B
-  std::int64_t loops = 1;         // loops of the op (each reads its own K/V)
-  std::int64_t q_per_loop = 1;    // 1 (decode) or P (prefill)
+  const bf16* q = nullptr;      // (rows, Hq, dh) rotated queries, rows laid out as in AttnGlobalArgs
+  bf16* y = nullptr;            // (rows, Hq, dh) in: global attention; out: the gated mix
+  std::int64_t seqs = 0;        // B
+  std::int64_t loops = 1;       // loops of the op (each reads its own K/V)
+  std::int64_t q_per_loop = 1;  // 1 (decode) or P (prefill)
   int heads = 0, kv_heads = 0, head_dim = 0;
   KvReadView kv;                  // own K/V of the op's first loop; set_stride to the next loop's
   std::int64_t window = 0;        // w: keys [pos - w + 1, pos]

@@ -1,10 +1,10 @@
 // Device helpers shared by the kernels: bf16 <-> fp32, warp and block reductions, grid math.
 // Included only by .cu files.
 #pragma once
-#include <cstdint>
-
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
+
+#include <cstdint>
 
 namespace looplab::gpu::dev {
 
@@ -43,8 +43,6 @@ __device__ __forceinline__ float block_sum(float v, float* scratch) {
 
 namespace looplab::gpu {
 
-inline unsigned int ceil_div_u(std::int64_t a, std::int64_t b) {
-  return static_cast<unsigned int>((a + b - 1) / b);
-}
+inline unsigned int ceil_div_u(std::int64_t a, std::int64_t b) { return static_cast<unsigned int>((a + b - 1) / b); }
 
 }  // namespace looplab::gpu

@@ -1,9 +1,9 @@
 // embed: gather token embeddings; in a cross-loop decode pass, rows of loop l >= 2 also get the
 // saved state s(l-1) (re-injection: scale_e*E + scale_h*s).
 #pragma once
-#include <cstdint>
-
 #include <cuda_runtime_api.h>
+
+#include <cstdint>
 
 #include "engine/cuda/ops/types.hpp"
 

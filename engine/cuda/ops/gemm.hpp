@@ -3,11 +3,11 @@
 // and fp32 y. The residual add is beta = 1 on y in place. Decode GEMMs (m = B or B*L rows) are
 // bandwidth-bound GEMVs: one read of w for all m rows.
 #pragma once
+#include <cuda_runtime_api.h>
+
 #include <cstdint>
 #include <map>
 #include <tuple>
-
-#include <cuda_runtime_api.h>
 
 #include "engine/cuda/buffer.hpp"
 #include "engine/cuda/cublaslt.hpp"
@@ -18,9 +18,9 @@ namespace looplab::gpu {
 enum class Accumulate : unsigned char { no, yes };  // y = x.w^T, or y += x.w^T
 
 struct GemmArgs {
-  const bf16* x = nullptr;        // (m, k) row-major, rows x_row_stride apart
-  const bf16* w = nullptr;        // (n, k) row-major: a linear layer's (out, in) weight
-  float* y = nullptr;             // (m, n) row-major, rows y_row_stride apart
+  const bf16* x = nullptr;  // (m, k) row-major, rows x_row_stride apart
+  const bf16* w = nullptr;  // (n, k) row-major: a linear layer's (out, in) weight
+  float* y = nullptr;       // (m, n) row-major, rows y_row_stride apart
   std::int64_t m = 0, n = 0, k = 0;
   std::int64_t x_row_stride = 0;  // elements, >= k
   std::int64_t y_row_stride = 0;  // elements, >= n
@@ -41,8 +41,8 @@ class GemmRunner {
     cublasLtMatmulAlgo_t algo{};
   };
   // m, n, k, x stride, y stride, accumulate, and the pointer alignments the algorithm assumed.
-  using Key = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int,
-                         unsigned, unsigned, unsigned>;
+  using Key = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int, unsigned, unsigned,
+                         unsigned>;
   Plan& plan_for(const GemmArgs& a);
 
   CublasLtHandle handle_;

@@ -1,9 +1,9 @@
 // reinject (prefill, loop l >= 2 of a cross-loop variant): B(l) = scale_e*E + scale_h*shift(H(l-1)),
 // where shift moves row p-1 of a sequence to row p and puts zeros in row 0.
 #pragma once
-#include <cstdint>
-
 #include <cuda_runtime_api.h>
+
+#include <cstdint>
 
 #include "engine/cuda/ops/types.hpp"
 

@@ -12,8 +12,8 @@ constexpr int kWarps = 8;
 
 // Rotates (and optionally RMS-normalises) one head of dh fp32 values held in `src`, writing
 // bf16 to each non-null destination. One warp; lane handles pairs i = lane, lane+32, ...
-__device__ void rotate_head(const float* src, int dh, const float* norm_w, float eps, int pos,
-                            double theta, bf16* dst0, bf16* dst1) {
+__device__ void rotate_head(const float* src, int dh, const float* norm_w, float eps, int pos, double theta, bf16* dst0,
+                            bf16* dst1) {
   const int lane = static_cast<int>(threadIdx.x) & 31;
   float scale = 1.0f;
   if (norm_w != nullptr) {
@@ -47,8 +47,8 @@ __device__ void rotate_head(const float* src, int dh, const float* norm_w, float
   }
 }
 
-__device__ __forceinline__ std::int64_t kv_offset(const KvStrides& s, std::int64_t b, std::int64_t set,
-                                                  int g, std::int64_t pos) {
+__device__ __forceinline__ std::int64_t kv_offset(const KvStrides& s, std::int64_t b, std::int64_t set, int g,
+                                                  std::int64_t pos) {
   return b * s.seq_stride + set * s.set_stride + g * s.head_stride + (pos % s.wrap) * s.tok_stride;
 }
 
@@ -79,8 +79,8 @@ __global__ void rope_kv_append_kernel(RopeKvAppendArgs a) {
       const int g = task - a.heads;
       bf16* cache = store ? dst.k + kv_offset(dst.at, b, set, g, pos) : nullptr;
       bf16* scratch = a.k_scratch != nullptr ? a.k_scratch + (r * a.kv_heads + g) * dh : nullptr;
-      rotate_head(row + static_cast<std::int64_t>(a.heads + g) * dh, dh, a.k_norm, a.norm_eps, pos,
-                  a.rope_theta, cache, scratch);
+      rotate_head(row + static_cast<std::int64_t>(a.heads + g) * dh, dh, a.k_norm, a.norm_eps, pos, a.rope_theta, cache,
+                  scratch);
     } else {
       const int g = task - a.heads - a.kv_heads;
       const float* src = row + static_cast<std::int64_t>(a.heads + a.kv_heads + g) * dh;

@@ -1,9 +1,9 @@
 // state_save: keep H(l) of the last position of every sequence (cross-loop decoding state s(l)).
 // A strided row copy; the source stride picks the last prompt row of each sequence in prefill.
 #pragma once
-#include <cstdint>
-
 #include <cuda_runtime_api.h>
+
+#include <cstdint>
 
 namespace looplab::gpu {
 

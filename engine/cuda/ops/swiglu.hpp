@@ -1,8 +1,8 @@
 // swiglu: h = silu(gate) * up, reading the fused gate_up GEMM output (rows, [gate | up]).
 #pragma once
-#include <cstdint>
-
 #include <cuda_runtime_api.h>
+
+#include <cstdint>
 
 #include "engine/cuda/ops/types.hpp"
 

@@ -1,9 +1,9 @@
 // Types shared by the op launchers: the bf16 element and the description of where a K/V entry
 // lives (full caches, ring buffers, a prefill pass's own K/V).
 #pragma once
-#include <cstdint>
-
 #include <cuda_bf16.h>
+
+#include <cstdint>
 
 namespace looplab::gpu {
 
