@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -65,7 +64,8 @@ std::string half_width(const store::PhaseStats& p) {
 
 int run_demo(DemoArgs& a) {
   const ModelConfig base = resolve_model(a.model);
-  if (a.new_tokens < 2) throw InputError("new-tokens", std::to_string(a.new_tokens) + " must be >= 2 (one decode step)");
+  if (a.new_tokens < 2)
+    throw InputError("new-tokens", std::to_string(a.new_tokens) + " must be >= 2 (one decode step)");
   a.measure.apply(a.req);
   a.req.decode_steps = a.new_tokens - 1;  // the prefill makes the first token
   a.req.label = "demo";
@@ -82,8 +82,12 @@ int run_demo(DemoArgs& a) {
   std::vector<lab::MeasureResult> rows;
   for (Variant v : kAllVariants) {
     lab::MeasureRequest req = a.req;
-    // One hardware spec for all five (a host spec measured at most once).
-    if (!rows.empty()) req.resolved = lab::HardwareChoice{load_run_spec(rows.front().info), rows.front().hardware_note, {}};
+    // One hardware spec and one thread count for all five (a host spec measured at most once;
+    // the CPUs' load sampled once), so the variants are compared on the same configuration.
+    if (!rows.empty()) {
+      req.resolved = lab::HardwareChoice{load_run_spec(rows.front().info), rows.front().hardware_note, {}};
+      req.threads = std::to_string(rows.front().info.threads);
+    }
     req.config.variant = v;
     say("demo: measuring " + std::string(to_string(v)));
     rows.push_back(lab::measure_and_store(*store, req, &guard.flag(), say, repeat_progress(tty)));
@@ -114,10 +118,16 @@ int run_demo(DemoArgs& a) {
       for (const std::string& w : r.warnings)
         if (std::find(notes.begin(), notes.end(), w) == notes.end()) notes.push_back(w);
     nlohmann::json out = {{"notes", notes},
-                          {"model", base.name},        {"batch", a.req.batch},      {"prompt_len", a.req.prompt_len},
-                          {"new_tokens", a.new_tokens}, {"seed", a.req.seed},       {"backend", first.info.backend},
-                          {"db", a.db},                 {"hardware", first.info.hardware},
-                          {"hardware_source", first.hardware_note},                  {"variants", nlohmann::json::array()}};
+                          {"model", base.name},
+                          {"batch", a.req.batch},
+                          {"prompt_len", a.req.prompt_len},
+                          {"new_tokens", a.new_tokens},
+                          {"seed", a.req.seed},
+                          {"backend", first.info.backend},
+                          {"db", a.db},
+                          {"hardware", first.info.hardware},
+                          {"hardware_source", first.hardware_note},
+                          {"variants", nlohmann::json::array()}};
     if (trace) out["trace"] = {{"file", a.trace}, {"events", trace->events}};
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const lab::MeasureResult& r = rows[i];
@@ -151,11 +161,12 @@ int run_demo(DemoArgs& a) {
     return 0;
   }
   const lab::MeasureResult& first = rows.front();
-  std::printf("looplab demo: %s (%lld parameters), batch %lld, prompt %lld, %lld new tokens, %s backend, %lld threads, "
-              "seed %llu\n",
-              base.name.c_str(), (long long)base.parameter_count(), (long long)a.req.batch,
-              (long long)a.req.prompt_len, (long long)a.new_tokens, first.info.backend.c_str(),
-              (long long)first.info.threads, (unsigned long long)a.req.seed);
+  std::printf(
+      "looplab demo: %s (%lld parameters), batch %lld, prompt %lld, %lld new tokens, %s backend, %lld threads, "
+      "seed %llu\n",
+      base.name.c_str(), (long long)base.parameter_count(), (long long)a.req.batch, (long long)a.req.prompt_len,
+      (long long)a.new_tokens, first.info.backend.c_str(), (long long)first.info.threads,
+      (unsigned long long)a.req.seed);
   std::printf("prediction: %s spec (%s)\n\n", first.info.hardware.c_str(), first.hardware_note.c_str());
   const char* fmt = "%-10s %5s %10s %10s %8s %-9s %9s %10s %8s %10s %8s %6s %5s\n";
   std::printf(fmt, "variant", "loops", "prefill ms", "decode ms", "+-95%", "verdict", "vs vanil.", "predicted", "error",
@@ -174,13 +185,15 @@ int run_demo(DemoArgs& a) {
                 error_pct(s.predicted_decode_s, s.decode.median_s).c_str(), held[i].decode_s ? cal : "-",
                 error_pct(held[i].decode_s, s.decode.median_s).c_str(), kv, std::to_string(r.info.id).c_str());
   }
-  std::printf("decode ms = median per token over every decode step of every repeat, +-95%% = half-width of its "
-              "bootstrap interval; predicted = uncalibrated roofline; calibrated = fitted on the other four "
-              "variants' runs, never on the one it predicts; error = (predicted - measured) / measured; KV = bytes "
-              "allocated vs vanilla\n");
+  std::printf(
+      "decode ms = median per token over every decode step of every repeat, +-95%% = half-width of its "
+      "bootstrap interval; predicted = uncalibrated roofline; calibrated = fitted on the other four "
+      "variants' runs, never on the one it predicts; error = (predicted - measured) / measured; KV = bytes "
+      "allocated vs vanilla\n");
   if (any_noisy)
-    std::printf("note: '?' marks a ratio between runs not both quiet: the machine's noise is in it (see each run's "
-                "verdict with `looplab runs show ID`); on an idle machine, or with a larger --max-time, it tightens\n");
+    std::printf(
+        "note: '?' marks a ratio between runs not both quiet: the machine's noise is in it (see each run's "
+        "verdict with `looplab runs show ID`); on an idle machine, or with a larger --max-time, it tightens\n");
   std::printf("\nplt, measured vs predicted per op kind (run %lld):\n", (long long)rows.back().info.id);
   print_run_quality(rows.back().info);
   print_kind_table(rows.back().table);
@@ -197,8 +210,9 @@ int run_demo(DemoArgs& a) {
 }
 
 Registered register_demo(CLI::App& root) {
-  auto* sub = root.add_subcommand("demo", "measure and predict the five variants, store them, compare time and KV "
-                                          "memory, write a trace");
+  auto* sub = root.add_subcommand("demo",
+                                  "measure and predict the five variants, store them, compare time and KV "
+                                  "memory, write a trace");
   auto a = std::make_shared<DemoArgs>();
   a->req.batch = 4;
   a->req.repeats = 5;
@@ -207,7 +221,9 @@ Registered register_demo(CLI::App& root) {
   sub->add_option("--prompt-len", a->req.prompt_len, "prompt tokens per sequence")->capture_default_str();
   sub->add_option("--new-tokens", a->new_tokens, "tokens generated per sequence")->capture_default_str();
   add_measure_options(*sub, a->req, a->measure);
-  sub->add_option("--seed", a->req.seed, "seed of the weights and prompts")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--seed", a->req.seed, "seed of the weights and prompts")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_option("--backend", a->req.backend, "auto (CUDA when available, else CPU) | cpu | cuda")
       ->capture_default_str();
   sub->add_option("--hardware", a->req.hardware, "hardware spec for the predictions (default: host spec or the GPU's)");

@@ -17,7 +17,11 @@ void add_measure_options(CLI::App& sub, lab::MeasureRequest& req, MeasureOptions
                  "wanted half-width of the 95% interval of the decode and prefill step medians, in percent")
       ->capture_default_str();
   sub.add_option("--warmup", req.warmup, "repetitions run first and not stored")->capture_default_str();
-  sub.add_option("--pin", req.pin, "run on these CPUs only (e.g. 0-1 or 2,3); one thread per CPU");
+  sub.add_option("--pin", req.pin, "run on these CPUs only (e.g. 0-1 or 2,3)");
+  sub.add_option("--threads", req.threads,
+                 "CPU backend threads: available (the allowed CPUs other processes leave free), all, or a count;"
+                 " OMP_NUM_THREADS wins")
+      ->capture_default_str();
 }
 
 lab::RepeatProgress repeat_progress(bool tty) {

@@ -6,13 +6,13 @@
 #include <deque>
 #include <memory>
 
+#include "engine/core/build_stamp.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/observer.hpp"
 #include "engine/core/weights.hpp"
 #include "engine/cpu/cpu_backend.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
-#include "engine/core/build_stamp.hpp"
 #include "lab/machine_state.hpp"
 #include "lab/stats.hpp"
 
@@ -45,8 +45,7 @@ class OpTimer final : public StepObserver {
 
 }  // namespace
 
-RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgress& progress,
-                               HostRecordNoise* noise) {
+RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgress& progress, HostRecordNoise* noise) {
   if (o.steps < 1) throw InputError("steps", "must be >= 1");
   if (o.repeats < 1) throw InputError("repeats", "must be >= 1");
   RecordSet records;
@@ -76,7 +75,8 @@ RecordSet measure_host_records(const HostRecordOptions& o, const HostRecordProgr
           k.config.variant = v;
           k.config.loops = o.loops;
           k.weights = random_weights(k.config, 1234);
-          k.backend = std::make_unique<CpuBackend>();
+          // Every allowed CPU, as the host spec these records calibrate was measured on.
+          k.backend = std::make_unique<CpuBackend>(ThreadPolicy::all());
           k.session = std::make_unique<Session>(k.config, k.weights, *k.backend,
                                                 SessionOptions{batch, prompt + o.steps, prompt});
           k.timer = std::make_unique<OpTimer>(k.config);

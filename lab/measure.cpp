@@ -3,8 +3,6 @@
 // around them; the prediction of the same steps; the run's statistics and verdict.
 #include "lab/measure.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -39,19 +37,6 @@ std::string fraction_text(double f) {
   return b;
 }
 
-// Thread count of the CPU backend: the pinned CPUs when pinning, else OpenMP's own choice
-// (OMP_NUM_THREADS when set). Returns the policy as recorded with the run.
-std::string apply_thread_policy(const MeasureRequest& req) {
-  const char* env = std::getenv("OMP_NUM_THREADS");
-  if (env && *env) return "OMP_NUM_THREADS=" + std::string(env);
-  if (!req.pin.empty()) {
-    const auto cpus = parse_cpu_list(req.pin);
-    omp_set_num_threads(static_cast<int>(cpus->size()));
-    return "one thread per pinned CPU";
-  }
-  return "OpenMP default (one per allowed CPU)";
-}
-
 }  // namespace
 
 void validate_request(const MeasureRequest& req) {
@@ -65,12 +50,12 @@ void validate_request(const MeasureRequest& req) {
   at_least("warmup", req.warmup, 0);
   if (req.warmup > 1000) throw InputError("warmup", std::to_string(req.warmup) + " is above the limit of 1000 passes");
   at_least("repeat", req.repeats, 1);
+  (void)parse_thread_policy(req.threads);  // InputError("threads", ...) when it is none of them
   if (req.repeats > req.max_repeats)
-    throw InputError("repeat", std::to_string(req.repeats) + " is above the cap of " +
-                                   std::to_string(req.max_repeats) + " repeats");
+    throw InputError(
+        "repeat", std::to_string(req.repeats) + " is above the cap of " + std::to_string(req.max_repeats) + " repeats");
   auto seconds = [](const char* field, double v) {
-    if (!std::isfinite(v) || v < 0 || v > 86400)
-      throw InputError(field, "must be a number of seconds in 0..86400");
+    if (!std::isfinite(v) || v < 0 || v > 86400) throw InputError(field, "must be a number of seconds in 0..86400");
   };
   seconds("min-time", req.min_time_s);
   seconds("max-time", req.max_time_s);
@@ -140,8 +125,11 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
 
   if (!req.pin.empty()) pin_to_cpus(req.pin);
   store::RunInfo& info = res.info;
-  info.machine.thread_policy = apply_thread_policy(req);
-  info.threads = omp_get_max_threads();
+  // The CPU backend's thread count, decided once (after pinning: the pinned CPUs are the allowed
+  // ones) and then fixed, so every repeat of the run measures the same configuration.
+  const CpuThreadChoice threads = choose_cpu_threads(parse_thread_policy(req.threads));
+  info.machine.thread_policy = threads.reason;
+  info.threads = threads.threads;
 
   // Inputs found in the store are checked before anything is said or started.
   std::optional<Calibration> calibration;
@@ -149,6 +137,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
 
   BackendOptions bo;
   bo.cuda_graphs = req.cuda_graphs ? GraphLaunch::decode : GraphLaunch::off;
+  bo.cpu_threads = ThreadPolicy::fixed(threads.threads);
   // Why auto fell back to the CPU is a note of the result, not a progress line: a bad input
   // found later still ends with one line.
   std::unique_ptr<Backend> backend =
@@ -175,7 +164,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   profiler::NvtxTracer nvtx;
   profiler::ObserverList observers;
   if (backend_name == "cuda") observers.add(&nvtx);  // ranges for Nsight Systems around the GPU work
-  observers.add(&tracer);                             // innermost: its clock reads hug the op
+  observers.add(&tracer);                            // innermost: its clock reads hug the op
 
   const std::int64_t max_context = req.prompt_len + req.decode_steps;
   Session session(c, random_weights(c, req.seed), *backend, {req.batch, max_context, req.prompt_len});

@@ -19,7 +19,7 @@ namespace looplab::lab {
 
 struct MeasureRequest {
   ModelConfig config;
-  std::string backend = "auto";   // auto (cuda when built in and a device exists, else cpu) | cpu | cuda
+  std::string backend = "auto";  // auto (cuda when built in and a device exists, else cpu) | cpu | cuda
   std::int64_t batch = 1;
   std::int64_t prompt_len = 32;
   std::int64_t decode_steps = 16;  // measured decode steps per repeat
@@ -38,8 +38,11 @@ struct MeasureRequest {
   std::optional<std::string> hardware;     // spec for the prediction: name, file or "host"
   std::optional<HardwareChoice> resolved;  // a spec already resolved (the demo resolves once for five runs)
   std::optional<std::string> calibration;  // calibration file or store id for the prediction
-  bool cuda_graphs = false;  // replay decode steps from CUDA graphs
-  std::string pin;           // --pin CPUS: restrict the process to these CPUs ("" = no pinning)
+  bool cuda_graphs = false;                // replay decode steps from CUDA graphs
+  std::string pin;                         // --pin CPUS: restrict the process to these CPUs ("" = no pinning)
+  // --threads: the CPU backend's thread policy, all | available | N (engine/cpu/thread_policy.hpp).
+  // Decided once per run, after pinning, and held for every repeat; recorded with the run.
+  std::string threads = "available";
 };
 
 // Checks every field of a request before anything is opened or written. Throws InputError
@@ -53,12 +56,12 @@ std::optional<std::string> stop_repeating(const MeasureRequest& req, std::int64_
                                           double decode_half_width, double prefill_half_width);
 
 struct MeasureResult {
-  store::RunInfo info;                 // as stored, with final status and statistics
-  store::RunRows rows;                 // read back from the store
-  std::vector<store::KindRow> table;   // measured vs predicted per phase and op kind
-  std::string hardware_note;           // where the prediction's hardware spec came from
-  std::int64_t kv_bytes = 0;           // KV cache bytes the backend allocated for the session
-  std::vector<std::string> warnings;   // also told through `say` as they happen
+  store::RunInfo info;                // as stored, with final status and statistics
+  store::RunRows rows;                // read back from the store
+  std::vector<store::KindRow> table;  // measured vs predicted per phase and op kind
+  std::string hardware_note;          // where the prediction's hardware spec came from
+  std::int64_t kv_bytes = 0;          // KV cache bytes the backend allocated for the session
+  std::vector<std::string> warnings;  // also told through `say` as they happen
 };
 
 // Hears progress lines and warnings (stderr in the CLI); may be empty.

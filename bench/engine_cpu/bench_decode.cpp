@@ -67,7 +67,7 @@ constexpr std::int64_t kMaxContext = 160;
 // One prepared model per (variant, loops), built once: weights of 135M parameters take seconds.
 struct Prepared {
   ModelConfig config;
-  CpuBackend backend;
+  CpuBackend backend{ThreadPolicy::all()};  // every allowed CPU, as the copy benchmark above
   std::unique_ptr<Session> session;
   std::vector<std::int32_t> prompts;
 };

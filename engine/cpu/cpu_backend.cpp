@@ -2,6 +2,8 @@
 // attention (embed, re-injection, norms, GEMMs, SwiGLU, saved states, head, argmax).
 #include "engine/cpu/cpu_backend.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -36,6 +38,19 @@ class ArenaFill {
   cpu::WeightArena* arena_;
 };
 
+// Sets OpenMP's thread count for one op's parallel regions and restores the caller's after it:
+// the backend's choice must not leak into other code on the calling thread.
+class OmpThreadScope {
+ public:
+  explicit OmpThreadScope(int threads) : saved_(omp_get_max_threads()) { omp_set_num_threads(threads); }
+  ~OmpThreadScope() { omp_set_num_threads(saved_); }
+  OmpThreadScope(const OmpThreadScope&) = delete;
+  OmpThreadScope& operator=(const OmpThreadScope&) = delete;
+
+ private:
+  int saved_;
+};
+
 }  // namespace
 
 bool CpuBackend::supports_op(const OpDesc& op) const {
@@ -48,6 +63,7 @@ void CpuBackend::prepare(const ModelConfig& config, const Weights& weights, cons
   check_weights(config, weights);
   if (layout.bytes_per_element != kv_bytes_per_element())
     throw std::invalid_argument("CpuBackend stores fp32 KV: layout must use 4 bytes per element");
+  thread_choice_ = choose_cpu_threads(policy_);
   config_ = config;
   d_ = config.hidden;
   qd_ = config.q_dim();
@@ -126,8 +142,7 @@ void CpuBackend::reset_sequences() {
 
 std::int64_t CpuBackend::kv_bytes_allocated() const {
   std::int64_t bytes = 0;
-  for (const auto& s : stores_)
-    bytes += static_cast<std::int64_t>((s.k.size() + s.v.size()) * sizeof(float));
+  for (const auto& s : stores_) bytes += static_cast<std::int64_t>((s.k.size() + s.v.size()) * sizeof(float));
   return bytes;
 }
 
@@ -160,29 +175,52 @@ void CpuBackend::run_op(const OpDesc& op) {
     throw std::logic_error(op_name(op) + ": " + std::to_string(op.rows) + " rows exceed the prepared " +
                            std::to_string(max_rows_));
   const Layer* L = op.layer >= 0 ? &layers_.at(static_cast<std::size_t>(op.layer)) : nullptr;
+  const OmpThreadScope omp_threads(thread_choice_.threads);
   switch (op.kind) {
-    case OpKind::embed: op_embed(op); break;
-    case OpKind::reinject: op_reinject(op); break;
-    case OpKind::attn_norm: op_norm(op, L->attn_norm); break;
-    case OpKind::mlp_norm: op_norm(op, L->mlp_norm); break;
+    case OpKind::embed:
+      op_embed(op);
+      break;
+    case OpKind::reinject:
+      op_reinject(op);
+      break;
+    case OpKind::attn_norm:
+      op_norm(op, L->attn_norm);
+      break;
+    case OpKind::mlp_norm:
+      op_norm(op, L->mlp_norm);
+      break;
     case OpKind::qkv_proj:
     case OpKind::q_proj:
     case OpKind::kv_proj:
     case OpKind::o_proj_residual:
     case OpKind::gate_up_proj:
     case OpKind::down_proj_residual:
-    case OpKind::lm_head: op_gemm(op); break;
-    case OpKind::rope_kv_append: op_rope_kv_append(op); break;
-    case OpKind::attn_global: op_attn_global(op); break;
-    case OpKind::attn_local_gate: op_attn_local_gate(op); break;
+    case OpKind::lm_head:
+      op_gemm(op);
+      break;
+    case OpKind::rope_kv_append:
+      op_rope_kv_append(op);
+      break;
+    case OpKind::attn_global:
+      op_attn_global(op);
+      break;
+    case OpKind::attn_local_gate:
+      op_attn_local_gate(op);
+      break;
     case OpKind::swiglu: {
       const std::int64_t r0 = row0(op);
       cpu::swiglu(gu_.data() + r0 * 2 * ffn_, act_.data() + r0 * ffn_, op.rows, ffn_);
       break;
     }
-    case OpKind::state_save: op_state_save(op); break;
-    case OpKind::final_norm: op_final_norm(); break;
-    case OpKind::argmax: op_argmax(); break;
+    case OpKind::state_save:
+      op_state_save(op);
+      break;
+    case OpKind::final_norm:
+      op_final_norm();
+      break;
+    case OpKind::argmax:
+      op_argmax();
+      break;
   }
 }
 
@@ -241,15 +279,29 @@ void CpuBackend::op_gemm(const OpDesc& op) {
       g = {xn_.data() + r0 * d_, L->wqkv.data(), qkv_.data() + r0 * ld_qkv_, op.rows, qd_, d_, d_, d_, ld_qkv_};
       break;
     case OpKind::kv_proj:  // loop-1 rows only, into the k|v columns
-      g = {xn_.data() + r0 * d_, L->wqkv.data() + qd_ * d_, qkv_.data() + r0 * ld_qkv_ + qd_, op.rows, 2 * kvd_,
-           d_, d_, d_, ld_qkv_};
+      g = {xn_.data() + r0 * d_,
+           L->wqkv.data() + qd_ * d_,
+           qkv_.data() + r0 * ld_qkv_ + qd_,
+           op.rows,
+           2 * kvd_,
+           d_,
+           d_,
+           d_,
+           ld_qkv_};
       break;
     case OpKind::o_proj_residual:
       g = {y_.data() + r0 * qd_, L->wo.data(), x_.data() + r0 * d_, op.rows, d_, qd_, qd_, qd_, d_};
       g.accumulate = cpu::Accumulate::yes;
       break;
     case OpKind::gate_up_proj:
-      g = {xn_.data() + r0 * d_, L->w_gate_up.data(), gu_.data() + r0 * 2 * ffn_, op.rows, 2 * ffn_, d_, d_, d_,
+      g = {xn_.data() + r0 * d_,
+           L->w_gate_up.data(),
+           gu_.data() + r0 * 2 * ffn_,
+           op.rows,
+           2 * ffn_,
+           d_,
+           d_,
+           d_,
            2 * ffn_};
       break;
     case OpKind::down_proj_residual:
@@ -260,7 +312,8 @@ void CpuBackend::op_gemm(const OpDesc& op) {
       g = {fn_.data(), (lm_head_.empty() ? embed_ : lm_head_).data(), logits_.data(), batch_, vocab_, d_, d_, d_,
            vocab_};
       break;
-    default: throw std::logic_error("op_gemm: not a GEMM");
+    default:
+      throw std::logic_error("op_gemm: not a GEMM");
   }
   cpu::matmul_nt(g);
 }
@@ -269,8 +322,8 @@ void CpuBackend::op_state_save(const OpDesc& op) {
   // Keep H(l) of each sequence's last position, l = loop_lo..loop_hi (all < L).
   for (std::int32_t l = op.loop_lo; l <= op.loop_hi; ++l)
     for (std::int64_t b = 0; b < batch_; ++b) {
-      const std::int64_t r = multi_loop_ ? (l - 1) * batch_ + b
-                                         : (phase_ == Phase::prefill ? b * prompt_len_ + prompt_len_ - 1 : b);
+      const std::int64_t r =
+          multi_loop_ ? (l - 1) * batch_ + b : (phase_ == Phase::prefill ? b * prompt_len_ + prompt_len_ - 1 : b);
       std::memcpy(saved_.data() + ((l - 1) * batch_ + b) * d_, x_.data() + r * d_,
                   static_cast<std::size_t>(d_) * sizeof(float));
     }

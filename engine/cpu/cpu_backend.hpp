@@ -1,5 +1,5 @@
-// CpuBackend: the reference backend. Every OpKind in plain fp32 on the host, OpenMP across cores;
-// the oracle the CUDA backend and the tests compare against.
+// CpuBackend: the reference backend. Every OpKind in plain fp32 on the host, OpenMP across the
+// threads its ThreadPolicy picks; the oracle the CUDA backend and the tests compare against.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -8,12 +8,16 @@
 
 #include "engine/core/backend.hpp"
 #include "engine/cpu/rope.hpp"
+#include "engine/cpu/thread_policy.hpp"
 #include "engine/cpu/weight_arena.hpp"
 
 namespace looplab {
 
 class CpuBackend final : public Backend {
  public:
+  // The policy is applied at every prepare (thread_policy.hpp); `available` by default.
+  explicit CpuBackend(ThreadPolicy policy = ThreadPolicy::available()) : policy_(policy) {}
+
   std::string_view name() const override { return "cpu"; }
   bool supports_op(const OpDesc& op) const override;
   std::int64_t kv_bytes_per_element() const override { return 4; }
@@ -32,17 +36,21 @@ class CpuBackend final : public Backend {
   std::int64_t kv_bytes_allocated() const override;
   void set_gate_override(GateOverride g) override { gate_override_ = g; }
 
+  // OpenMP threads the ops run on, and why, as decided by the last prepare (1 before it).
+  int threads() const { return thread_choice_.threads; }
+  const CpuThreadChoice& thread_choice() const { return thread_choice_; }
+
  private:
   struct Layer {
-    std::span<const float> attn_norm;     // (d)
-    std::span<const float> wqkv;          // (Hq*dh + 2*Hkv*dh, d): q_proj, k_proj, v_proj stacked
-    std::span<const float> wo;            // (d, Hq*dh)
+    std::span<const float> attn_norm;       // (d)
+    std::span<const float> wqkv;            // (Hq*dh + 2*Hkv*dh, d): q_proj, k_proj, v_proj stacked
+    std::span<const float> wo;              // (d, Hq*dh)
     std::span<const float> q_norm, k_norm;  // (dh) when qk_norm
-    std::span<const float> gate_w;        // (Hq, dh) when plt
-    std::span<const float> gate_b;        // (Hq) when plt
-    std::span<const float> mlp_norm;      // (d)
-    std::span<const float> w_gate_up;     // (2*ffn, d): gate_proj, up_proj stacked
-    std::span<const float> w_down;        // (d, ffn)
+    std::span<const float> gate_w;          // (Hq, dh) when plt
+    std::span<const float> gate_b;          // (Hq) when plt
+    std::span<const float> mlp_norm;        // (d)
+    std::span<const float> w_gate_up;       // (2*ffn, d): gate_proj, up_proj stacked
+    std::span<const float> w_down;          // (d, ffn)
   };
   // One KvLayout buffer: K and V, each (layers, B, Hkv, tokens, dh).
   struct KvStore {
@@ -77,10 +85,12 @@ class CpuBackend final : public Backend {
   void op_final_norm();
   void op_argmax();
 
+  ThreadPolicy policy_;
+  CpuThreadChoice thread_choice_;
   ModelConfig config_;
   std::int64_t d_ = 0, qd_ = 0, kvd_ = 0, ld_qkv_ = 0, ffn_ = 0, vocab_ = 0, loops_ = 1;
   std::vector<Layer> layers_;
-  cpu::WeightArena arena_;       // holds every weight below, in this order
+  cpu::WeightArena arena_;          // holds every weight below, in this order
   std::span<const float> embed_;    // (vocab, d)
   std::span<const float> norm_;     // (d)
   std::span<const float> lm_head_;  // (vocab, d); empty when tied (embed_ is used)
@@ -90,15 +100,15 @@ class CpuBackend final : public Backend {
   std::int64_t batch_ = 0, max_rows_ = 0;
 
   // Activations, max_rows_ rows each.
-  std::vector<float> x_;     // (rows, d) residual stream
-  std::vector<float> emb_;   // (rows, d) embeddings of a prefill, for re-injection
-  std::vector<float> xn_;    // (rows, d) normed
-  std::vector<float> qkv_;   // (rows, ld_qkv_) q | k | v
-  std::vector<float> y_;     // (rows, Hq*dh) attention output
-  std::vector<float> gu_;    // (rows, 2*ffn)
-  std::vector<float> act_;   // (rows, ffn)
-  std::vector<float> saved_; // (L-1, B, d): s(l) of cross-loop decoding
-  std::vector<float> fn_;    // (B, d) final-normed head rows
+  std::vector<float> x_;       // (rows, d) residual stream
+  std::vector<float> emb_;     // (rows, d) embeddings of a prefill, for re-injection
+  std::vector<float> xn_;      // (rows, d) normed
+  std::vector<float> qkv_;     // (rows, ld_qkv_) q | k | v
+  std::vector<float> y_;       // (rows, Hq*dh) attention output
+  std::vector<float> gu_;      // (rows, 2*ffn)
+  std::vector<float> act_;     // (rows, ffn)
+  std::vector<float> saved_;   // (L-1, B, d): s(l) of cross-loop decoding
+  std::vector<float> fn_;      // (B, d) final-normed head rows
   std::vector<float> logits_;  // (B, vocab)
   std::vector<std::int32_t> tokens_out_;
 

@@ -20,7 +20,7 @@ std::vector<std::string> backend_names() {
 }
 
 std::unique_ptr<Backend> make_backend(std::string_view name, [[maybe_unused]] const BackendOptions& options) {
-  if (name == "cpu") return std::make_unique<CpuBackend>();
+  if (name == "cpu") return std::make_unique<CpuBackend>(options.cpu_threads);
   if (name == "cuda") {
 #ifdef LOOPLAB_HAVE_CUDA
     try {

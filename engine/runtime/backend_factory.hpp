@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/backend.hpp"
+#include "engine/cpu/thread_policy.hpp"
 
 namespace looplab {
 
@@ -19,6 +20,7 @@ enum class GraphLaunch : unsigned char {
 };
 struct BackendOptions {
   GraphLaunch cuda_graphs = GraphLaunch::decode;
+  ThreadPolicy cpu_threads = ThreadPolicy::available();  // the CPU backend's OpenMP threads
 };
 
 // Throws InputError("backend", ...) for an unknown name or a backend this build or machine

@@ -143,8 +143,8 @@ Bases make_bases(const std::string& scratch) {
   Bases b;
   b.model = config_to_json(load_model("tiny"));
   b.hardware = json::parse(read_bytes(data_dir() / "hardware" / "h200.json"));
-  b.sweep = {{"name", "fuzz"},        {"models", {"tiny"}},  {"variants", {"vanilla", "plt"}}, {"loops", {2}},
-             {"windows", {4}},        {"batches", {1, 4}},   {"contexts", {64, 256}},          {"hardware", {"h200"}}};
+  b.sweep = {{"name", "fuzz"}, {"models", {"tiny"}}, {"variants", {"vanilla", "plt"}}, {"loops", {2}},
+             {"windows", {4}}, {"batches", {1, 4}},  {"contexts", {64, 256}},          {"hardware", {"h200"}}};
   const RecordSet records = tiny_records();
   b.records = records_to_json(records);
   const HardwareSpec hw = load_hardware("h200");
@@ -204,8 +204,9 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
   c.kind = kind;
   if (kind == "model") {
     c.files.push_back({"model.json", mutate_text(b.model, rng, c.mutation)});
-    c.args = rng.chance(50) ? std::vector<std::string>{"plan", "--model", "{dir}/model.json", "--batch", "2", "--context", "9"}
-                            : std::vector<std::string>{"predict", "--model", "{dir}/model.json", "--context", "64"};
+    c.args = rng.chance(50)
+                 ? std::vector<std::string>{"plan", "--model", "{dir}/model.json", "--batch", "2", "--context", "9"}
+                 : std::vector<std::string>{"predict", "--model", "{dir}/model.json", "--context", "64"};
   } else if (kind == "hardware") {
     c.files.push_back({"hw.json", mutate_text(b.hardware, rng, c.mutation)});
     c.args = {"predict", "--model", "tiny", "--hardware", "{dir}/hw.json", "--context", "64", "--json"};
@@ -220,7 +221,8 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
     c.args = {"calibrate", "{dir}/rec.json", "--hardware", "h200", "--out", "{dir}/cal.json"};
   } else if (kind == "safetensors") {
     c.files.push_back({"w.safetensors", mutate_bytes(b.safetensors, rng, c.mutation)});
-    c.args = {"generate", "--model", "tiny", "--weights", "{dir}/w.safetensors", "--prompt-len", "3", "--new-tokens", "2"};
+    c.args = {"generate",     "--model", "tiny",         "--weights", "{dir}/w.safetensors",
+              "--prompt-len", "3",       "--new-tokens", "2"};
   } else if (kind == "store") {
     mutate_store(b, rng, c);
     const std::vector<std::vector<std::string>> commands = {
@@ -240,7 +242,7 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
         {"predict", "--ladder", "--model", "tiny", "--batch", "4", "--context", "64", "--window", "8"},
         {"generate", "--model", "tiny", "--batch", "1", "--prompt-len", "4", "--new-tokens", "2", "--seed", "3"},
         {"run", "--model", "tiny", "--decode-steps", "1", "--repeat", "1", "--max-time", "0", "--warmup", "0",
-         "--hardware", "h200", "--db", "{dir}/s.db"},
+         "--threads", "1", "--hardware", "h200", "--db", "{dir}/s.db"},
         {"hardware", "show", "h200"},
         {"weights", "init", "--model", "tiny", "--out", "{dir}/w.safetensors"},
         {"sweep", "{dir}/spec.json", "--no-progress", "--out", "{dir}/o.csv"}};

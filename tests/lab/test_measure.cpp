@@ -170,9 +170,28 @@ TEST(Measure, PinningRecordsTheCpusAndOneThreadEach) {
   EXPECT_EQ(m.info.machine.pinning, req.pin);
   EXPECT_EQ(m.info.machine.affinity, req.pin);
   if (!std::getenv("OMP_NUM_THREADS")) {
+    // The default policy counts the pinned CPUs only: one allowed CPU, one thread.
     EXPECT_EQ(m.info.threads, 1);
-    EXPECT_EQ(m.info.machine.thread_policy, "one thread per pinned CPU");
+    EXPECT_EQ(m.info.machine.thread_policy.rfind("available: 1 CPU allowed (" + req.pin + ")", 0), 0u)
+        << m.info.machine.thread_policy;
   }
+}
+
+// --threads N holds for every repeat and is recorded with the reason; the thread count the
+// backend ran on is the one stored.
+TEST(Measure, FixedThreadCountIsUsedAndRecorded) {
+  if (std::getenv("OMP_NUM_THREADS")) GTEST_SKIP() << "OMP_NUM_THREADS decides the thread count here";
+  TempDir dir;
+  auto store = store::open_store(dir / "t.db", store::OpenMode::read_write);
+  MeasureRequest req = tiny_request(looplab::testing::write_host_spec(dir.path()));
+  req.threads = "3";
+  MeasureResult m = measure_and_store(*store, req, nullptr);
+  EXPECT_EQ(m.info.threads, 3);
+  EXPECT_EQ(m.info.machine.thread_policy, "fixed at 3 threads");
+  const auto runs = store->list_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].info.threads, 3);
+  EXPECT_EQ(runs[0].info.machine.thread_policy, "fixed at 3 threads");
 }
 
 TEST(Measure, BadRequestsNameTheirField) {
@@ -212,6 +231,11 @@ TEST(Measure, BadRequestsNameTheirField) {
   b = r;
   b.pin = "0-";
   EXPECT_EQ(field_of(b), "pin");
+  for (const char* bad : {"0", "-2", "many", "2x", ""}) {
+    b = r;
+    b.threads = bad;
+    EXPECT_EQ(field_of(b), "threads") << bad;
+  }
   b = r;
   b.hardware = "no-such-gpu";  // checked before any store is opened
   EXPECT_EQ(field_of(b), "hardware");
