@@ -2,9 +2,13 @@
 #include "store/sqlite_handle.hpp"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <utility>
 
 #include "store/store_error.hpp"
@@ -15,15 +19,20 @@ namespace {
 
 StoreFault fault_of(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_FULL: return StoreFault::disk_full;
+    case SQLITE_FULL:
+      return StoreFault::disk_full;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return StoreFault::busy;
+    case SQLITE_LOCKED:
+      return StoreFault::busy;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return StoreFault::corrupt;
+    case SQLITE_NOTADB:
+      return StoreFault::corrupt;
     case SQLITE_READONLY:
     case SQLITE_PERM:
-    case SQLITE_CANTOPEN: return StoreFault::read_only;
-    default: return StoreFault::io;
+    case SQLITE_CANTOPEN:
+      return StoreFault::read_only;
+    default:
+      return StoreFault::io;
   }
 }
 
@@ -32,22 +41,46 @@ std::string file_of(sqlite3* db) {
   return f && *f ? f : "(store)";
 }
 
+// Whether an I/O error met a full file system or this process's file-size limit (ulimit -f).
+// SQLite's saved errno is often gone by the time a statement reports the error (its rollback made
+// further system calls), so the file system itself is asked: under 1 MiB free, or the store's
+// file (or its -wal or -journal) within a page of the size limit.
+bool out_of_room(sqlite3* db) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  if (!file || !*file) return false;
+  const int err = sqlite3_system_errno(db);
+  if (err == ENOSPC || err == EFBIG) return true;
+  struct statvfs fs {};
+  if (statvfs(file, &fs) == 0 && static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize < (1ull << 20)) return true;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_FSIZE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return false;
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    struct stat st {};
+    const std::string f = std::string(file) + suffix;
+    if (::stat(f.c_str(), &st) == 0 && static_cast<rlim_t>(st.st_size) + 65536 >= lim.rlim_cur) return true;
+  }
+  return false;
+}
+
 int to_int(std::size_t n) { return n > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(n); }
 
 }  // namespace
 
 void check_sqlite(int rc, sqlite3* db, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-  // A full file system reaches SQLite as an I/O error on write; the system's errno says why.
-  if ((rc & 0xff) == SQLITE_IOERR && db && sqlite3_system_errno(db) == ENOSPC) rc = SQLITE_FULL;
+  // A full file system (or the process's file-size limit, which behaves the same) reaches SQLite
+  // as an I/O error on write.
+  if ((rc & 0xff) == SQLITE_IOERR && out_of_room(db)) rc = SQLITE_FULL;
   std::string detail = sqlite3_errstr(rc);
   if (db) {
     const char* m = sqlite3_errmsg(db);
     if (m && detail != m) detail += std::string(" (") + m + ")";
   }
+  if ((rc & 0xff) == SQLITE_IOERR && db && sqlite3_system_errno(db) != 0)
+    detail += std::string(" (") + std::strerror(sqlite3_system_errno(db)) + ")";
   std::string msg = file_of(db) + ": " + std::string(what) + ": " + detail;
-  if ((rc & 0xff) == SQLITE_FULL) msg = file_of(db) + ": disk full (or the store's size limit reached) while " +
-                                        std::string(what.substr(0, 40));
+  if ((rc & 0xff) == SQLITE_FULL)
+    msg = file_of(db) + ": disk full (or the store's size limit reached) while " + std::string(what.substr(0, 40));
   throw StoreError(fault_of(rc), msg);
 }
 
@@ -66,8 +99,7 @@ Database::Database(const std::string& path, int flags, std::string name)
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::Database(Database&& o) noexcept
-    : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)) {}
+Database::Database(Database&& o) noexcept : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)) {}
 
 Database& Database::operator=(Database&& o) noexcept {
   if (this != &o) {
@@ -101,8 +133,7 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 bool Database::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db.get()) {
-  int rc = sqlite3_prepare_v3(db_, sql.data(), to_int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                              nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), to_int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   check_sqlite(rc, db_, "prepare " + std::string(sql.substr(0, 60)));
 }
 
@@ -131,13 +162,10 @@ Statement& Statement::bind(int index, double v) {
   return *this;
 }
 Statement& Statement::bind(int index, std::string_view v) {
-  check_sqlite(sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8), db_,
-               "bind");
+  check_sqlite(sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8), db_, "bind");
   return *this;
 }
-Statement& Statement::bind(int index, std::optional<std::int64_t> v) {
-  return v ? bind(index, *v) : bind_null(index);
-}
+Statement& Statement::bind(int index, std::optional<std::int64_t> v) { return v ? bind(index, *v) : bind_null(index); }
 Statement& Statement::bind(int index, std::optional<double> v) { return v ? bind(index, *v) : bind_null(index); }
 Statement& Statement::bind_null(int index) {
   check_sqlite(sqlite3_bind_null(stmt_, index), db_, "bind");

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "store/store.hpp"
 #include "tests/store/cli_runner.hpp"
@@ -93,6 +94,8 @@ TEST(CliHardening, BadFlagsWriteNothing) {
       {{"run", "--warmup", "-1"}, "warmup"},
       {{"run", "--target-ci", "0"}, "target-ci"},
       {{"run", "--pin", "7-3"}, "pin"},
+      {{"run", "--threads", "0"}, "threads"},
+      {{"demo", "--threads", "all-of-them"}, "threads"},
       {{"run", "--decode-steps", "10000000000"}, "decode-steps"},
       {{"run", "--trace", (dir / "no-such-folder" / "t.json.gz").string()}, "trace"},
       {{"demo", "--batch", "0"}, "batch"},
@@ -120,9 +123,9 @@ TEST(CliHardening, OversizedRequestsAreInputErrors) {
                      "prompt > context");
   std::ofstream(dir / "big.json") << R"({"models": ["tiny"], "batches": [9223372036854775807], "contexts": [64],
     "variants": ["plt"], "loops": [2], "hardware": ["h200"]})";
-  expect_input_error(run({"sweep", (dir / "big.json").string(), "--out", (dir / "o.csv").string(), "--no-progress"},
-                         dir.path()),
-                     "batch", "sweep batches");
+  expect_input_error(
+      run({"sweep", (dir / "big.json").string(), "--out", (dir / "o.csv").string(), "--no-progress"}, dir.path()),
+      "batch", "sweep batches");
   EXPECT_FALSE(fs::exists(dir / "o.csv")) << "a failed sweep left its --out";
 }
 
@@ -211,4 +214,53 @@ TEST(CliHardening, DamageFoundAfterOpeningIsARefusedFile) {
     }
   }
   EXPECT_TRUE(some_damage_reported);
+}
+
+// A full disk (here a file-size limit: every write past 256 KiB fails as on a full file system)
+// while measuring, sweeping, writing weights, a dump, an export and a trace: a clear "disk full",
+// no partial file, and the store lists its runs again once there is room.
+TEST(CliFaults, DiskFullLeavesNoPartialFileAndAReadableStore) {
+  TempDir dir;
+  const long limit = 256 * 1024;
+  const std::string db = (dir / "s.db").string(), spec = looplab::testing::write_host_spec(dir.path()).string();
+  auto expect_disk_full = [](const Result& r, const std::string& what) {
+    EXPECT_EQ(r.rc, 1) << what << ": " << r.err;
+    EXPECT_NE(r.err.find("disk full"), std::string::npos) << what << ": " << r.err;
+  };
+  // A run whose rows do not fit.
+  Result run_full = run_with_file_limit({"run", "--model", "tiny", "--decode-steps", "200", "--repeat", "5",
+                                         "--max-time", "0", "--hardware", spec, "--db", db},
+                                        dir.path(), limit);
+  expect_disk_full(run_full, "run");
+  Result list = run({"runs", "list", "--db", db, "--json"}, dir.path());
+  ASSERT_EQ(list.rc, 0) << list.err;
+  auto runs = nlohmann::json::parse(list.out);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_FALSE(runs[0]["complete"].get<bool>());
+  // A run that fits, then its export and trace past the limit.
+  Result ok = run({"run", "--model", "tiny", "--decode-steps", "8", "--repeat", "3", "--max-time", "0", "--hardware",
+                   spec, "--db", db},
+                  dir.path());
+  ASSERT_EQ(ok.rc, 0) << ok.err;
+  std::ofstream(dir / "grid.json") << R"({"models": ["tiny"], "variants": ["vanilla", "looped", "clp", "plt"],
+    "loops": [2, 3, 4], "windows": [4, 8], "batches": [1, 2, 4, 8, 16, 32], "contexts": [64, 128, 256, 512, 1024, 2048],
+    "hardware": ["h200", "a100-80gb", "l40s", "h100-sxm"]})";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> writers = {
+      {{"sweep", (dir / "grid.json").string(), "--no-progress", "--out", (dir / "grid.csv").string()}, "grid.csv"},
+      {{"weights", "init", "--model", "small", "--out", (dir / "w.safetensors").string()}, "w.safetensors"},
+      {{"generate", "--model", "small", "--batch", "4", "--prompt-len", "64", "--new-tokens", "64", "--dump",
+        (dir / "d.safetensors").string()},
+       "d.safetensors"},
+      {{"runs", "export", "2", "--json", "-o", (dir / "e.json").string(), "--db", db}, "e.json"},
+      {{"runs", "trace", "2", "-o", (dir / "t.json.gz").string(), "--db", db}, "t.json.gz"}};
+  for (const auto& [args, file] : writers) {
+    Result r = run_with_file_limit(args, dir.path(), file == "t.json.gz" || file == "e.json" ? 4096 : limit);
+    expect_disk_full(r, args[0] + " " + args[1]);
+    EXPECT_FALSE(fs::exists(dir / file)) << file << " was left behind";
+  }
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_NE(e.path().filename().string()[0], '.') << "a temporary file was left: " << e.path();
+  Result again = run({"runs", "list", "--db", db, "--json"}, dir.path());
+  ASSERT_EQ(again.rc, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out).size(), 2u);
 }
