@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 
 #include "engine/core/error.hpp"
@@ -68,6 +69,10 @@ void validate_request(const MeasureRequest& req) {
     std::string why;
     if (!parse_cpu_list(req.pin, &why)) throw InputError("pin", why);
   }
+  // The context a repeat reaches must be a number before it can be sized.
+  if (req.decode_steps > std::numeric_limits<std::int64_t>::max() - req.prompt_len)
+    throw InputError("decode-steps", std::to_string(req.decode_steps) + " steps after a prompt of " +
+                                         std::to_string(req.prompt_len) + " tokens overflow the context length");
   // Sizes against this machine before anything is allocated (fp32: the larger element size).
   check_session_fits(req.config, req.batch, req.prompt_len + req.decode_steps, req.prompt_len, 4,
                      req.decode_steps > req.prompt_len ? "decode-steps" : "batch");
@@ -258,7 +263,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
 
     res.rows = store.read_rows(run);
     res.table = store::kind_table(res.rows);
-    info.stats = store::run_stats(res.rows);
+    info.stats = store::run_stats(res.table);
     judge_run(info);
     const bool interrupted = stopped();
     info.status = interrupted ? store::RunStatus::interrupted : store::RunStatus::complete;

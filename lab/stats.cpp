@@ -87,6 +87,26 @@ Interval bootstrap_median_ci(std::span<const double> samples, double level, int 
   return {quantile_sorted(medians, tail), quantile_sorted(medians, 1.0 - tail)};
 }
 
+Interval order_statistic_median_ci(std::span<const double> sorted, double level) {
+  const std::size_t n = sorted.size();
+  if (n == 0) return {};
+  // z with P(|Z| <= z) = level, by bisection on erf (level 0.95 gives 1.95996).
+  const double p = std::clamp(level, 0.0, 0.999999);
+  double lo_z = 0, hi_z = 10;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = 0.5 * (lo_z + hi_z);
+    (std::erf(mid / std::sqrt(2.0)) < p ? lo_z : hi_z) = mid;
+  }
+  const double half = 0.5 * hi_z * std::sqrt(static_cast<double>(n));
+  const double nd = static_cast<double>(n);
+  const double j = std::floor(nd / 2 - half), k = std::ceil(1 + nd / 2 + half);  // 1-based ranks
+  const auto at = [&](double rank) {
+    const double i = std::clamp(rank - 1, 0.0, nd - 1);
+    return sorted[static_cast<std::size_t>(i)];
+  };
+  return {at(j), at(k)};
+}
+
 std::string_view to_string(Verdict v) {
   switch (v) {
     case Verdict::quiet:
@@ -126,7 +146,7 @@ Summary summarize(std::span<const double> samples, const NoiseThresholds& thresh
   s.p90 = quantile_sorted(sorted, 0.9);
   s.min = sorted.front();
   s.max = sorted.back();
-  s.ci = bootstrap_median_ci(samples);
+  s.ci = samples.size() > kBootstrapMaxSamples ? order_statistic_median_ci(sorted) : bootstrap_median_ci(samples);
   s.outliers = static_cast<std::int64_t>(mad_outliers(samples).size());
   s.verdict = verdict_of(s, thresholds);
   return s;

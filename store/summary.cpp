@@ -127,9 +127,10 @@ PhaseStats phase_stats(const KindRow& step, const KindRow* unattributed) {
   return p;
 }
 
-RunStats run_stats(const RunRows& rows) {
+RunStats run_stats(const RunRows& rows) { return run_stats(kind_table(rows)); }
+
+RunStats run_stats(const std::vector<KindRow>& table) {
   RunStats s;
-  const std::vector<KindRow> table = kind_table(rows);
   std::optional<stats::Verdict> verdict;
   std::string reason;
   for (std::size_t i = 0; i < table.size(); ++i) {

@@ -35,6 +35,8 @@ std::vector<KindRow> kind_table(const RunRows& rows);
 // The summary figures finish_run() stores: per phase the step-time statistics, the predicted
 // step, and the run's verdict from its phases (the measurement layer adds the machine's state).
 RunStats run_stats(const RunRows& rows);
+// The same from a kind_table() of the rows already made (a large run's table takes a while).
+RunStats run_stats(const std::vector<KindRow>& table);
 PhaseStats phase_stats(const KindRow& step_row, const KindRow* unattributed_row);
 
 // A against B: per phase and op kind, and per step index (median over repeats of step time).

@@ -37,6 +37,9 @@ std::int64_t physical_memory_bytes() {
 
 void check_session_fits(const ModelConfig& c, std::int64_t batch, std::int64_t max_context, std::int64_t max_prompt,
                         std::int64_t element_bytes, const char* field) {
+  if (max_context < 1 || max_prompt < 0 || max_prompt > max_context)
+    throw InputError(field, "a context of " + std::to_string(max_context) + " tokens with prompts of " +
+                                std::to_string(max_prompt) + " cannot be sized");
   const std::int64_t need = session_bytes(c, batch, max_context, max_prompt, element_bytes);
   const std::int64_t have = physical_memory_bytes();
   if (need <= have) return;

@@ -2,7 +2,9 @@
 // `looplab` program, each in a forked child in a folder of its own, and checks the contract of
 // the README for every one: no signal, an exit code from the table, on bad input (2) exactly one
 // line "looplab: error: FIELD: problem" and not one file created or changed, and no temporary
-// file left behind whatever the outcome.
+// file left behind whatever the outcome. A case still running after --timeout-s (a valid but
+// long request, e.g. a prompt of 180,000 tokens) gets Ctrl-C (SIGINT), as a user would send it:
+// it must then stop within 10 s, by exit 130 or by the signal itself, leaving no temporary file.
 //   looplab_fuzz [--cases N] [--seed S] [--kinds a,b] [--jobs J] [--timeout-s T] [--keep DIR] [--case I]
 // Exit 0 when every case holds, 1 otherwise (each failure printed with how to replay it).
 #include <sys/wait.h>
@@ -13,12 +15,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/app.hpp"
@@ -58,6 +62,9 @@ struct Running {
   fs::path dir;
   std::map<std::string, std::string> before;
   std::chrono::steady_clock::time_point started;
+  bool interrupted = false;  // sent SIGINT after the time limit
+  bool killed = false;       // sent SIGKILL: it did not stop after SIGINT
+  std::chrono::steady_clock::time_point interrupted_at;
 };
 
 std::string expand(const std::string& arg, const fs::path& dir) {
@@ -76,7 +83,7 @@ pid_t launch(const Case& c, const fs::path& dir, int timeout_s) {
   if (chdir(dir.c_str()) != 0) _exit(97);
   std::freopen((dir.string() + ".out").c_str(), "w", stdout);
   std::freopen((dir.string() + ".err").c_str(), "w", stderr);
-  alarm(static_cast<unsigned>(timeout_s));
+  alarm(static_cast<unsigned>(timeout_s + 60));  // a backstop only: the parent interrupts it first
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -86,16 +93,20 @@ pid_t launch(const Case& c, const fs::path& dir, int timeout_s) {
 }
 
 // The contract, or why it was broken ("" when it held).
-std::string check(const Running& r, int status) {
+std::string check(const Running& r, int status, int timeout_s) {
+  const auto after = snapshot(r.dir);
+  for (const auto& [name, bytes] : after)
+    if (name.size() > 7 && name[0] == '.' && name[name.size() - 7] == '.') return "a temporary file was left: " + name;
+  if (r.killed) return "still running " + std::to_string(timeout_s) + " s in, and did not stop within 10 s of Ctrl-C";
+  if (r.interrupted && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) return "";  // Ctrl-C's default: fine
   if (WIFSIGNALED(status))
     return WTERMSIG(status) == SIGALRM ? "did not finish in time"
                                        : "killed by signal " + std::to_string(WTERMSIG(status));
   const int rc = WEXITSTATUS(status);
-  if (rc != 0 && rc != 1 && rc != 2) return "exit code " + std::to_string(rc) + " is not in the table (0, 1, 2)";
+  if (r.interrupted && rc == 130) return "";
+  if (rc == 130) return "exit code 130 (interrupted) without an interrupt";
+  if (rc != 0 && rc != 1 && rc != 2) return "exit code " + std::to_string(rc) + " is not in the table (0, 1, 2, 130)";
   const std::string err = read_bytes(r.dir.string() + ".err");
-  const auto after = snapshot(r.dir);
-  for (const auto& [name, bytes] : after)
-    if (name.size() > 7 && name[0] == '.' && name[name.size() - 7] == '.') return "a temporary file was left: " + name;
   if (rc == 2) {
     static const std::regex line("^looplab: error: [^:\\n]+: [^\\n]+\\n$");
     if (!std::regex_match(err, line))
@@ -124,13 +135,30 @@ int run(const Options& o) {
   std::vector<Running> running;
   const auto t0 = std::chrono::steady_clock::now();
 
-  auto reap = [&](bool block) {
+  int interrupted = 0;
+  // Waits for one case to end; meanwhile interrupts (then kills) the ones past their time.
+  auto reap = [&]() {
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
-    if (pid <= 0) return false;
+    pid_t pid = 0;
+    while ((pid = waitpid(-1, &status, WNOHANG)) == 0) {
+      const auto now = std::chrono::steady_clock::now();
+      for (Running& r : running) {
+        if (!r.interrupted && now - r.started > std::chrono::seconds(o.timeout_s)) {
+          kill(r.pid, SIGINT);
+          r.interrupted = true;
+          r.interrupted_at = now;
+          ++interrupted;
+        } else if (r.interrupted && !r.killed && now - r.interrupted_at > std::chrono::seconds(10)) {
+          kill(r.pid, SIGKILL);
+          r.killed = true;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (pid < 0) return false;
     for (auto it = running.begin(); it != running.end(); ++it) {
       if (it->pid != pid) continue;
-      const std::string why = check(*it, status);
+      const std::string why = check(*it, status, o.timeout_s);
       tally[it->c.kind][WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)]++;
       if (!why.empty()) {
         std::string args;
@@ -158,9 +186,17 @@ int run(const Options& o) {
   const std::uint64_t first = o.only >= 0 ? static_cast<std::uint64_t>(o.only) : 0;
   const std::uint64_t last = o.only >= 0 ? first + 1 : o.cases;
   for (std::uint64_t n = first; n < last; ++n) {
-    while (static_cast<int>(running.size()) >= o.jobs) reap(true);
+    while (static_cast<int>(running.size()) >= o.jobs) reap();
     const std::string& kind = o.kinds[n % o.kinds.size()];
-    Running r{0, n, make_case(bases, kind, o.seed, n / o.kinds.size()), root / ("case-" + std::to_string(n)), {}, {}};
+    Running r{0,
+              n,
+              make_case(bases, kind, o.seed, n / o.kinds.size()),
+              root / ("case-" + std::to_string(n)),
+              {},
+              {},
+              false,
+              false,
+              {}};
     fs::create_directories(r.dir);
     for (const CaseFile& f : r.c.files) std::ofstream(r.dir / f.name, std::ios::binary) << f.bytes;
     r.before = snapshot(r.dir);
@@ -168,15 +204,18 @@ int run(const Options& o) {
     r.pid = launch(r.c, r.dir, o.timeout_s);
     running.push_back(std::move(r));
     if ((n + 1) % 500 == 0)
-      std::fprintf(stderr, "looplab_fuzz: %llu cases, %zu failures\n", (unsigned long long)(n + 1), failures.size());
+      std::fprintf(stderr, "looplab_fuzz: %llu cases, %zu failures\n", static_cast<unsigned long long>(n) + 1,
+                   failures.size());
   }
-  while (!running.empty()) reap(true);
+  while (!running.empty()) reap();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::error_code ec;
   fs::remove_all(root, ec);
 
-  std::printf("looplab_fuzz: %llu cases (seed %llu) in %.1f s, %zu failures\n", (unsigned long long)(last - first),
-              (unsigned long long)o.seed, secs, failures.size());
+  std::printf(
+      "looplab_fuzz: %llu cases (seed %llu) in %.1f s, %zu failures; %d still running after %d s and "
+      "interrupted\n",
+      (unsigned long long)(last - first), (unsigned long long)o.seed, secs, failures.size(), interrupted, o.timeout_s);
   for (const auto& [kind, codes] : tally) {
     std::printf("  %-12s", kind.c_str());
     for (const auto& [code, count] : codes) std::printf("  exit %d: %d", code, count);
@@ -188,7 +227,7 @@ int run(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int parse_and_run(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -227,4 +266,13 @@ int main(int argc, char** argv) {
     }
   }
   return run(o);
+}
+
+int main(int argc, char** argv) {
+  try {
+    return parse_and_run(argc, argv);
+  } catch (const std::exception& e) {  // a bad number for an option, or a file system error
+    std::fprintf(stderr, "looplab_fuzz: %s\n", e.what());
+    return 2;
+  }
 }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <limits>
+
 #include "engine/core/error.hpp"
 #include "engine/core/plan.hpp"
 #include "lab/measure.hpp"
@@ -248,6 +250,9 @@ TEST(Measure, BadRequestsNameTheirField) {
   b = r;
   b.batch = 1'000'000'000'000;
   EXPECT_EQ(field_of(b), "batch");
+  b = r;
+  b.decode_steps = std::numeric_limits<std::int64_t>::max();  // prompt + steps overflow: found by the fuzz suite
+  EXPECT_EQ(field_of(b), "decode-steps");
 }
 
 // The repetition rule: minimum repeats and time first; then the target interval, the time

@@ -2,6 +2,7 @@
 // determinism, MAD outliers, verdict thresholds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "lab/stats.hpp"
@@ -63,6 +64,31 @@ TEST(Stats, BootstrapIntervalHoldsTheMedianAndIsDeterministic) {
   EXPECT_GE(w.hi, a.hi);
   EXPECT_EQ(bootstrap_median_ci(std::vector<double>{3.0}), (Interval{3.0, 3.0}));
   EXPECT_EQ(bootstrap_median_ci(std::vector<double>{}), (Interval{0.0, 0.0}));
+}
+
+// Order statistics: for 0..99 the 95% ranks are floor(50 - 1.96 * 10 / 2) = 40 and
+// ceil(1 + 50 + 9.8) = 61 (1-based), the values 39 and 60. For many samples the bootstrap agrees
+// with it, and summarize() switches to it above kBootstrapMaxSamples.
+TEST(Stats, OrderStatisticIntervalByHandAndAgainstTheBootstrap) {
+  std::vector<double> x(100);
+  for (int i = 0; i < 100; ++i) x[i] = i;
+  EXPECT_EQ(order_statistic_median_ci(x), (Interval{39.0, 60.0}));
+  EXPECT_EQ(order_statistic_median_ci(std::vector<double>{}), (Interval{0.0, 0.0}));
+  EXPECT_EQ(order_statistic_median_ci(std::vector<double>{7.0}), (Interval{7.0, 7.0}));
+
+  std::vector<double> big;
+  for (int i = 0; i < 5001; ++i) big.push_back(1.0 + ((i * 7919) % 5001) / 5000.0);  // 1..2, shuffled
+  std::vector<double> sorted = big;
+  std::sort(sorted.begin(), sorted.end());
+  const Interval os = order_statistic_median_ci(sorted);
+  const Interval bs = bootstrap_median_ci(big);
+  EXPECT_LT(os.lo, 1.5);
+  EXPECT_GT(os.hi, 1.5);
+  const double wo = os.hi - os.lo, wb = bs.hi - bs.lo;
+  EXPECT_NEAR(wo, wb, 0.2 * wb) << "order statistics " << wo << ", bootstrap " << wb;
+  EXPECT_EQ(summarize(big).ci, os);
+  const std::vector<double> small(big.begin(), big.begin() + kBootstrapMaxSamples);
+  EXPECT_EQ(summarize(small).ci, bootstrap_median_ci(small));
 }
 
 TEST(Stats, VerdictThresholds) {
