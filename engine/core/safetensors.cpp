@@ -5,11 +5,10 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
-#include "engine/core/checked.hpp"
 #include "engine/core/atomic_file.hpp"
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/json_text.hpp"
 
@@ -65,7 +64,8 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path) {
   if (ec) throw InputError(file, "cannot open (" + ec.message() + ")");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(file, "cannot open");
-  if (size < 8) throw InputError(file, "only " + std::to_string(size) + " bytes: too short for a safetensors header length");
+  if (size < 8)
+    throw InputError(file, "only " + std::to_string(size) + " bytes: too short for a safetensors header length");
 
   unsigned char len_bytes[8];
   read_exact(in, len_bytes, 8, "the header length", file);
@@ -210,7 +210,8 @@ void save_weights(const std::filesystem::path& path, const Weights& w, DType dty
     if (dtype == DType::f32) {
       e.dtype = "F32";
       e.bytes.resize(t.data.size() * 4);
-      std::memcpy(e.bytes.data(), t.data.data(), e.bytes.size());
+      // An empty tensor (a 0 in its shape) has no buffers: memcpy from null is undefined.
+      if (!e.bytes.empty()) std::memcpy(e.bytes.data(), t.data.data(), e.bytes.size());
     } else {
       e.dtype = "BF16";
       e.bytes.resize(t.data.size() * 2);
@@ -232,7 +233,7 @@ Weights load_weights(const std::filesystem::path& path) {
     t.shape = e.shape;
     t.data.resize(static_cast<std::size_t>(t.numel()));
     if (e.dtype == "F32") {
-      std::memcpy(t.data.data(), e.bytes.data(), e.bytes.size());
+      if (!e.bytes.empty()) std::memcpy(t.data.data(), e.bytes.data(), e.bytes.size());  // none when empty
     } else if (e.dtype == "BF16") {
       for (std::size_t i = 0; i < t.data.size(); ++i) {
         std::uint16_t h = 0;

@@ -1,12 +1,12 @@
 // Weights and safetensors: shapes per config, deterministic init, round trips (f32 exact, bf16
 // rounded to nearest even), and every kind of bad file rejected with the tensor or file named.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <unistd.h>
 
 #include "engine/core/safetensors.hpp"
 #include "tests/engine/helpers.hpp"
@@ -187,7 +187,10 @@ TEST(Safetensors, BadFilesNameTheProblem) {
   write_raw(p, R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", 4);
   EXPECT_EQ(load_field(), "a") << "negative dimension";
 
-  write_raw(p, R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12);
+  write_raw(
+      p,
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+      12);
   EXPECT_EQ(load_field(), "b") << "overlapping tensors";
 
   write_raw(p, R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":1}})", 4);
@@ -205,5 +208,24 @@ TEST(Safetensors, BadFilesNameTheProblem) {
   // A valid file for another model: the config check names the tensor.
   save_weights(p, random_weights(tiny(Variant::plt, 2), 1), DType::bf16);
   EXPECT_EQ(field_of([&] { load_weights(p, tiny(Variant::looped, 2)); }), "model.layers.0.self_attn.gate.weight");
+  std::filesystem::remove(p);
+}
+
+// A tensor with a 0 in its shape has no data: loading and saving one copied from a null buffer
+// (undefined behaviour; found by the libFuzzer target fuzz_safetensors under UBSan).
+TEST(Safetensors, EmptyTensorsLoadAndSave) {
+  const auto p = temp_file("empty.safetensors");
+  write_raw(
+      p,
+      R"({"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4]}})",
+      4);
+  const Weights w = load_weights(p);
+  EXPECT_EQ(w.at("e").shape, (std::vector<std::int64_t>{0, 3}));
+  EXPECT_TRUE(w.at("e").data.empty());
+  EXPECT_EQ(w.at("s").data, std::vector<float>{0.0f});
+  save_weights(p, w, DType::f32);
+  const Weights back = load_weights(p);
+  EXPECT_EQ(back.at("e").shape, w.at("e").shape);
+  EXPECT_EQ(back.at("s").data, w.at("s").data);
   std::filesystem::remove(p);
 }
