@@ -56,6 +56,10 @@ int run_looplab(int argc, char** argv) {
   CLI::App app{"looplab: measure and predict what looped transformers cost to run"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "looplab 0.1.0");
+  app.footer(
+      "Exit codes: 0 ok; 1 a failed check or a failure while working (disk full, a lock held too long); "
+      "2 bad input or a refused file (one line 'looplab: error: FIELD: problem', nothing written); "
+      "130 interrupted (Ctrl-C or SIGTERM; a run is kept as interrupted).");
   std::vector<Registered> commands;
   for (RegisterFn fn : registry()) commands.push_back(fn(app));
 
@@ -72,7 +76,7 @@ int run_looplab(int argc, char** argv) {
     // one ("--seed: ..."), else the (sub)command the arguments were for.
     std::string msg = e.what();
     const std::size_t colon = msg.find(": ");
-    const bool named = msg.rfind("-", 0) == 0 && colon != std::string::npos && colon < 40;
+    const bool named = msg.rfind('-', 0) == 0 && colon != std::string::npos && colon < 40;
     if (!named) msg = command_path(app) + ": " + msg;
     std::fprintf(stderr, "looplab: error: %s (see --help)\n", looplab::one_line(msg).c_str());
     return 2;

@@ -21,7 +21,7 @@ void ArenaFree::operator()(float* p) const {
 #if defined(__linux__)
   munmap(p, bytes);
 #else
-  ::operator delete(p, std::align_val_t{kHugePage});
+  ::operator delete (p, std::align_val_t{kHugePage});
 #endif
 }
 
@@ -35,17 +35,20 @@ void WeightArena::reset(std::size_t floats) {
   // Map one huge page more than needed and trim to a 2 MiB boundary, so the block starts on one.
   void* raw = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
+  // Pointer arithmetic from the mapping itself (no integer-to-pointer casts): `lead` bytes up to
+  // the boundary are unmapped in front, the rest of the spare page behind the block.
   const auto addr = reinterpret_cast<std::uintptr_t>(raw);
-  const std::uintptr_t start = round_up(addr, kHugePage);
-  if (start > addr) munmap(raw, start - addr);
-  if (const std::size_t tail = addr + kHugePage - start; tail > 0) munmap(reinterpret_cast<void*>(start + bytes), tail);
+  const std::size_t lead = round_up(addr, kHugePage) - addr;
+  char* const start = static_cast<char*>(raw) + lead;
+  if (lead > 0) munmap(raw, lead);
+  if (const std::size_t tail = kHugePage - lead; tail > 0) munmap(start + bytes, tail);
   auto* p = reinterpret_cast<float*>(start);
 #ifdef MADV_HUGEPAGE
   madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without THP the block keeps 4 KiB pages
 #endif
   // Anonymous pages come zeroed.
 #else
-  auto* p = static_cast<float*>(::operator new(bytes, std::align_val_t{kHugePage}));
+  auto* p = static_cast<float*>(::operator new (bytes, std::align_val_t{kHugePage}));
   std::memset(p, 0, bytes);
 #endif
   block_ = std::unique_ptr<float, ArenaFree>(p, ArenaFree{bytes});
