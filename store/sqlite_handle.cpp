@@ -84,8 +84,8 @@ void check_sqlite(int rc, sqlite3* db, std::string_view what) {
   throw StoreError(fault_of(rc), msg);
 }
 
-Database::Database(const std::string& path, int flags, std::string name)
-    : path_(name.empty() ? path : std::move(name)) {
+Database::Database(const std::string& path, int flags, std::string name) : path_(std::move(name)) {
+  if (path_.empty()) path_ = path;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = path_ + ": cannot open: " + sqlite3_errstr(rc);

@@ -221,7 +221,7 @@ TEST(CliHardening, DamageFoundAfterOpeningIsARefusedFile) {
 // no partial file, and the store lists its runs again once there is room.
 TEST(CliFaults, DiskFullLeavesNoPartialFileAndAReadableStore) {
   TempDir dir;
-  const long limit = 256 * 1024;
+  const long limit = 256L * 1024;
   const std::string db = (dir / "s.db").string(), spec = looplab::testing::write_host_spec(dir.path()).string();
   auto expect_disk_full = [](const Result& r, const std::string& what) {
     EXPECT_EQ(r.rc, 1) << what << ": " << r.err;
