@@ -5,6 +5,7 @@
 #include "engine/core/error.hpp"
 #include "lab/hardware_catalog.hpp"
 #include "lab/host_spec.hpp"
+#include "tests/store/host_spec.hpp"
 #include "tests/store/temp_dir.hpp"
 
 using namespace looplab;
@@ -15,22 +16,7 @@ namespace {
 
 // A measured host spec row as `looplab hardware measure` keeps it; bandwidth tells them apart.
 store::HardwareRow host_row(double bw, const std::string& machine, const std::string& quality) {
-  auto num = [](double v) {
-    SpecNumber n;
-    n.measured = SourcedValue{v, "test value"};
-    return n;
-  };
-  HardwareSpec h;
-  h.name = "host";
-  h.kind = HardwareKind::host;
-  h.description = "test host";
-  h.memory_bytes = num(16e9);
-  h.mem_bw_bytes_per_s = num(bw);
-  h.peak_flops_f32 = num(50e9);
-  h.sm_count = num(2);
-  h.l2_bytes = num(32e6);
-  h.launch_stream_s = num(5e-7);
-  h.launch_graph_s = num(5e-7);
+  const HardwareSpec h = looplab::testing::test_host_spec(bw);
   return {0, "host", hardware_to_json(h).dump(), "", machine, quality, quality == "quiet" ? "" : "busy"};
 }
 
