@@ -97,19 +97,6 @@ std::optional<std::vector<int>> parse_cpu_list(std::string_view text, std::strin
   return std::vector<int>(cpus.begin(), cpus.end());
 }
 
-std::string format_cpu_list(const std::vector<int>& cpus) {
-  std::string out;
-  for (std::size_t i = 0; i < cpus.size();) {
-    std::size_t j = i;
-    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
-    if (!out.empty()) out += ",";
-    out += std::to_string(cpus[i]);
-    if (j > i) out += "-" + std::to_string(cpus[j]);
-    i = j + 1;
-  }
-  return out;
-}
-
 MachineSnapshot take_snapshot() {
   MachineSnapshot s;
   s.steady_ns = profiler::steady_now_ns();
@@ -117,16 +104,6 @@ MachineSnapshot take_snapshot() {
   s.self_cpu_s = rusage_self_s();
   s.load1 = parse_loadavg(read_file("/proc/loadavg"));
   return s;
-}
-
-std::vector<int> allowed_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> out;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return out;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) out.push_back(c);
-  return out;
 }
 
 std::int64_t online_cpus() { return std::max<long>(1, sysconf(_SC_NPROCESSORS_ONLN)); }

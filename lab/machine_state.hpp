@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/cpu/cpu_load.hpp"
 #include "store/records.hpp"
 
 namespace looplab::lab {
@@ -25,8 +26,10 @@ std::optional<double> parse_loadavg(std::string_view text);
 // "0-3,6" -> {0,1,2,3,6}; nullopt (with `error` set) for anything else, duplicates, or CPUs
 // above 1023.
 std::optional<std::vector<int>> parse_cpu_list(std::string_view text, std::string* error = nullptr);
-// {0,1,2,3,6} -> "0-3,6"
-std::string format_cpu_list(const std::vector<int>& cpus);
+// {0,1,2,3,6} -> "0-3,6", and the CPUs this process may run on (sched_getaffinity): the CPU
+// backend's thread policy reads the same, so they are defined once, in engine/cpu/cpu_load.hpp.
+using cpu::allowed_cpus;
+using cpu::format_cpu_list;
 
 // One reading of the counters.
 struct MachineSnapshot {
@@ -37,8 +40,7 @@ struct MachineSnapshot {
 };
 MachineSnapshot take_snapshot();
 
-// The CPUs this process may run on (sched_getaffinity), and the online count.
-std::vector<int> allowed_cpus();
+// The online CPU count.
 std::int64_t online_cpus();
 // cpufreq governor of the first allowed CPU; "" when the machine exposes none (most VMs).
 std::string cpu_governor();

@@ -48,8 +48,8 @@ TEST(MachineState, CpuLists) {
   EXPECT_FALSE(parse_cpu_list("1,", &why));
   EXPECT_FALSE(parse_cpu_list("-1", &why));
   EXPECT_FALSE(parse_cpu_list("2000", &why));
-  EXPECT_EQ(format_cpu_list({0, 1, 2, 3, 6}), "0-3,6");
-  EXPECT_EQ(format_cpu_list({1, 3, 5}), "1,3,5");
+  EXPECT_EQ(format_cpu_list(std::vector<int>{0, 1, 2, 3, 6}), "0-3,6");
+  EXPECT_EQ(format_cpu_list(std::vector<int>{1, 3, 5}), "1,3,5");
   EXPECT_EQ(format_cpu_list({}), "");
 }
 
