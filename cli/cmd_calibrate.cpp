@@ -28,7 +28,7 @@ struct CalibrateArgs {
   std::string records;
   std::vector<std::int64_t> runs;
   std::optional<std::string> hardware;
-  std::string ceiling = "measured";
+  std::string ceiling = "achievable";
   std::optional<std::string> out;
   std::optional<std::string> db;
   std::optional<std::string> residuals;
@@ -110,7 +110,8 @@ Registered register_calibrate(CLI::App& root) {
                   "instead of a records file: measured runs in the store --db (ids, comma-separated)")
       ->delimiter(',');
   sub->add_option("--hardware", a->hardware, "spec the records ran on (default: the records' own)");
-  sub->add_option("--ceiling", a->ceiling, "measured | datasheet: the ceiling the efficiencies are relative to")
+  sub->add_option("--ceiling", a->ceiling,
+                  "achievable | measured | datasheet: the ceiling the efficiencies are relative to")
       ->capture_default_str();
   sub->add_option("--out", a->out, "save the calibration to FILE (use it with predict --calibration FILE)");
   sub->add_option("--db", a->db,
@@ -123,7 +124,7 @@ Registered register_calibrate(CLI::App& root) {
         if (a->records.empty() == a->runs.empty())
           throw InputError("records", "give a records file or --runs ID,... (one of the two)");
         auto ceiling = parse_ceiling(a->ceiling);
-        if (!ceiling) throw InputError("ceiling", "'" + a->ceiling + "' is not one of measured, datasheet");
+        if (!ceiling) throw InputError("ceiling", "'" + a->ceiling + "' is not one of achievable, measured, datasheet");
         RecordSet r;
         HardwareSpec hw;
         std::string source;

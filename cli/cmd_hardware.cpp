@@ -83,9 +83,10 @@ int show(const HardwareArgs& a) {
     std::printf("measured %s on %s: %s%s\n", e->created_at.c_str(), e->machine.c_str(), e->quality.c_str(),
                 e->quality_note.empty() ? "" : (" (" + e->quality_note + ")").c_str());
   auto line = [](const char* what, const SpecNumber& n, std::string (*fmt)(double), const char* unit) {
-    for (const auto& [which, v] : {std::pair{"datasheet", &n.datasheet}, std::pair{"measured", &n.measured}})
+    for (const auto& [which, v] : {std::pair{"datasheet", &n.datasheet}, std::pair{"measured", &n.measured},
+                                   std::pair{"achievable", &n.achievable}})
       if (*v)
-        std::printf("  %-18s %-9s %s%s  (%s)\n", what, which, fmt((*v)->value).c_str(), unit, (*v)->source.c_str());
+        std::printf("  %-18s %-10s %s%s  (%s)\n", what, which, fmt((*v)->value).c_str(), unit, (*v)->source.c_str());
   };
   line("memory bandwidth", h.mem_bw_bytes_per_s, format_bytes, "/s");
   line("bf16 peak", h.peak_flops_bf16, format_flops, "/s");

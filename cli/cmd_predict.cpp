@@ -28,7 +28,9 @@ struct PredictArgs {
   std::int64_t prompt = 0;
   std::int64_t generate = 128;
   std::string launch = "graph";
-  std::string ceiling = "measured";
+  std::optional<std::string> engine;
+  std::string ceiling = "achievable";
+  std::string cost_model = "kernels";
   std::optional<std::string> calibration;
   std::string db = "looplab.db";
   bool json = false, csv = false, all_ops = false, ladder = false;
@@ -39,9 +41,13 @@ CostOptions cost_options(const PredictArgs& a) {
   auto l = parse_launch_mode(a.launch);
   if (!l) throw InputError("launch", "'" + a.launch + "' is not one of graph, stream");
   auto c = parse_ceiling(a.ceiling);
-  if (!c) throw InputError("ceiling", "'" + a.ceiling + "' is not one of measured, datasheet");
+  if (!c) throw InputError("ceiling", "'" + a.ceiling + "' is not one of achievable, measured, datasheet");
+  auto m = parse_cost_model(a.cost_model);
+  if (!m) throw InputError("cost-model", "'" + a.cost_model + "' is not one of kernels, roofline");
   o.launch = *l;
   o.ceiling = *c;
+  o.model = *m;
+  if (a.engine) o.engine = std::make_shared<const EngineProfile>(load_engine_profile(*a.engine));
   return o;
 }
 
@@ -62,7 +68,8 @@ void print_header(const Prediction& p, const HardwareSpec& hw) {
               c.variant == Variant::plt ? (" w=" + std::to_string(c.window)).c_str() : "",
               p.hardware_kind == HardwareKind::host ? "f32" : std::string(to_string(c.dtype)).c_str(), hw.name.c_str(),
               hw.description.c_str());
-  std::printf("%s launches, %s ceilings, %s\n", std::string(to_string(p.request.cost.launch)).c_str(),
+  std::printf("engine %s, %s ceilings, %s\n",
+              p.hardware_kind == HardwareKind::host ? "looplab CPU backend" : p.request.cost.engine_name().c_str(),
               std::string(to_string(p.ceiling)).c_str(),
               p.calibration.empty() ? "uncalibrated" : ("calibration " + p.calibration).c_str());
   std::printf("batch %lld, context %lld; weights of a later pass %s L2\n\n", static_cast<long long>(p.request.batch),
@@ -81,6 +88,9 @@ void print_text(const Prediction& p, const HardwareSpec& hw, bool all_ops) {
   const StepPrediction& d = p.decode;
   std::printf("decode step      %s   %.1f tokens/s   (%s)\n", format_time(d.total.time_s).c_str(),
               p.decode_tokens_per_s, bound_mix(d.total).c_str());
+  if (d.total.engine_s > 0)
+    std::printf("                 of which %s per step in the engine outside the kernels (host work, launches)\n",
+                format_time(d.total.engine_s).c_str());
   std::printf("prefill          %s   (%lld-token prompt, %s)\n", format_time(p.prefill.total.time_s).c_str(),
               static_cast<long long>(p.generation.prompt_tokens), bound_mix(p.prefill.total).c_str());
   if (p.generation.new_tokens > 0)
@@ -166,9 +176,10 @@ int run_ladder(const PredictArgs& a, const ModelConfig& base, const HardwareSpec
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("ladder: %s on %s, L=%lld, w=%lld, batch %lld, context %lld (%s launches, %s ceilings%s)\n",
+  std::printf("ladder: %s on %s, L=%lld, w=%lld, batch %lld, context %lld (engine %s, %s ceilings%s)\n",
               base.name.c_str(), hw.name.c_str(), static_cast<long long>(L), static_cast<long long>(base.window),
-              static_cast<long long>(a.batch), static_cast<long long>(a.context), a.launch.c_str(),
+              static_cast<long long>(a.batch), static_cast<long long>(a.context),
+              hw.kind == HardwareKind::host ? "CPU backend" : rows[0].request.cost.engine_name().c_str(),
               std::string(to_string(rows[0].ceiling)).c_str(), cal ? ", calibrated" : "");
   std::printf("%-10s %12s %10s %12s %12s %10s  %s\n", "variant", "decode step", "vs vanilla", "tokens/s", "KV bytes",
               "KV ratio", "bound");
@@ -194,8 +205,17 @@ Registered register_predict(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--prompt", a->prompt, "prefill length (0: the context)")->capture_default_str();
   sub->add_option("--generate", a->generate, "tokens to generate after the prompt (0: skip)")->capture_default_str();
-  sub->add_option("--launch", a->launch, "graph | stream: per-op launch overhead")->capture_default_str();
-  sub->add_option("--ceiling", a->ceiling, "measured | datasheet peaks and bandwidth")->capture_default_str();
+  sub->add_option("--launch", a->launch, "graph | stream: looplab's engine with CUDA graphs or plain streams")
+      ->capture_default_str();
+  sub->add_option("--engine", a->engine,
+                  "engine profile (data/engines/NAME.json, e.g. vllm, llama.cpp) or a JSON file; default: looplab's "
+                  "engine under --launch");
+  sub->add_option("--ceiling", a->ceiling, "achievable | measured | datasheet peaks and bandwidth")
+      ->capture_default_str();
+  sub->add_option("--cost-model", a->cost_model,
+                  "kernels: the efficiency model and the engine profile | roofline: max(compute, memory) plus one "
+                  "launch per op, the bound no engine beats")
+      ->capture_default_str();
   sub->add_option("--calibration", a->calibration,
                   "calibration FILE written by `looplab calibrate`, or its ID in the store (--db)");
   sub->add_option("--db", a->db, "results store holding calibration ids and measured host specs")

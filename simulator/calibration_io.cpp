@@ -85,7 +85,7 @@ Calibration calibration_from_json(const json& j, const std::string& where) {
   if (auto v = parse_ceiling(ceiling))
     c.ceiling = *v;
   else
-    throw InputError("ceiling", "'" + ceiling + "' is not one of measured, datasheet (in " + where + ")");
+    throw InputError("ceiling", "'" + ceiling + "' is not one of achievable, measured, datasheet (in " + where + ")");
   const std::string launch = jsonf::string(jsonf::require(j, "launch", "launch", where), "launch", where);
   if (auto v = parse_launch_mode(launch))
     c.launch = *v;

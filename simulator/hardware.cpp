@@ -1,5 +1,5 @@
-// Hardware spec JSON: every number is {"datasheet": {value, source}, "measured": {value, source}}
-// with at least one of the two, and no number without a source.
+// Hardware spec JSON: every number is {"datasheet": {value, source}, "measured": {value, source},
+// "achievable": {value, source}} with at least one of the three, and no number without a source.
 #include "simulator/hardware.hpp"
 
 #include <algorithm>
@@ -13,8 +13,19 @@ namespace looplab {
 using nlohmann::json;
 
 std::string_view to_string(HardwareKind k) { return k == HardwareKind::gpu ? "gpu" : "host"; }
-std::string_view to_string(Ceiling c) { return c == Ceiling::measured ? "measured" : "datasheet"; }
+std::string_view to_string(Ceiling c) {
+  switch (c) {
+    case Ceiling::measured:
+      return "measured";
+    case Ceiling::datasheet:
+      return "datasheet";
+    case Ceiling::achievable:
+      return "achievable";
+  }
+  return "?";
+}
 std::optional<Ceiling> parse_ceiling(std::string_view s) {
+  if (s == "achievable") return Ceiling::achievable;
   if (s == "measured") return Ceiling::measured;
   if (s == "datasheet") return Ceiling::datasheet;
   return std::nullopt;
@@ -27,8 +38,12 @@ std::optional<LaunchMode> parse_launch_mode(std::string_view s) {
 }
 
 const SourcedValue& SpecNumber::pick(Ceiling c) const {
-  if (c == Ceiling::measured) return measured ? *measured : *datasheet;
-  return datasheet ? *datasheet : *measured;
+  const std::optional<SourcedValue>* order[3] = {&achievable, &measured, &datasheet};
+  if (c == Ceiling::measured) order[0] = &measured, order[1] = &datasheet, order[2] = &achievable;
+  if (c == Ceiling::datasheet) order[0] = &datasheet, order[1] = &measured, order[2] = &achievable;
+  for (const auto* v : order)
+    if (v->has_value()) return **v;
+  return *datasheet;  // unreachable for a parsed spec: present() holds
 }
 
 const SpecNumber& HardwareSpec::peak_flops(DType dtype) const {
@@ -68,10 +83,12 @@ SpecNumber read_number(const json& obj, const std::string& key, const std::strin
     return n;
   }
   jsonf::object(*it, field, where);
-  jsonf::only_keys(*it, {"datasheet", "measured"}, field + ".", where);
+  jsonf::only_keys(*it, {"datasheet", "measured", "achievable"}, field + ".", where);
   if (auto d = it->find("datasheet"); d != it->end()) n.datasheet = read_value(*d, field + ".datasheet", where, sign);
   if (auto m = it->find("measured"); m != it->end()) n.measured = read_value(*m, field + ".measured", where, sign);
-  if (!n.present()) throw InputError(field, "needs a 'datasheet' or a 'measured' value (in " + where + ")");
+  if (auto a = it->find("achievable"); a != it->end())
+    n.achievable = read_value(*a, field + ".achievable", where, sign);
+  if (!n.present()) throw InputError(field, "needs a 'datasheet', 'measured' or 'achievable' value (in " + where + ")");
   return n;
 }
 
@@ -79,6 +96,7 @@ json number_to_json(const SpecNumber& n) {
   json j = json::object();
   if (n.datasheet) j["datasheet"] = {{"value", n.datasheet->value}, {"source", n.datasheet->source}};
   if (n.measured) j["measured"] = {{"value", n.measured->value}, {"source", n.measured->source}};
+  if (n.achievable) j["achievable"] = {{"value", n.achievable->value}, {"source", n.achievable->source}};
   return j;
 }
 

@@ -19,9 +19,12 @@ enum class HardwareKind : std::uint8_t {
 };
 std::string_view to_string(HardwareKind k);
 
-// Which of a number's values a prediction uses: the datasheet ceiling or one measured on the
-// device. Either falls back to the other where a number has only one.
-enum class Ceiling : std::uint8_t { measured, datasheet };
+// Which of a number's values a prediction uses:
+//   achievable  what real kernels reach (sustained copy bandwidth, large-GEMM throughput) as
+//               published by microbenchmarks or measured here; falls back to measured, then datasheet
+//   measured    a value measured on the device itself; falls back to the datasheet
+//   datasheet   the vendor's peak; falls back to the measured value
+enum class Ceiling : std::uint8_t { measured, datasheet, achievable };
 std::string_view to_string(Ceiling c);
 std::optional<Ceiling> parse_ceiling(std::string_view s);
 
@@ -35,13 +38,14 @@ struct SourcedValue {
   std::string source;  // datasheet, paper, blog or measurement it comes from
 };
 
-// One quantity with a datasheet value, a measured one, or both.
+// One quantity with a datasheet value, a measured one, an achievable one, or several.
 struct SpecNumber {
   std::optional<SourcedValue> datasheet;
   std::optional<SourcedValue> measured;
+  std::optional<SourcedValue> achievable;
   const SourcedValue& pick(Ceiling c) const;  // the chosen value, falling back to the other
   double value(Ceiling c) const { return pick(c).value; }
-  bool present() const { return datasheet.has_value() || measured.has_value(); }
+  bool present() const { return datasheet.has_value() || measured.has_value() || achievable.has_value(); }
 };
 
 struct HardwareSpec {

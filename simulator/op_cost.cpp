@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "engine/core/error.hpp"
+#include "simulator/efficiency.hpp"
+#include "simulator/model_fit.hpp"
 
 namespace looplab {
 
@@ -31,8 +33,33 @@ std::int64_t layer_weight_bytes(const ModelConfig& c, std::int64_t bpe) {
   return elems * bpe;
 }
 
+std::string_view to_string(CostModel m) { return m == CostModel::roofline ? "roofline" : "kernels"; }
+
+std::optional<CostModel> parse_cost_model(std::string_view s) {
+  if (s == "kernels") return CostModel::kernels;
+  if (s == "roofline") return CostModel::roofline;
+  return std::nullopt;
+}
+
+std::string CostOptions::engine_name() const {
+  if (model == CostModel::roofline) return "roofline (" + std::string(to_string(launch)) + " launches)";
+  return engine ? engine->name : looplab_engine_profile(launch).name;
+}
+
+EfficiencyParams prior_efficiency() { return {}; }
+
+EfficiencyParams default_efficiency() {
+  EfficiencyParams e = prior_efficiency();
+  if (const auto& fit = project_fit()) {
+    e.ramp_s = fit->efficiency.ramp_s;
+    e.overlap = fit->efficiency.overlap;
+    e.tile_alpha = fit->efficiency.tile_alpha;
+  }
+  return e;
+}
+
 CostParams make_cost_params(const ModelConfig& c, const HardwareSpec& hw, const CostOptions& opt,
-                            const Calibration* cal) {
+                            const Calibration* cal, const EfficiencyParams& eff) {
   if (cal && cal->provenance.hardware != hw.name)
     throw InputError("calibration", "was fitted on '" + cal->provenance.hardware + "', not on '" + hw.name + "'");
   CostParams p;
@@ -40,13 +67,38 @@ CostParams make_cost_params(const ModelConfig& c, const HardwareSpec& hw, const 
   p.bytes_per_element = static_cast<double>(hw.bytes_per_element(c.dtype));
   p.peak_flops = hw.peak_flops(c.dtype).value(ceiling);
   p.bw_bytes_per_s = hw.mem_bw_bytes_per_s.value(ceiling);
-  const double launch_s = hw.launch_overhead(opt.launch).value(ceiling);
+  const bool roofline = opt.model == CostModel::roofline;
+  const EngineProfile engine = roofline     ? roofline_engine_profile(opt.launch)
+                               : opt.engine ? *opt.engine
+                                            : looplab_engine_profile(opt.launch);
+  p.gpu_model = hw.kind == HardwareKind::gpu && !roofline;
+  // The host runs its ops one after another on the CPU: one fixed cost per op, no engine.
+  const LaunchMode launch = p.gpu_model ? engine.launch : opt.launch;
+  const double launch_s = hw.launch_overhead(launch).value(ceiling);
   for (std::size_t k = 0; k < kOpKindCount; ++k) {
     KindFactors f;  // defaults: efficiency 1 against the chosen ceiling, the launch overhead
     if (cal) f = cal->kinds[k];
     p.s_per_flop[k] = 1.0 / (p.peak_flops * f.compute_efficiency);
     p.s_per_byte[k] = 1.0 / (p.bw_bytes_per_s * f.memory_efficiency);
-    p.overhead_s[k] = f.overhead_fitted ? f.overhead_s : launch_s;
+    const double kernels = p.gpu_model ? engine.kernels_per_op[k] : 1.0;  // the roofline: one launch per op
+    const double per_kernel_s = launch_s + (p.gpu_model ? eff.ramp_s : 0.0);
+    p.overhead_s[k] = f.overhead_fitted ? f.overhead_s : kernels * per_kernel_s;
+    p.host_s[k] = p.gpu_model ? kernels * engine.host_per_kernel_s.value : 0.0;
+  }
+  if (p.gpu_model) {
+    p.sms = static_cast<std::int32_t>(hw.sm_count.value(ceiling));
+    p.overlap = eff.overlap;
+    p.blocks_per_sm = eff.blocks_per_sm;
+    p.tile_alpha = eff.tile_alpha;
+    p.attention_score_bytes = engine.attention_score_bytes.value;
+    p.attention_efficiency = engine.attention_efficiency.value;
+    p.decode_split_tokens = engine.decode_split_tokens;
+    p.step_overhead_s = engine.step_overhead_s.value;
+    p.step_overhead_per_seq_s = engine.step_overhead_per_seq_s.value;
+    p.request_overhead_s = engine.request_overhead_s.value;
+    if (engine.gemm_sm_bandwidth_bytes_per_s.value > 0)
+      p.gemm_min_s_per_byte = 1.0 / (engine.gemm_sm_bandwidth_bytes_per_s.value * p.sms);
+    if (engine.gemm_sm_flops.value > 0) p.gemm_min_s_per_flop = 1.0 / (engine.gemm_sm_flops.value * p.sms);
   }
   p.qk_norm = c.qk_norm;
   p.stack_weight_bytes = layer_weight_bytes(c, hw.bytes_per_element(c.dtype)) * c.layers;
@@ -65,6 +117,34 @@ double keys_scored(const OpDesc& op) {
   if (!op.causal) return q * kv;
   const double m = std::min(q, kv);
   return m * (m + 1) / 2 + (q - m) * kv;
+}
+
+// The GPU efficiency model's op-shape terms (efficiency.hpp): GEMM tile and wave quantization on
+// the compute side; attention's compute at the engine's attention efficiency, and a decode
+// attention's bandwidth limited by the thread blocks it runs (sequences x KV heads x splits).
+void apply_efficiency(const OpDesc& op, const CostParams& p, OpCost& c) {
+  if (is_gemm(op.kind)) {
+    const efficiency::TileChoice t = efficiency::gemm_tiles(static_cast<double>(op.rows), static_cast<double>(op.n),
+                                                            static_cast<double>(op.k), p.sms, p.tile_alpha);
+    c.compute_s *= t.factor;
+    c.compute_s = std::max(c.compute_s, c.flops * p.gemm_min_s_per_flop);
+    c.memory_s = std::max(c.memory_s, c.bytes() * p.gemm_min_s_per_byte);
+  } else if (is_attention(op.kind)) {
+    c.compute_s /= p.attention_efficiency;
+    if (p.attention_score_bytes > 0) {
+      const double scores = static_cast<double>(op.seqs) * static_cast<double>(std::max<std::int64_t>(1, op.kv_sets)) *
+                            static_cast<double>(op.heads) * static_cast<double>(op.q_per_seq) *
+                            static_cast<double>(op.kv_len);
+      const double extra = scores * p.attention_score_bytes;
+      c.activation_bytes += extra;
+      c.memory_s += extra * p.s_per_byte[static_cast<std::size_t>(op.kind)];
+    }
+    if (!op.causal) {
+      const std::int64_t units = op.seqs * std::max<std::int64_t>(1, op.kv_sets) * op.kv_heads;
+      const std::int64_t splits = efficiency::decode_splits(units, op.kv_len, p.sms, p.decode_split_tokens);
+      c.memory_s /= efficiency::parallel_fraction(static_cast<double>(units * splits), p.sms, p.blocks_per_sm);
+    }
+  }
 }
 
 }  // namespace
@@ -160,8 +240,11 @@ OpCost cost_op(const OpDesc& op, const CostParams& p) {
   const auto k = static_cast<std::size_t>(op.kind);
   c.compute_s = c.flops * p.s_per_flop[k];
   c.memory_s = c.bytes() * p.s_per_byte[k];
+  if (p.gpu_model) apply_efficiency(op, p, c);
   c.overhead_s = p.overhead_s[k];
-  const double roof = std::max(c.compute_s, c.memory_s);
+  c.host_s = p.host_s[k];
+  const double roof =
+      p.gpu_model ? efficiency::overlapped(c.compute_s, c.memory_s, p.overlap) : std::max(c.compute_s, c.memory_s);
   c.time_s = roof + c.overhead_s;
   c.bound = c.overhead_s >= roof ? Bound::launch : (c.compute_s > c.memory_s ? Bound::compute : Bound::memory);
   return c;

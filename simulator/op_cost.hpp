@@ -3,11 +3,16 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "engine/core/config.hpp"
 #include "engine/core/plan.hpp"
 #include "simulator/calibration.hpp"
+#include "simulator/engine_profile.hpp"
 #include "simulator/hardware.hpp"
 
 namespace looplab {
@@ -24,16 +29,52 @@ struct OpCost {
   double kv_write_bytes = 0;    // K/V appended to the cache
   double compute_s = 0;         // flops / (peak * compute efficiency)
   double memory_s = 0;          // bytes / (bandwidth * memory efficiency)
-  double overhead_s = 0;        // launch (GPU) or per-op (host) overhead
-  double time_s = 0;            // max(compute_s, memory_s) + overhead_s
+  double overhead_s = 0;        // per kernel: launch gap and pipeline ramp (GPU), or per-op (host)
+  double host_s = 0;            // host time to issue the op's kernels (stream and eager engines)
+  double time_s = 0;            // overlapped(compute_s, memory_s) + overhead_s
   Bound bound = Bound::memory;
   double bytes() const { return weight_bytes + activation_bytes + kv_read_bytes + kv_write_bytes; }
 };
 
+// kernels: the efficiency model and the engine profile (the default). roofline: the plain
+// roofline, max(compute, memory) at the ceiling plus one launch gap per op, every engine term off:
+// the bound no engine beats, and the arithmetic the hand-worked tests check.
+enum class CostModel : std::uint8_t { kernels, roofline };
+std::string_view to_string(CostModel m);
+std::optional<CostModel> parse_cost_model(std::string_view s);
+
 struct CostOptions {
+  CostOptions() = default;
+  explicit(false)
+      CostOptions(LaunchMode l, Ceiling c = Ceiling::achievable, std::shared_ptr<const EngineProfile> e = nullptr)
+      : launch(l), ceiling(c), engine(std::move(e)) {}
   LaunchMode launch = LaunchMode::graph;
-  Ceiling ceiling = Ceiling::measured;
+  Ceiling ceiling = Ceiling::achievable;
+  // How the engine executes the step; null: looplab's own engine under `launch`.
+  std::shared_ptr<const EngineProfile> engine;
+  CostModel model = CostModel::kernels;
+  // The engine's name: the profile's, or looplab's for the launch mode.
+  std::string engine_name() const;
 };
+
+// The GPU efficiency model's device-side parameters (docs/simulator.md, "The efficiency model").
+// They hold for every engine; the fitted ones are fitted by `looplab validate` on the published
+// validation set and evaluated there leave-one-source-out.
+struct EfficiencyParams {
+  // Time a kernel spends filling and draining the memory pipeline beyond its launch gap: the
+  // "setup and teardown" of a kernel boundary during which no weights stream.
+  double ramp_s = 1.0e-6;
+  // Share of min(compute, memory) hidden under the other inside one kernel.
+  double overlap = 0.5;
+  // Thread blocks per SM a streaming kernel needs to reach full bandwidth.
+  double blocks_per_sm = 1.0;
+  // How fast a GEMM's efficiency falls with its tile size (efficiency::tile_efficiency).
+  double tile_alpha = 0.0;
+};
+// The priors above, and the default every prediction uses: the project's fitted terms
+// (data/validation/fit.json) where present, else the priors.
+EfficiencyParams prior_efficiency();
+EfficiencyParams default_efficiency();
 
 // Everything cost_op needs, resolved once per (config, hardware, options, calibration) so the
 // per-op arithmetic is a handful of multiplies.
@@ -52,11 +93,28 @@ struct CostParams {
   bool qk_norm = false;
   std::int64_t stack_weight_bytes = 0;
   std::int64_t l2_bytes = 0;
+  // The efficiency model (GPU under CostModel::kernels; the host and CostModel::roofline keep the
+  // plain roofline with perfect overlap).
+  bool gpu_model = false;
+  std::int32_t sms = 0;
+  double overlap = 1.0;
+  double blocks_per_sm = 1.0;
+  double attention_efficiency = 1.0;
+  std::int64_t decode_split_tokens = -1;
+  double attention_score_bytes = 0;           // per score through DRAM (0: flash attention)
+  double tile_alpha = 0;                      // GEMM tile efficiency exponent (efficiency::tile_efficiency)
+  double gemm_min_s_per_byte = 0;             // per-SM streaming cap of the engine's GEMMs (0: none)
+  double gemm_min_s_per_flop = 0;             // per-SM compute cap of the engine's GEMMs (0: none)
+  std::array<double, kOpKindCount> host_s{};  // host issue time of one op of the kind
+  double step_overhead_s = 0;                 // per step, plus per sequence:
+  double step_overhead_per_seq_s = 0;
+  double request_overhead_s = 0;  // prefill only: the request's time to its first token beyond the step
 };
 
 // Throws InputError("calibration", ...) when the calibration was fitted on other hardware.
 CostParams make_cost_params(const ModelConfig& c, const HardwareSpec& hw, const CostOptions& opt,
-                            const Calibration* calibration = nullptr);
+                            const Calibration* calibration = nullptr,
+                            const EfficiencyParams& efficiency = default_efficiency());
 
 // Bytes of the weights one layer reads (GEMMs, norms, PLT gate) in the params' element size.
 std::int64_t layer_weight_bytes(const ModelConfig& c, std::int64_t bytes_per_element);

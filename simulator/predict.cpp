@@ -37,6 +37,7 @@ StepPrediction predict_step(const ModelConfig& c, const StepShape& shape, const 
     peak = std::max(peak, live_activation_bytes(op, cost, c.hidden, p));
     if (detail == OpDetail::every_op) s.ops.push_back({static_cast<std::int32_t>(i), op, cost});
   }
+  add_engine_overhead(s.total, p, shape.batch, shape.phase == Phase::prefill);
   if (shape.phase == Phase::prefill && is_cross_loop(c.variant) && plan.loops > 1)
     peak += static_cast<double>(shape.batch * shape.context_len) * d * E;  // E kept for re-injection
   s.activation_peak_bytes = static_cast<std::int64_t>(std::ceil(peak));
@@ -74,7 +75,7 @@ Prediction predict(const ModelConfig& c, const HardwareSpec& hw, const PredictRe
   const std::int64_t P = r.prompt > 0 ? r.prompt : r.context;
   if (r.generate > 0 && P > INT64_MAX - r.generate) throw InputError("generate", "prompt + generate overflows");
 
-  const CostParams params = make_cost_params(c, hw, r.cost, cal);
+  const CostParams params = make_cost_params(c, hw, r.cost, cal, r.efficiency);
   Prediction out;
   out.config = c;
   out.hardware = hw.name;

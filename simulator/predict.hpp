@@ -73,6 +73,7 @@ struct PredictRequest {
   std::int64_t prompt = 0;      // prefill length; 0 means `context`
   std::int64_t generate = 128;  // tokens to generate after the prompt; 0 skips the generation
   CostOptions cost;
+  EfficiencyParams efficiency = default_efficiency();
   OpDetail detail = OpDetail::every_op;
 };
 
@@ -81,8 +82,8 @@ struct Prediction {
   std::string hardware;
   HardwareKind hardware_kind = HardwareKind::gpu;
   PredictRequest request;
-  Ceiling ceiling = Ceiling::measured;  // the one used (a calibration brings its own)
-  std::string calibration;              // provenance summary; empty when uncalibrated
+  Ceiling ceiling = Ceiling::achievable;  // the one used (a calibration brings its own)
+  std::string calibration;                // provenance summary; empty when uncalibrated
   std::int64_t bytes_per_element = 2;
   bool stack_weights_in_l2 = false;
   StepPrediction decode;

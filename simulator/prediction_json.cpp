@@ -19,6 +19,7 @@ json totals_to_json(const CostTotals& t) {
           {"time_memory_bound_s", t.time_by_bound_s[0]},
           {"time_compute_bound_s", t.time_by_bound_s[1]},
           {"time_launch_bound_s", t.time_by_bound_s[2]},
+          {"engine_overhead_s", t.engine_s},
           {"dominant_bound", std::string(to_string(t.dominant_bound()))}};
 }
 
@@ -77,6 +78,8 @@ json prediction_to_json(const Prediction& p) {
           {"hardware", p.hardware},
           {"hardware_kind", std::string(to_string(p.hardware_kind))},
           {"launch", std::string(to_string(p.request.cost.launch))},
+          {"engine", p.hardware_kind == HardwareKind::host ? std::string("looplab-cpu") : p.request.cost.engine_name()},
+          {"cost_model", std::string(to_string(p.request.cost.model))},
           {"ceiling", std::string(to_string(p.ceiling))},
           {"calibration", p.calibration},
           {"bytes_per_element", p.bytes_per_element},

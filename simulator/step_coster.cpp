@@ -63,6 +63,7 @@ const CostTotals& DecodeStepCoster::cost(std::int64_t batch, std::int64_t contex
       peak = std::max(peak, live_bytes(op, c));
     }
   }
+  add_engine_overhead(result_, params_, batch, false);
   activation_peak_bytes_ = static_cast<std::int64_t>(std::ceil(peak));
   return result_;
 }

@@ -2,6 +2,7 @@
 #include "simulator/sweep_spec.hpp"
 
 #include <filesystem>
+#include <memory>
 
 #include "engine/core/error.hpp"
 #include "simulator/json_fields.hpp"
@@ -45,7 +46,7 @@ SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
   jsonf::object(j, "spec", where);
   jsonf::only_keys(j,
                    {"name", "description", "models", "variants", "loops", "windows", "batches", "contexts", "hardware",
-                    "prompt", "generate", "launch", "ceiling", "calibration"},
+                    "prompt", "generate", "launch", "engine", "cost_model", "ceiling", "calibration"},
                    "", where);
   SweepSpec s;
   if (auto it = j.find("name"); it != j.end()) s.name = jsonf::string(*it, "name", where);
@@ -83,8 +84,16 @@ SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
   if (auto it = j.find("ceiling"); it != j.end()) {
     const std::string v = jsonf::string(*it, "ceiling", where);
     auto c = parse_ceiling(v);
-    if (!c) throw InputError("ceiling", "'" + v + "' is not one of measured, datasheet (in " + where + ")");
+    if (!c) throw InputError("ceiling", "'" + v + "' is not one of achievable, measured, datasheet (in " + where + ")");
     s.cost.ceiling = *c;
+  }
+  if (auto it = j.find("engine"); it != j.end())
+    s.cost.engine = std::make_shared<const EngineProfile>(load_engine_profile(jsonf::string(*it, "engine", where)));
+  if (auto it = j.find("cost_model"); it != j.end()) {
+    const std::string v = jsonf::string(*it, "cost_model", where);
+    auto m = parse_cost_model(v);
+    if (!m) throw InputError("cost_model", "'" + v + "' is not one of kernels, roofline (in " + where + ")");
+    s.cost.model = *m;
   }
   if (auto it = j.find("calibration"); it != j.end()) s.calibration = jsonf::string(*it, "calibration", where);
   return s;
@@ -110,7 +119,9 @@ json sweep_spec_to_json(const SweepSpec& s) {
             {"prompt", s.prompt},
             {"generate", s.generate},
             {"launch", std::string(to_string(s.cost.launch))},
+            {"cost_model", std::string(to_string(s.cost.model))},
             {"ceiling", std::string(to_string(s.cost.ceiling))}};
+  if (s.cost.engine) j["engine"] = s.cost.engine->name;
   if (!s.loops.empty()) j["loops"] = s.loops;
   if (!s.windows.empty()) j["windows"] = s.windows;
   if (s.calibration) j["calibration"] = *s.calibration;

@@ -67,12 +67,15 @@ TEST(Hardware, H200HasMeasuredCeilingsBesideTheDatasheet) {
 
 TEST(Hardware, JsonRoundTrip) {
   // Every number of data/hardware/l40s.json survives to_json -> from_json, with its source; the
-  // spec has datasheet values only, except the launch overheads, which are measured (on an H100).
+  // spec has datasheet values, achievable memory and bandwidth, and launch overheads measured
+  // (on an H100).
   const HardwareSpec back = hardware_from_json(hardware_to_json(load_hardware("l40s")), "l40s", "round trip");
   EXPECT_EQ(back.name, "l40s");
   EXPECT_EQ(back.kind, HardwareKind::gpu);
   EXPECT_EQ(back.description, "NVIDIA L40S 48 GB (Ada Lovelace)");
-  EXPECT_EQ(back.memory_bytes.value(Ceiling::datasheet), 48e9);
+  EXPECT_EQ(back.memory_bytes.value(Ceiling::datasheet), 51539607552);  // "48 GB" of memory chips: GiB
+  EXPECT_EQ(back.mem_bw_bytes_per_s.value(Ceiling::achievable), 830e9);
+  EXPECT_EQ(back.peak_flops_bf16.value(Ceiling::achievable), 362e12);  // no achievable value: the datasheet's
   EXPECT_EQ(back.mem_bw_bytes_per_s.value(Ceiling::datasheet), 864e9);
   EXPECT_EQ(back.peak_flops_bf16.value(Ceiling::datasheet), 362e12);
   EXPECT_EQ(back.peak_flops_f32.value(Ceiling::datasheet), 91.6e12);

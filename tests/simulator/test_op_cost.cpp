@@ -13,7 +13,7 @@ namespace {
 const StepShape kDecode{Phase::decode, 3, 10};  // 3 sequences, 10 keys visible
 
 OpCost cost_of(const ModelConfig& c, const StepShape& s, OpKind k, std::int32_t layer = 0, std::int32_t pass = 0,
-               const HardwareSpec& hw = round_gpu(), CostOptions opt = {}) {
+               const HardwareSpec& hw = round_gpu(), const CostOptions& opt = roofline()) {
   const StepPlan p = plan_step(c, s);
   return cost_op(find_op(p, k, layer, pass), make_cost_params(c, hw, opt));
 }
@@ -35,7 +35,7 @@ TEST(OpCost, DecodeQkvGemmIsLaunchBound) {
 }
 
 TEST(OpCost, StreamLaunchCostsMore) {
-  CostOptions stream{LaunchMode::stream, Ceiling::measured};
+  const CostOptions stream = roofline(LaunchMode::stream, Ceiling::measured);
   const OpCost c = cost_of(tiny(Variant::vanilla, 1), kDecode, OpKind::qkv_proj, 0, 0, round_gpu(), stream);
   EXPECT_DOUBLE_EQ(c.time_s, 17536 / 1e12 + 2e-6);
 }
@@ -110,7 +110,8 @@ TEST(OpCost, NormAndSwiglu) {
 
 TEST(OpCost, CrossLoopEmbedGathersTokensOnce) {
   const StepPlan p = plan_step(tiny(Variant::plt, 3), kDecode);
-  const OpCost c = cost_op(find_op(p, OpKind::embed, -1), make_cost_params(tiny(Variant::plt, 3), round_gpu(), {}));
+  const OpCost c =
+      cost_op(find_op(p, OpKind::embed, -1), make_cost_params(tiny(Variant::plt, 3), round_gpu(), roofline()));
   // 9 rows (B*L), 3 tokens gathered, 6 rows add a saved state
   EXPECT_EQ(c.weight_bytes, 384);       // 3 * 64 * 2
   EXPECT_EQ(c.activation_bytes, 1920);  // (6*64 states read + 9*64 rows written) * 2
@@ -120,12 +121,13 @@ TEST(OpCost, CrossLoopEmbedGathersTokensOnce) {
 TEST(OpCost, LargePrefillGemmIsComputeBoundOnH200) {
   ModelConfig c = load_model("plt-paper-dense-1.2b");
   const HardwareSpec h200 = load_hardware("h200");
-  const OpCost g = cost_of(c, {Phase::prefill, 4, 4096}, OpKind::gate_up_proj, 0, 0, h200);
+  const OpCost g = cost_of(c, {Phase::prefill, 4, 4096}, OpKind::gate_up_proj, 0, 0, h200,
+                           roofline(LaunchMode::graph, Ceiling::measured));
   // M 16384, N 16384 (gate+up), K 2048
   EXPECT_EQ(g.flops, 1099511627776.0);  // 2 * 16384 * 16384 * 2048 = 2^40
   EXPECT_EQ(g.bound, Bound::compute);
   EXPECT_DOUBLE_EQ(g.time_s, 1099511627776.0 / 790e12 + 1.3e-6);  // measured ceiling, graph launch
-  CostOptions datasheet{LaunchMode::graph, Ceiling::datasheet};
+  const CostOptions datasheet = roofline(LaunchMode::graph, Ceiling::datasheet);
   const OpCost d = cost_of(c, {Phase::prefill, 4, 4096}, OpKind::gate_up_proj, 0, 0, h200, datasheet);
   EXPECT_DOUBLE_EQ(d.time_s, 1099511627776.0 / 989e12 + 1.3e-6);
 }
@@ -169,13 +171,13 @@ TEST(OpCost, CalibrationScalesTheRoofAndReplacesTheOverhead) {
   f.overhead_s = 3e-6;
   f.memory_fitted = f.compute_fitted = f.overhead_fitted = true;
   const OpCost q =
-      cost_op(find_op(plan_step(c, kDecode), OpKind::qkv_proj), make_cost_params(c, round_gpu(), {}, &cal));
+      cost_op(find_op(plan_step(c, kDecode), OpKind::qkv_proj), make_cost_params(c, round_gpu(), roofline(), &cal));
   EXPECT_DOUBLE_EQ(q.memory_s, 17536 / (1e12 * 0.5));
   EXPECT_DOUBLE_EQ(q.compute_s, 49152 / (100e12 * 0.25));
   EXPECT_DOUBLE_EQ(q.overhead_s, 3e-6);
   // kinds the calibration did not fit keep efficiency 1 and the launch overhead
   const OpCost a =
-      cost_op(find_op(plan_step(c, kDecode), OpKind::attn_global), make_cost_params(c, round_gpu(), {}, &cal));
+      cost_op(find_op(plan_step(c, kDecode), OpKind::attn_global), make_cost_params(c, round_gpu(), roofline(), &cal));
   EXPECT_DOUBLE_EQ(a.memory_s, (3840 + 768) / 1e12);
   EXPECT_DOUBLE_EQ(a.overhead_s, 1e-6);
 }

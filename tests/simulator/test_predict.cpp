@@ -24,7 +24,7 @@ ModelConfig paper(Variant v, std::int64_t L = 2, std::int64_t w = 64) {
   return c;
 }
 
-Prediction ladder_point(Variant v, std::int64_t batch, CostOptions opt = {}) {
+Prediction ladder_point(Variant v, std::int64_t batch, const CostOptions& opt = {}) {
   PredictRequest r;
   r.batch = batch;
   r.context = 4096;
@@ -34,10 +34,9 @@ Prediction ladder_point(Variant v, std::int64_t batch, CostOptions opt = {}) {
   return predict(paper(v), load_hardware("h200"), r);
 }
 
-const CostOptions kAllOptions[] = {{LaunchMode::graph, Ceiling::measured},
-                                   {LaunchMode::graph, Ceiling::datasheet},
-                                   {LaunchMode::stream, Ceiling::measured},
-                                   {LaunchMode::stream, Ceiling::datasheet}};
+const CostOptions kAllOptions[] = {{LaunchMode::graph, Ceiling::achievable}, {LaunchMode::graph, Ceiling::measured},
+                                   {LaunchMode::graph, Ceiling::datasheet},  {LaunchMode::stream, Ceiling::achievable},
+                                   {LaunchMode::stream, Ceiling::measured},  {LaunchMode::stream, Ceiling::datasheet}};
 
 }  // namespace
 
@@ -53,8 +52,12 @@ TEST(Ladder, Batch4PatternOnH200) {
     EXPECT_LE(loo / van, 2.1);
     EXPECT_GT(clp, van);
     EXPECT_LT(clp, loo);
-    EXPECT_LE(std::abs(shr / van - 1), 0.05);
-    EXPECT_LE(std::abs(plt / van - 1), 0.05);
+    // clp_share and plt run 2 more kernels per layer than vanilla (the q and kv projections
+    // apart, plt's gated local attention): 32 more launches, whose gaps on a plain stream (2.1 us
+    // each, 67 us) are 7% of a 0.9 ms step; CUDA graphs take most of that back.
+    const double tolerance = opt.launch == LaunchMode::graph ? 0.05 : 0.06;
+    EXPECT_LE(std::abs(shr / van - 1), tolerance);
+    EXPECT_LE(std::abs(plt / van - 1), tolerance);
   }
 }
 
@@ -247,6 +250,7 @@ TEST(Predict, GenerationSumsTheGrowingContext) {
   r.context = 100;
   r.prompt = 60;
   r.generate = 5;  // prefill of 60 makes token 1; decode steps at contexts 61..64 make tokens 2..5
+  r.cost = roofline();
   const Prediction p = predict(c, round_gpu(), r);
   EXPECT_EQ(p.decode.total.ops, 22);
   EXPECT_EQ(p.decode.total.bytes(), 229648);  // 178448 + 512*100
@@ -269,9 +273,11 @@ TEST(Predict, SumsPerKindAndPerLoopAddUpToTheStep) {
   for (const CostTotals& t : p.decode.by_kind) kinds += t.time_s;
   for (const LoopTotals& l : p.decode.by_loop) loops += l.totals.time_s;
   for (const OpPrediction& o : p.decode.ops) ops += o.cost.time_s;
-  EXPECT_NEAR(kinds, p.decode.total.time_s, 1e-15);
-  EXPECT_NEAR(loops, p.decode.total.time_s, 1e-15);
-  EXPECT_NEAR(ops, p.decode.total.time_s, 1e-15);
+  // the step is its ops plus the engine's time outside them (looplab-graph: 20 us per step)
+  EXPECT_GT(p.decode.total.engine_s, 0);
+  EXPECT_NEAR(kinds + p.decode.total.engine_s, p.decode.total.time_s, 1e-15);
+  EXPECT_NEAR(loops + p.decode.total.engine_s, p.decode.total.time_s, 1e-15);
+  EXPECT_NEAR(ops + p.decode.total.engine_s, p.decode.total.time_s, 1e-15);
   ASSERT_EQ(p.decode.by_loop.size(), 2u);  // looped: loop 1 and loop 2
   EXPECT_EQ(p.decode.by_loop[1].loop_lo, 2);
   EXPECT_EQ(p.decode.ops.size(), plan_step(paper(Variant::looped), {Phase::decode, 4, 512}).ops.size());
@@ -287,7 +293,10 @@ TEST(Predict, SameInputSameBits) {
   const Prediction a = predict(paper(Variant::plt, 3, 64), hw, r);
   const Prediction b = predict(paper(Variant::plt, 3, 64), hw, r);
   EXPECT_EQ(prediction_to_json(a).dump(), prediction_to_json(b).dump());
+  // Identical bits are the point: memcmp, not ==, so -0.0 against 0.0 would fail too.
+  // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison): bit identity is what is tested
   EXPECT_EQ(std::memcmp(&a.decode.total, &b.decode.total, sizeof(CostTotals)), 0);
+  // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison): as above
   EXPECT_EQ(std::memcmp(&a.generation, &b.generation, sizeof(GenerationPrediction)), 0);
 }
 
@@ -307,7 +316,7 @@ TEST(Predict, OutOfMemoryVerdict) {
   // norm 2048 = 1179224576 parameters, 2 bytes each
   EXPECT_EQ(p.memory.weight_bytes, 2358449152);
   EXPECT_EQ(p.memory.total_bytes, p.memory.weight_bytes + p.memory.kv_bytes + p.memory.activation_peak_bytes);
-  EXPECT_EQ(p.memory.device_bytes, 24000000000);
+  EXPECT_EQ(p.memory.device_bytes, 25386352640);  // what CUDA reports on an RTX 4090 (the achievable figure)
 }
 
 TEST(Predict, DecodeTokensPerSecond) {
@@ -316,6 +325,7 @@ TEST(Predict, DecodeTokensPerSecond) {
   PredictRequest r;
   r.batch = 2;
   r.context = 100;
+  r.cost = roofline();
   const Prediction p = predict(tiny(Variant::vanilla, 1), round_gpu(), r);
   EXPECT_NEAR(p.decode.total.time_s, 22.229648e-6, 1e-18);
   EXPECT_NEAR(p.decode_tokens_per_s, 89969.9, 0.1);

@@ -4,10 +4,11 @@
 
 #include "engine/core/plan.hpp"
 #include "simulator/hardware.hpp"
+#include "simulator/op_cost.hpp"
 
 namespace looplab::test {
 
-inline SpecNumber sourced(double v) { return SpecNumber{SourcedValue{v, "test value"}, std::nullopt}; }
+inline SpecNumber sourced(double v) { return SpecNumber{SourcedValue{v, "test value"}, std::nullopt, std::nullopt}; }
 
 // bf16 peak 100 TFLOP/s, f32 10 TFLOP/s, 1 TB/s, L2 1 MiB, launch 2 us on a stream, 1 us in a graph.
 inline HardwareSpec round_gpu(double l2_bytes = 1048576) {
@@ -23,6 +24,14 @@ inline HardwareSpec round_gpu(double l2_bytes = 1048576) {
   h.launch_stream_s = sourced(2e-6);
   h.launch_graph_s = sourced(1e-6);
   return h;
+}
+
+// The plain roofline (CostModel::roofline): what the hand-worked cost tests work out. The
+// efficiency model's terms have their own tests (test_efficiency.cpp).
+inline CostOptions roofline(LaunchMode l = LaunchMode::graph, Ceiling c = Ceiling::achievable) {
+  CostOptions o{l, c};
+  o.model = CostModel::roofline;
+  return o;
 }
 
 inline ModelConfig tiny(Variant v, std::int64_t loops, std::int64_t window = 4) {

@@ -142,13 +142,21 @@ TEST(Sweep, LadderOnH200) {
 
 TEST(Sweep, TinyPointByHand) {
   // tiny vanilla, batch 2, context 64, prompt 60, 5 tokens, on h200's measured ceilings (4.3 TB/s,
-  // 790 TFLOP/s) with graph launches (1.3 us). No op comes near the 184 FLOP/byte ridge, so each
+  // 790 TFLOP/s) with graph launches (1.3 us), plain roofline (cost_model "roofline": no engine
+  // terms). No op comes near the 184 FLOP/byte ridge, so each
   // costs 1.3 us plus its bytes at 4.3 TB/s. The bytes are those of
   // Predict.GenerationSumsTheGrowingContext (test_predict.cpp): 22 ops; decode step at context n
   // 178448 + 512n bytes; prefill of 60, 1175824 bytes.
-  const json spec = {{"name", "tiny"}, {"models", {"tiny"}}, {"variants", {"vanilla"}},
-                     {"batches", {2}}, {"contexts", {64}},   {"hardware", {"h200"}},
-                     {"prompt", 60},   {"generate", 5}};
+  const json spec = {{"name", "tiny"},
+                     {"models", {"tiny"}},
+                     {"variants", {"vanilla"}},
+                     {"batches", {2}},
+                     {"contexts", {64}},
+                     {"hardware", {"h200"}},
+                     {"prompt", 60},
+                     {"generate", 5},
+                     {"ceiling", "measured"},
+                     {"cost_model", "roofline"}};
   const SweepResult r = run_sweep(resolve_sweep(sweep_spec_from_json(spec, "s")));
   ASSERT_EQ(r.rows.size(), 1u);
   const SweepRow& w = r.rows[0];

@@ -1,0 +1,58 @@
+// The efficiency terms. Integer tile arithmetic in doubles: shapes reach 1e6 rows in prefill
+// sweeps and the factors are ratios, so exactness past 2^53 does not matter.
+#include "simulator/efficiency.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace looplab::efficiency {
+
+double tile_efficiency(std::int32_t tm, std::int32_t tn, double alpha) {
+  return std::pow(static_cast<double>(tm) * tn / (128.0 * 256.0), alpha);
+}
+
+TileChoice gemm_tiles(double m, double n, double k, std::int32_t sms, double alpha) {
+  // Tile shapes of Hopper/Ampere tensor-core GEMM kernels (CUTLASS's and cuBLAS's common
+  // configurations: 128x256, 128x128, 64x128, 64x64) and split-K factors; a split keeps at least
+  // 256 of K per part so the partial sums stay worth their reduction.
+  static constexpr std::array<std::array<std::int32_t, 2>, 4> kTiles{{{128, 256}, {128, 128}, {64, 128}, {64, 64}}};
+  static constexpr std::array<std::int32_t, 4> kSplits{1, 2, 4, 8};
+  TileChoice best;
+  best.factor = INFINITY;
+  if (m <= 0 || n <= 0 || k <= 0 || sms <= 0) return TileChoice{};
+  const double useful = m * n;
+  for (const auto& [tm, tn] : kTiles) {
+    const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
+    const double padding = tiles * tm * tn / useful / tile_efficiency(tm, tn, alpha);
+    for (const std::int32_t s : kSplits) {
+      if (s > 1 && k / s < 256) break;
+      const double blocks = tiles * s;
+      const double waves = std::ceil(blocks / sms);
+      const double factor = padding * (waves * sms) / blocks;
+      if (factor < best.factor - 1e-12) best = {tm, tn, s, factor};
+    }
+  }
+  return best;
+}
+
+double parallel_fraction(double blocks, std::int32_t sms, double blocks_per_sm) {
+  if (sms <= 0 || blocks_per_sm <= 0) return 1.0;
+  return std::clamp(blocks / (sms * blocks_per_sm), 1e-6, 1.0);
+}
+
+std::int64_t decode_splits(std::int64_t units, std::int64_t kv_len, std::int32_t sms, std::int64_t split_tokens) {
+  if (kv_len < 1 || units < 1) return 1;
+  if (split_tokens > 0) return (kv_len + split_tokens - 1) / split_tokens;
+  if (split_tokens == 0) return 1;
+  constexpr std::int64_t kMinKeys = 256;
+  const std::int64_t by_context = std::max<std::int64_t>(1, kv_len / kMinKeys);
+  const std::int64_t to_fill = (static_cast<std::int64_t>(sms) + units - 1) / units;
+  return std::clamp<std::int64_t>(to_fill, 1, by_context);
+}
+
+double overlapped(double compute_s, double memory_s, double overlap) {
+  return std::max(compute_s, memory_s) + (1.0 - overlap) * std::min(compute_s, memory_s);
+}
+
+}  // namespace looplab::efficiency
