@@ -20,8 +20,7 @@ void append_step_samples(const StepPlan& plan, const CostParams& params, std::sp
     if (!(measured_s[i] > 0) || !std::isfinite(measured_s[i]))
       throw InputError("op_time_s", "entry " + std::to_string(i) + " must be a positive time in seconds");
     const OpCost c = cost_op(plan.ops[i], params);
-    out.push_back({plan.ops[i].kind, c.flops, c.bytes(), c.flops / params.peak_flops, c.bytes() / params.bw_bytes_per_s,
-                   measured_s[i], step});
+    out.push_back({plan.ops[i].kind, c.flops, c.bytes(), c.compute_s, c.memory_s, measured_s[i], step});
   }
 }
 

@@ -13,21 +13,23 @@
 
 namespace looplab {
 
-// One measured op, with the FLOPs and bytes the simulator counts for it and their times at the
-// ceiling (efficiency 1), so records of different dtypes fit together.
+// One measured op, with the FLOPs and bytes the simulator counts for it and their uncalibrated
+// times at the ceiling, so records of different dtypes fit together. On the host these are the
+// plain roofline's; on a GPU they include the efficiency model's shape terms (tiles and waves,
+// attention parallelism), so a calibration's factors scale the model rather than duplicate it.
 struct OpSample {
   OpKind kind = OpKind::embed;
   double flops = 0;
   double bytes = 0;
-  double roof_compute_s = 0;  // flops / peak
-  double roof_memory_s = 0;   // bytes / bandwidth
+  double roof_compute_s = 0;  // flops / peak (x the GEMM tile factor on a GPU)
+  double roof_memory_s = 0;   // bytes / bandwidth (/ the attention's parallel fraction on a GPU)
   double measured_s = 0;
   std::int64_t step = 0;  // samples of one step share it (step error = error of their sums)
 };
 
-// One sample per plan op: measured_s[i] is the time of plan.ops[i]. `params` gives the counts and
-// the ceiling (its efficiencies are not used). Throws InputError("op_time_s") on a length mismatch
-// or a non-positive time.
+// One sample per plan op: measured_s[i] is the time of plan.ops[i]. `params`, made without a
+// calibration, gives the counts and the uncalibrated times. Throws InputError("op_time_s") on a
+// length mismatch or a non-positive time.
 void append_step_samples(const StepPlan& plan, const CostParams& params, std::span<const double> measured_s,
                          std::int64_t step, std::vector<OpSample>& out);
 
