@@ -113,7 +113,7 @@ void print_fit(const ModelFit& f) {
                        " GB/s, " + std::to_string(e.gemm_sm_flops / 1e12).substr(0, 4) + " TFLOP/s")
                           .c_str()
                     : "",
-                e.from_data ? "" : "  (prior: no point)");
+                e.from_data ? "" : "  (prior: under two sources)");
 }
 
 std::string today() {

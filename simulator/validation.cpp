@@ -245,6 +245,15 @@ EngineFit fit_engine(const ValidationSet& set, const Cache& cache, const std::ve
     loss_out = 0;
     return best;
   }
+  // An engine's terms are told apart from one source's quirks (its harness, its conversion) only
+  // by two sources: with fewer, the engine keeps its profile's priors.
+  std::set<std::string> groups;
+  for (std::size_t i : idx) groups.insert(set.points[i].group);
+  if (groups.size() < 2) {
+    cap = cap_index(cache, profile, best);
+    loss_out = loss(best);
+    return best;
+  }
   // A per-sequence term is told apart from the fixed one only by batches above 1, and from one
   // source's quirks only by two sources: fit it when two source groups have such points.
   std::set<std::string> batched_groups;
