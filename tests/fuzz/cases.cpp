@@ -145,6 +145,18 @@ Bases make_bases(const std::string& scratch) {
   b.hardware = json::parse(read_bytes(data_dir() / "hardware" / "h200.json"));
   b.sweep = {{"name", "fuzz"}, {"models", {"tiny"}}, {"variants", {"vanilla", "plt"}}, {"loops", {2}},
              {"windows", {4}}, {"batches", {1, 4}},  {"contexts", {64, 256}},          {"hardware", {"h200"}}};
+  b.engine = json::parse(read_bytes(data_dir() / "engines" / "vllm.json"));
+  // Three points of two sources: enough for a fit to run, small enough to be quick.
+  auto point = [](const char* id, const char* group, const char* phase, std::int64_t batch, double s) {
+    return json{{"id", id},       {"source", group},         {"group", group},           {"phase", phase},
+                {"seconds", s},   {"hardware", "a100-80gb"}, {"engine_profile", "vllm"}, {"model_preset", "tiny"},
+                {"batch", batch}, {"context", 64},           {"published", "fuzz"},      {"conversion", "fuzz"}};
+  };
+  b.validation = {
+      {"sources", {{{"id", "a"}, {"url", "https://example.org/a"}}, {{"id", "b"}, {"url", "https://example.org/b"}}}},
+      {"points",
+       {point("a1", "a", "decode", 1, 2e-4), point("a2", "a", "prefill", 4, 1e-3),
+        point("b1", "b", "decode", 8, 3e-4)}}};
   const RecordSet records = tiny_records();
   b.records = records_to_json(records);
   const HardwareSpec hw = load_hardware("h200");
@@ -172,8 +184,8 @@ Bases make_bases(const std::string& scratch) {
       o.op_index = op;
       o.name = "op" + std::to_string(op);
       o.kind = "qkv_proj";
-      o.start_ns = 100 * op;
-      o.end_ns = 100 * op + 90;
+      o.start_ns = std::int64_t{100} * op;
+      o.end_ns = std::int64_t{100} * op + 90;
       rows.ops.push_back(o);
     }
     s->append(id, rows);
@@ -195,7 +207,8 @@ Bases make_bases(const std::string& scratch) {
 }
 
 std::vector<std::string> kinds() {
-  return {"model", "hardware", "sweep", "calibration", "records", "safetensors", "store", "args"};
+  return {"model",       "hardware", "engine",      "validation", "sweep",
+          "calibration", "records",  "safetensors", "store",      "args"};
 }
 
 Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std::uint64_t index) {
@@ -210,6 +223,12 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
   } else if (kind == "hardware") {
     c.files.push_back({"hw.json", mutate_text(b.hardware, rng, c.mutation)});
     c.args = {"predict", "--model", "tiny", "--hardware", "{dir}/hw.json", "--context", "64", "--json"};
+  } else if (kind == "engine") {
+    c.files.push_back({"engine.json", mutate_text(b.engine, rng, c.mutation)});
+    c.args = {"predict", "--model", "tiny", "--hardware", "h200", "--engine", "{dir}/engine.json", "--context", "64"};
+  } else if (kind == "validation") {
+    c.files.push_back({"set.json", mutate_text(b.validation, rng, c.mutation)});
+    c.args = {"validate", "--set", "{dir}/set.json", "--quiet", "--fit", rng.chance(50) ? "priors" : "loso"};
   } else if (kind == "sweep") {
     c.files.push_back({"spec.json", mutate_text(b.sweep, rng, c.mutation)});
     c.args = {"sweep", "{dir}/spec.json", "--no-progress", "--out", "{dir}/o.csv"};

@@ -23,7 +23,7 @@ struct Case {
 
 // Valid inputs every case starts from, made once (from data/ and in-process).
 struct Bases {
-  nlohmann::json model, hardware, sweep, calibration, records;
+  nlohmann::json model, hardware, sweep, calibration, records, engine, validation;
   std::string safetensors;  // a tiny model's weights
   std::string store;        // a store file with one complete run
   std::string foreign_db;   // another program's SQLite database

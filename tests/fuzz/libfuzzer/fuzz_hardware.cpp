@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const HardwareSpec h =
         hardware_from_json(parse_json_text(fuzz::as_text(data, size), "", fuzz::kWhere), "fuzz", fuzz::kWhere);
     // The parser promises each of these a value (bf16 peak: gpus only).
-    for (Ceiling ceiling : {Ceiling::measured, Ceiling::datasheet}) {
+    for (Ceiling ceiling : {Ceiling::achievable, Ceiling::measured, Ceiling::datasheet}) {
       (void)h.memory_bytes.value(ceiling);
       (void)h.mem_bw_bytes_per_s.value(ceiling);
       (void)h.sm_count.value(ceiling);
