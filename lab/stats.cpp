@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lab/stats_detail.hpp"
+
 namespace looplab::stats {
 
 double quantile_sorted(std::span<const double> sorted, double p) {
@@ -40,47 +42,19 @@ std::vector<std::size_t> mad_outliers(std::span<const double> samples, double k)
   return out;
 }
 
-namespace {
-
-// splitmix64: a small, well-mixed generator whose sequence is fixed by the seed on every
-// platform (std::uniform_int_distribution is not).
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n): the modulo bias is below n / 2^64, far under anything a sample size shows.
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
-
-// The median (definition 7) in linear time; reorders v.
-double median_in_place(std::vector<double>& v) {
-  const std::size_t n = v.size(), mid = n / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  if (n % 2 == 1) return v[mid];
-  const double upper = v[mid];
-  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
-  return lower + 0.5 * (upper - lower);
-}
-
-}  // namespace
-
 Interval bootstrap_median_ci(std::span<const double> samples, double level, int resamples, std::uint64_t seed) {
   if (samples.empty()) return {};
   if (samples.size() == 1 || resamples < 1) {
     const double m = median({samples.begin(), samples.end()});
     return {m, m};
   }
-  SplitMix64 rng{seed};
+  detail::SplitMix64 rng{seed};
   const std::size_t n = samples.size();
   std::vector<double> draw(n), medians;
   medians.reserve(static_cast<std::size_t>(resamples));
   for (int b = 0; b < resamples; ++b) {
     for (double& x : draw) x = samples[rng.below(n)];
-    medians.push_back(median_in_place(draw));
+    medians.push_back(detail::median_in_place(draw));
   }
   std::sort(medians.begin(), medians.end());
   const double tail = (1.0 - std::clamp(level, 0.0, 1.0)) / 2.0;
