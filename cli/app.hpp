@@ -5,6 +5,7 @@
 //   0    ok
 //   1    a failed check, or a failure while working (disk full, a lock held too long)
 //   2    bad input or a refused file: one line "looplab: error: FIELD: problem", nothing written
+//   3    `gate compare`: no regression found, but some comparison too noisy to tell
 //   130  interrupted (Ctrl-C or SIGTERM); a run is kept as interrupted
 #pragma once
 
