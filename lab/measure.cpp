@@ -51,7 +51,9 @@ void validate_request(const MeasureRequest& req) {
   at_least("warmup", req.warmup, 0);
   if (req.warmup > 1000) throw InputError("warmup", std::to_string(req.warmup) + " is above the limit of 1000 passes");
   at_least("repeat", req.repeats, 1);
-  (void)parse_thread_policy(req.threads);  // InputError("threads", ...) when it is none of them
+  // InputError("threads", ...) when it is none of them, or a count the allowed CPUs cannot carry
+  if (const ThreadPolicy tp = parse_thread_policy(req.threads); tp.kind == ThreadPolicy::Kind::fixed)
+    (void)choose_cpu_threads(tp);
   if (req.repeats > req.max_repeats)
     throw InputError(
         "repeat", std::to_string(req.repeats) + " is above the cap of " + std::to_string(req.max_repeats) + " repeats");

@@ -62,6 +62,13 @@ CpuThreadChoice decide_cpu_threads(const ThreadPolicy& policy, const CpuThreadIn
   }
   if (policy.kind == ThreadPolicy::Kind::fixed) {
     if (policy.threads < 1) throw InputError("threads", "a fixed count must be at least 1");
+    // Beyond a few threads per CPU every barrier waits on a descheduled thread, and counts in the
+    // tens of thousands make the OpenMP runtime fail to create them (or crash).
+    if (policy.threads > kMaxThreadsPerCpu * c.cpus_allowed)
+      throw InputError("threads", std::to_string(policy.threads) + " is more than " +
+                                      std::to_string(kMaxThreadsPerCpu) + " per CPU this process may use (" +
+                                      plural(c.cpus_allowed, "CPU") + " allowed: at most " +
+                                      std::to_string(kMaxThreadsPerCpu * c.cpus_allowed) + ")");
     c.threads = policy.threads;
     c.reason = "fixed at " + plural(policy.threads, "thread");
     return c;

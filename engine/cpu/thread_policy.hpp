@@ -25,6 +25,8 @@ struct ThreadPolicy {
 
 // "all", "available", or a positive count ("3": fixed 3); InputError (field "threads") otherwise.
 ThreadPolicy parse_thread_policy(std::string_view text);
+// A fixed count may oversubscribe the allowed CPUs at most this many times over.
+inline constexpr int kMaxThreadsPerCpu = 4;
 // The inverse of parse_thread_policy: "all", "available", "3".
 std::string to_string(const ThreadPolicy& policy);
 

@@ -182,6 +182,16 @@ TEST(ThreadPolicy, FixedIsExact) {
   EXPECT_EQ(threads(ThreadPolicy::fixed(1), inputs(8, 0.0)), 1);
   EXPECT_EQ(threads(ThreadPolicy::fixed(3), inputs(2, 1.5)), 3);
   EXPECT_THROW(decide_cpu_threads(ThreadPolicy::fixed(0), inputs(2, 0.0)), InputError);
+  // Oversubscription is capped at 4 threads per allowed CPU: 8 of 2 is fine, 9 is refused (a
+  // count of 25 million crashed the OpenMP runtime).
+  EXPECT_EQ(threads(ThreadPolicy::fixed(8), inputs(2, 0.0)), 8);
+  try {
+    (void)decide_cpu_threads(ThreadPolicy::fixed(9), inputs(2, 0.0));
+    ADD_FAILURE() << "9 threads on 2 CPUs accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "threads");
+  }
+  EXPECT_THROW(decide_cpu_threads(ThreadPolicy::fixed(25079648), inputs(2, 0.0)), InputError);
 }
 
 TEST(ThreadPolicy, OmpNumThreadsInTheEnvironmentWins) {
