@@ -264,8 +264,10 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
          "--threads", "1", "--hardware", "h200", "--db", "{dir}/s.db"},
         {"hardware", "show", "h200"},
         {"weights", "init", "--model", "tiny", "--out", "{dir}/w.safetensors"},
-        {"sweep", "{dir}/spec.json", "--no-progress", "--out", "{dir}/o.csv"}};
+        {"sweep", "{dir}/spec.json", "--no-progress", "--out", "{dir}/o.csv"},
+        {"gate", "compare", "--db", "{dir}/s.db", "--baseline", "fuzz", "--candidate", "fuzz", "--threshold", "0.05"}};
     c.args = rng.pick(commands);
+    if (c.args[0] == "gate") c.files.push_back({"s.db", b.store});
     if (c.args[0] == "sweep") c.files.push_back({"spec.json", b.sweep.dump()});
     c.args = mutate_args(c.args, rng, c.mutation, {"--max-time", "--min-time", "--hardware"});
   }
