@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "simulator/format.hpp"
 #include "simulator/model_fit.hpp"
@@ -170,6 +170,7 @@ int run_validate(const ValidateArgs& a) {
     throw InputError("fit", "'" + a.fit + "' is not one of loso, in-sample, priors");
   if (a.write_fit && mode != FitMode::leave_one_out)
     throw InputError("write-fit", "needs --fit loso: the fit file records the cross-validated figures");
+  if (a.write_fit) check_output_path(default_fit_path(), "write-fit");  // before the fitting, not after
   const std::string path = a.set.empty() ? default_validation_path() : a.set;
   const ValidationSet set = load_validation_set(path);
   std::map<std::string, int> groups;
@@ -188,13 +189,7 @@ int run_validate(const ValidateArgs& a) {
     out.figures["in-sample"] = figures_json(set, run_validation(set, FitMode::in_sample));
     out.figures["priors"] = figures_json(set, run_validation(set, FitMode::priors));
     const std::string fit_path = default_fit_path();
-    const std::string tmp = fit_path + ".tmp";
-    {
-      std::ofstream f(tmp);
-      f << model_fit_to_json(out).dump(1) << "\n";
-      if (!f) throw InputError("write-fit", "cannot write " + tmp);
-    }
-    std::filesystem::rename(tmp, fit_path);
+    write_file_atomically(fit_path, model_fit_to_json(out).dump(1) + "\n", "write-fit");
     if (!a.json) std::fprintf(stderr, "wrote %s\n", fit_path.c_str());
   }
 
