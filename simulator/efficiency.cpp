@@ -22,6 +22,23 @@ TileChoice gemm_tiles(double m, double n, double k, std::int32_t sms, double alp
   best.factor = INFINITY;
   if (m <= 0 || n <= 0 || k <= 0 || sms <= 0) return TileChoice{};
   const double useful = m * n;
+  // A GEMM of at most kSkinnyRows rows (decode at small batch) runs as a skinny kernel: 16-row
+  // tiles, the M side of the smallest tensor-core instruction (mma m16n8k16), that stream the
+  // weights once. They are memory-bound by design, so the operand-reuse loss of small tiles that
+  // tile_efficiency models for compute-bound tiles does not apply to them.
+  if (m <= kSkinnyRows) {
+    for (const std::int32_t tn : {128, 64}) {
+      const double tiles = std::ceil(n / tn);
+      const double padding = tiles * kSkinnyRows * tn / useful;
+      for (const std::int32_t s : kSplits) {
+        if (s > 1 && k / s < 256) break;
+        const double blocks = tiles * s;
+        const double factor = padding * (std::ceil(blocks / sms) * sms) / blocks;
+        if (factor < best.factor - 1e-12) best = {kSkinnyRows, tn, s, factor};
+      }
+    }
+    return best;
+  }
   for (const auto& [tm, tn] : kTiles) {
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
     const double padding = tiles * tm * tn / useful / tile_efficiency(tm, tn, alpha);

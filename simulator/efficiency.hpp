@@ -15,6 +15,9 @@ namespace looplab::efficiency {
 // its efficiency is tile_efficiency(tm, tn, alpha) = (tm * tn / (128 * 256))^alpha, alpha fitted
 // (0: every tile at peak). The library picks the tile shape and split with the smallest factor
 // (what cuBLAS's heuristics aim at). Returns the multiplier (>= 1) on the ideal compute time.
+// GEMMs of up to kSkinnyRows rows use skinny tiles (kSkinnyRows x 64 or x 128) at full
+// efficiency instead (see gemm_tiles).
+inline constexpr std::int32_t kSkinnyRows = 16;
 struct TileChoice {
   std::int32_t tm = 128, tn = 128, split_k = 1;
   double factor = 1;  // padded work / useful work, over wave utilization, over tile efficiency

@@ -69,6 +69,27 @@ TEST(Efficiency, SplitKFillsTheSmsWhenTilesAreFew) {
   EXPECT_DOUBLE_EQ(s.factor, 1.0);
 }
 
+TEST(Efficiency, SkinnyGemmsUseSixteenRowTilesAtFullEfficiency) {
+  // 1 x 4096, K 4096, on 128 SMs: 16x128 tiles, 32 of them, pad 32*16*128/4096 = 16; split 4
+  // (1024 of K each) gives 128 blocks, one full wave: 16. Split 8 (256 blocks, 2 full waves) and
+  // 16x64 split 2 tie at 16 and come later. The tile exponent does not touch skinny tiles.
+  for (const double alpha : {0.0, 0.75}) {
+    const TileChoice t = gemm_tiles(1, 4096, 4096, 128, alpha);
+    EXPECT_EQ(t.tm, kSkinnyRows);
+    EXPECT_EQ(t.tn, 128);
+    EXPECT_EQ(t.split_k, 4);
+    EXPECT_DOUBLE_EQ(t.factor, 16.0);
+  }
+  // 16 rows fill the skinny tile: factor 1 with 128 blocks (split 4)
+  EXPECT_DOUBLE_EQ(gemm_tiles(16, 4096, 4096, 128, 0.75).factor, 1.0);
+  // 17 rows take the ordinary tiles and their efficiency (alpha 0.5): 128x256 pads 17 rows to
+  // 128, 16 tiles split 8 fill 128 SMs: 128/17 = 7.53, against 64x64 at 64/17 / sqrt(1/8) = 10.65
+  const TileChoice o = gemm_tiles(17, 4096, 4096, 128, 0.5);
+  EXPECT_EQ(o.tm, 128);
+  EXPECT_EQ(o.split_k, 8);
+  EXPECT_DOUBLE_EQ(o.factor, 128.0 / 17.0);
+}
+
 TEST(Efficiency, DegenerateShapesCostTheIdeal) {
   EXPECT_DOUBLE_EQ(gemm_tiles(0, 10, 10, 132).factor, 1.0);
   EXPECT_DOUBLE_EQ(gemm_tiles(10, 10, 10, 0).factor, 1.0);
@@ -127,10 +148,9 @@ TEST(Efficiency, DecodeGemmPaysForItsPaddedTiles) {
   const ModelConfig c = tiny(Variant::vanilla, 1);
   const CostParams p = test_engine_params(c);
   const OpCost q = cost_op(find_op(plan_step(c, kDecode), OpKind::qkv_proj), p);
-  // M 3, N 128, K 64 (no split) on 100 SMs: 64x64 tiles, 2 of them, pad 2*4096/384 = 21.33 and
-  // use 2 of 100 SMs: factor 21.33 * 50 = 1066.67 (the other shapes: 128x256 8533, 128x128 4267,
-  // 64x128 2133)
-  const double factor = 2.0 * 4096 / 384 * 50;
+  // M 3, N 128, K 64 (no split): a skinny GEMM. 16x64 tiles, 2 of them, pad 2*16*64/384 = 5.33
+  // and use 2 of 100 SMs: factor 5.33 * 50 = 266.67 (16x128: 1 tile, 5.33 * 100 = 533.33)
+  const double factor = 2.0 * 16 * 64 / 384 * 50;
   EXPECT_DOUBLE_EQ(q.compute_s, 49152 / 100e12 * factor);
   EXPECT_DOUBLE_EQ(q.memory_s, 17536 / 1e12);
   EXPECT_DOUBLE_EQ(q.overhead_s, 3e-6);  // launch 1 us + ramp 2 us
