@@ -1,101 +1,314 @@
-// `looplab gate compare --db FILE --baseline LABEL --candidate LABEL`: the performance gate on two
-// labels of one results store. Exit 0 pass, 1 regressed, 3 inconclusive only, 2 bad input.
+// `looplab gate`: the performance gate.
+//   gate run SUITE --db FILE --label L      measure a suite's workloads and store them, tagged with
+//                                           the commit; with --baseline-bin, interleave a baseline
+//                                           binary's runs with this one's, pair by pair, and gate
+//   gate compare --baseline B --candidate C the runs of one side against the other (labels,
+//                                           commit:PREFIX, or a second store for the baseline)
+// Exit 0 pass, 1 regressed, 3 inconclusive only, 2 bad input, 130 interrupted.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
+#include "engine/core/atomic_file.hpp"
+#include "engine/core/error.hpp"
 #include "lab/gate.hpp"
+#include "lab/gate_report.hpp"
+#include "lab/measure.hpp"
+#include "lab/suite.hpp"
 #include "simulator/format.hpp"
+
+extern char** environ;
 
 namespace looplab::cli {
 namespace {
 
-struct GateArgs {
-  std::string db = "looplab.db";
-  std::string baseline, candidate;
+struct ReportArgs {
   lab::GateOptions options;
   bool json = false;
+  std::optional<std::string> markdown, junit;
+  std::optional<std::string> suite;  // thresholds and names from a suite file
 };
 
-std::string pct(double ratio) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%+.1f%%", 100 * (ratio - 1));
-  return b;
+struct CompareArgs {
+  std::string db = "looplab.db";
+  std::optional<std::string> baseline_db;
+  std::string baseline, candidate;
+  ReportArgs report;
+};
+
+struct RunArgs {
+  std::string suite;
+  std::string db = "looplab.db";
+  std::string label;
+  std::vector<std::string> workloads;  // only these (all when empty)
+  std::string commit;
+  std::optional<std::string> threads;  // overrides the suite's thread policy
+  bool quiet = false;
+  // interleaved A/B
+  std::optional<std::string> baseline_bin;
+  std::string baseline_label;
+  std::int64_t rounds = 8;
+  ReportArgs report;
+};
+
+void check_report_paths(const ReportArgs& r) {
+  if (r.markdown) check_output_path(*r.markdown, "markdown");
+  if (r.junit) check_output_path(*r.junit, "junit");
 }
 
-nlohmann::json report_json(const lab::GateReport& r) {
-  nlohmann::json ws = nlohmann::json::array();
-  for (const auto& w : r.workloads) {
-    nlohmann::json ms = nlohmann::json::array();
-    for (const auto& m : w.metrics)
-      ms.push_back({{"metric", m.name},
-                    {"baseline_median_s", m.baseline_median_s},
-                    {"candidate_median_s", m.candidate_median_s},
-                    {"ratio", m.estimate.ratio},
-                    {"ci95", {m.estimate.ci.lo, m.estimate.ci.hi}},
-                    {"mann_whitney_p", m.estimate.test.p},
-                    {"samples", {m.estimate.n_baseline, m.estimate.n_candidate}},
-                    {"verdict", std::string(stats::to_string(m.verdict))}});
-    ws.push_back({{"workload", w.name},
-                  {"baseline_runs", w.baseline_runs},
-                  {"candidate_runs", w.candidate_runs},
-                  {"environment", w.environment},
-                  {"metrics", ms}});
+// Prints the report (table or JSON), writes the Markdown and JUnit files, returns the exit code.
+int emit(const lab::GateReport& r, const ReportArgs& a) {
+  if (a.markdown) {
+    AtomicFile f(*a.markdown, "markdown");
+    f.write(lab::gate_report_markdown(r));
+    f.commit();
   }
-  return {{"baseline", r.baseline_label},
-          {"candidate", r.candidate_label},
-          {"threshold", r.options.threshold},
-          {"alpha", r.options.alpha},
-          {"verdict", std::string(stats::to_string(r.overall))},
-          {"workloads", ws},
-          {"only_baseline", r.only_baseline},
-          {"only_candidate", r.only_candidate}};
-}
-
-int run_compare(const GateArgs& a) {
-  auto s = store::open_store(a.db, store::OpenMode::read_only);
-  const lab::GateReport r = lab::gate_compare(*s, a.baseline, a.candidate, a.options);
+  if (a.junit) {
+    AtomicFile f(*a.junit, "junit");
+    f.write(lab::gate_report_junit(r));
+    f.commit();
+  }
   if (a.json) {
-    std::cout << report_json(r).dump(2) << "\n";
+    std::cout << lab::gate_report_json(r).dump(2) << "\n";
     return lab::gate_exit_code(r.overall);
   }
-  std::printf("%s: '%s' against '%s' (threshold %.1f%%, alpha %.2f)\n\n",
-              std::string(stats::to_string(r.overall)).c_str(), r.candidate_label.c_str(), r.baseline_label.c_str(),
-              100 * r.options.threshold, r.options.alpha);
-  std::printf("%-34s %-12s %12s %12s %9s %19s %8s  %s\n", "workload", "metric", "baseline", "candidate", "change",
-              "95% interval", "p", "verdict");
+  std::printf("%s: %s against %s (%s, alpha %.2f)\n\n", std::string(stats::to_string(r.overall)).c_str(),
+              r.candidate_label.c_str(), r.baseline_label.c_str(),
+              r.options.paired ? "interleaved pairs, Wilcoxon signed-rank" : "pooled steps, Mann-Whitney U",
+              r.options.alpha);
+  std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %s\n", "workload", "metric", "baseline", "candidate", "change",
+              "95% interval", "p", "thresh", "verdict");
   for (const auto& w : r.workloads) {
-    for (const auto& m : w.metrics)
-      std::printf("%-34s %-12s %12s %12s %9s %9s..%-9s %8.2g  %s\n", w.name.c_str(), m.name.c_str(),
+    for (const auto& m : w.metrics) {
+      char p[16] = "-", t[16];
+      if (!m.exact) std::snprintf(p, sizeof p, "%.2g", m.estimate.test.p);
+      std::snprintf(t, sizeof t, "%.1f%%", 100 * m.threshold);
+      const std::string ci = m.exact
+                                 ? std::string("exact")
+                                 : lab::percent_change(m.estimate.ci.lo) + ".." + lab::percent_change(m.estimate.ci.hi);
+      std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %s\n", w.name.c_str(), m.name.c_str(),
                   format_time(m.baseline_median_s).c_str(), format_time(m.candidate_median_s).c_str(),
-                  pct(m.estimate.ratio).c_str(), pct(m.estimate.ci.lo).c_str(), pct(m.estimate.ci.hi).c_str(),
-                  m.estimate.test.p, std::string(stats::to_string(m.verdict)).c_str());
-    for (const auto& e : w.environment) std::printf("%-34s   environment differs: %s\n", "", e.c_str());
+                  lab::percent_change(m.estimate.ratio).c_str(), ci.c_str(), p, t,
+                  std::string(stats::to_string(m.verdict)).c_str());
+      for (const lab::KindChange& k : m.kinds)
+        std::printf("%-30s   %-19s %11s %11s %8s  (%.0f%% of the change)\n", "", k.kind.c_str(),
+                    format_time(k.baseline_s).c_str(), format_time(k.candidate_s).c_str(),
+                    lab::percent_change(k.candidate_s / k.baseline_s).c_str(), 100 * k.share);
+    }
+    for (const auto& e : w.environment) std::printf("%-30s   environment differs: %s\n", "", e.c_str());
   }
-  for (const auto& n : r.only_baseline) std::printf("only in '%s': %s\n", r.baseline_label.c_str(), n.c_str());
-  for (const auto& n : r.only_candidate) std::printf("only in '%s': %s\n", r.candidate_label.c_str(), n.c_str());
+  for (const auto& n : r.only_baseline) std::printf("only in the baseline: %s\n", n.c_str());
+  for (const auto& n : r.only_candidate) std::printf("only in the candidate: %s\n", n.c_str());
+  if (r.overall == stats::GateVerdict::inconclusive)
+    std::printf(
+        "\ninconclusive: an interval spans the threshold; measure longer (more repeats) or interleave "
+        "(gate run --baseline-bin)\n");
   return lab::gate_exit_code(r.overall);
 }
 
+void apply_suite(ReportArgs& a) {
+  if (a.suite) a.options.suite = lab::suite_entries(lab::load_suite(*a.suite));
+}
+
+int run_compare(CompareArgs& a) {
+  apply_suite(a.report);
+  const lab::RunSelector base = lab::parse_run_selector(a.baseline, "baseline");
+  const lab::RunSelector cand = lab::parse_run_selector(a.candidate, "candidate");
+  check_report_paths(a.report);
+  auto cs = store::open_store(a.db, store::OpenMode::read_only);
+  std::unique_ptr<store::Store> bs;
+  if (a.baseline_db) bs = store::open_store(*a.baseline_db, store::OpenMode::read_only);
+  const lab::GateReport r = lab::gate_compare(bs ? *bs : *cs, base, *cs, cand, a.report.options);
+  return emit(r, a.report);
+}
+
+// The suite's workloads to run: all, or those named by --workload (each must exist).
+std::vector<lab::SuiteWorkload> chosen(const lab::Suite& s, const std::vector<std::string>& names) {
+  if (names.empty()) return s.workloads;
+  std::vector<lab::SuiteWorkload> out;
+  for (const std::string& n : names) {
+    auto it = std::find_if(s.workloads.begin(), s.workloads.end(), [&](const auto& w) { return w.name == n; });
+    if (it == s.workloads.end()) throw InputError("workload", "'" + n + "' is not a workload of the suite");
+    out.push_back(*it);
+  }
+  return out;
+}
+
+// Runs the baseline binary on one workload, its output to /dev/null; throws when it fails.
+void run_baseline(const RunArgs& a, const std::string& workload) {
+  // The suite as written: --threads and --commit describe the candidate, not the baseline.
+  std::vector<std::string> args{*a.baseline_bin, "gate",           "run",        a.suite,  "--db",   a.db,
+                                "--label",       a.baseline_label, "--workload", workload, "--quiet"};
+  std::vector<char*> argv;
+  for (std::string& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw InputError("baseline-bin", "'" + *a.baseline_bin + "' could not be started");
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw std::runtime_error("baseline-bin: lost its process");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw InputError("baseline-bin",
+                     "'" + *a.baseline_bin + "' failed on workload '" + workload + "' (status " +
+                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
+                         "); it must be a looplab with `gate run --workload`");
+}
+
+bool label_used(store::Store& s, const std::string& label) {
+  for (const auto& r : s.list_runs())
+    if (r.info.label == label) return true;
+  return false;
+}
+
+int run_suite(RunArgs& a) {
+  if (a.label.empty()) throw InputError("label", "give the label to store the runs under");
+  const lab::Suite suite = lab::load_suite(a.suite);
+  std::vector<lab::SuiteWorkload> todo = chosen(suite, a.workloads);
+  for (auto& w : todo) {
+    w.request.label = a.label;
+    w.request.commit = a.commit;
+    if (a.threads) w.request.threads = *a.threads;
+    lab::validate_request(w.request);
+  }
+  const bool ab = a.baseline_bin.has_value();
+  if (ab) {
+    if (!std::filesystem::is_regular_file(*a.baseline_bin) || access(a.baseline_bin->c_str(), X_OK) != 0)
+      throw InputError("baseline-bin", "'" + *a.baseline_bin + "' is not an executable file");
+    if (a.baseline_label.empty()) a.baseline_label = a.label + "-baseline";
+    if (a.baseline_label == a.label) throw InputError("baseline-label", "must differ from --label");
+    if (a.rounds < 2 || a.rounds > 1000) throw InputError("rounds", "must be in 2..1000");
+    a.report.options.paired = true;
+    a.report.options.suite = lab::suite_entries(suite);
+    check_report_paths(a.report);
+  } else if (a.report.markdown || a.report.junit) {
+    throw InputError(a.report.markdown ? "markdown" : "junit",
+                     "a report needs a comparison: add --baseline-bin, or run `looplab gate compare` on the store");
+  }
+  auto store = store::open_store(a.db, store::OpenMode::read_write);
+  if (ab)
+    for (const std::string& l : {a.label, a.baseline_label})
+      if (label_used(*store, l))
+        throw InputError(
+            l == a.label ? "label" : "baseline-label",
+            "'" + l + "' already has runs in " + a.db + ": pairs are matched by order, so use a new label");
+  InterruptGuard guard;
+  auto say = [&a](const std::string& line) {
+    if (!a.quiet) std::fprintf(stderr, "looplab: %s\n", line.c_str());
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  nlohmann::json runs = nlohmann::json::array();
+  auto measure = [&](const lab::SuiteWorkload& w) {
+    lab::MeasureResult m = lab::measure_and_store(*store, w.request, &guard.flag(), {}, {});
+    if (m.info.status == store::RunStatus::interrupted) return false;
+    const auto& st = m.info.stats;
+    runs.push_back({{"workload", w.name}, {"run", m.info.id}, {"verdict", st.verdict}, {"repeats", m.info.repeats}});
+    say(w.name + ": run " + std::to_string(m.info.id) + ", decode step " +
+        (st.decode.median_s ? format_time(*st.decode.median_s) : std::string("-")) + ", prefill " +
+        (st.prefill.median_s ? format_time(*st.prefill.median_s) : std::string("-")) + ", " +
+        std::to_string(m.info.repeats) + " repeats, " + st.verdict);
+    return true;
+  };
+  const std::int64_t rounds = ab ? a.rounds : 1;
+  for (std::int64_t round = 0; round < rounds; ++round)
+    for (const lab::SuiteWorkload& w : todo) {
+      if (ab) say("round " + std::to_string(round + 1) + "/" + std::to_string(rounds) + ", " + w.name);
+      // ABBA order: which side runs first alternates, so a drift within a pair cancels too
+      const bool baseline_first = round % 2 == 0;
+      if (ab && baseline_first) run_baseline(a, w.name);
+      if (!measure(w) || guard.flag().load()) {
+        std::fprintf(stderr, "looplab: interrupted: the runs so far are stored under '%s'\n", a.label.c_str());
+        return kInterruptedExit;
+      }
+      if (ab && !baseline_first) run_baseline(a, w.name);
+    }
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!ab) {
+    if (a.report.json)
+      std::cout << nlohmann::json{{"suite", suite.name},
+                                  {"db", a.db},
+                                  {"label", a.label},
+                                  {"runs", runs},
+                                  {"seconds", elapsed}}
+                       .dump(2)
+                << "\n";
+    else if (!a.quiet)
+      std::printf("measured %zu workload(s) of suite '%s' in %.1f s, stored under label '%s' in %s\n", todo.size(),
+                  suite.name.c_str(), elapsed, a.label.c_str(), a.db.c_str());
+    return 0;
+  }
+  say("interleaved " + std::to_string(rounds) + " rounds in " + std::to_string(static_cast<int>(elapsed)) + " s");
+  const lab::GateReport r = lab::gate_compare(*store, {a.baseline_label, ""}, *store, {a.label, ""}, a.report.options);
+  return emit(r, a.report);
+}
+
+void add_report_options(CLI::App* c, ReportArgs& r) {
+  c->add_option("--threshold", r.options.threshold,
+                "relative slowdown that counts as a regression, for metrics the suite does not set")
+      ->capture_default_str();
+  c->add_option("--alpha", r.options.alpha, "significance level of the test")->capture_default_str();
+  c->add_option("--markdown", r.markdown, "also write the report as Markdown (a pull-request comment)");
+  c->add_option("--junit", r.junit, "also write the report as JUnit XML (one test case per workload and metric)");
+  c->add_flag("--json", r.json, "machine-readable output");
+}
+
 Registered register_gate(CLI::App& root) {
-  auto* sub = root.add_subcommand("gate", "performance gate: compare a candidate with a baseline");
+  auto* sub = root.add_subcommand("gate", "performance gate: measure a suite, compare a candidate with a baseline");
   sub->require_subcommand(1);
-  auto a = std::make_shared<GateArgs>();
+  auto ca = std::make_shared<CompareArgs>();
   auto* c = sub->add_subcommand(
       "compare",
-      "the runs of one label against another, workload by workload: ratio of medians with a bootstrap 95% "
-      "interval, Mann-Whitney U, and a verdict. Exit 0 pass, 1 regressed, 3 inconclusive, 2 bad input");
-  c->add_option("--db", a->db, "results store (SQLite file)")->capture_default_str();
-  c->add_option("--baseline", a->baseline, "label of the baseline runs")->required();
-  c->add_option("--candidate", a->candidate, "label of the candidate runs")->required();
-  c->add_option("--threshold", a->options.threshold, "relative slowdown that counts as a regression")
+      "the runs of one side against the other, workload by workload: ratio of medians with a bootstrap 95% "
+      "interval, a rank test, a verdict, and the op kinds behind a change. Exit 0 pass, 1 regressed, 3 "
+      "inconclusive, 2 bad input");
+  c->add_option("--db", ca->db, "results store of the candidate (and of the baseline, without --baseline-db)")
       ->capture_default_str();
-  c->add_option("--alpha", a->options.alpha, "significance level of the test")->capture_default_str();
-  c->add_flag("--json", a->json, "machine-readable output");
-  return {sub, [a, c] { return c->parsed() ? run_compare(*a) : 2; }};
+  c->add_option("--baseline-db", ca->baseline_db,
+                "a second store holding the baseline (e.g. the main branch's artifact)");
+  c->add_option("--baseline", ca->baseline, "baseline runs: a label, or commit:PREFIX")->required();
+  c->add_option("--candidate", ca->candidate, "candidate runs: a label, or commit:PREFIX")->required();
+  c->add_option("--suite", ca->report.suite, "take thresholds and workload names from this suite file");
+  c->add_flag("--paired", ca->report.options.paired,
+              "the runs were interleaved (gate run --baseline-bin): pair run k with run k, Wilcoxon signed-rank");
+  add_report_options(c, ca->report);
+
+  auto ra = std::make_shared<RunArgs>();
+  auto* r =
+      sub->add_subcommand("run",
+                          "measure every workload of a suite and store the runs under a label, tagged with the "
+                          "commit; with --baseline-bin, interleave a baseline binary's runs pair by pair and gate");
+  r->add_option("suite", ra->suite, "suite file (JSON; studies/ci/suite.json is the project's)")->required();
+  r->add_option("--db", ra->db, "results store (SQLite file)")->capture_default_str();
+  r->add_option("--label", ra->label, "label of the runs (the candidate's, with --baseline-bin)")->required();
+  r->add_option("--workload", ra->workloads, "only this workload of the suite (repeatable)");
+  r->add_option("--commit", ra->commit, "commit to tag the runs with (default: the commit looplab was built from)");
+  r->add_option("--threads", ra->threads,
+                "CPU thread policy for every workload: all | available | N (default: the suite's)");
+  r->add_flag("--quiet", ra->quiet, "no progress lines");
+  r->add_option("--baseline-bin", ra->baseline_bin,
+                "interleaved A/B: a baseline looplab binary, run alternately with this one on each workload");
+  r->add_option("--baseline-label", ra->baseline_label,
+                "label of the baseline binary's runs (default: LABEL-baseline)");
+  r->add_option("--rounds", ra->rounds, "interleaved pairs per workload (with --baseline-bin)")->capture_default_str();
+  add_report_options(r, ra->report);
+  return {sub, [ca, ra, c, r] { return c->parsed() ? run_compare(*ca) : r->parsed() ? run_suite(*ra) : 2; }};
 }
 
 const Registrar kGate(register_gate);

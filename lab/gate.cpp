@@ -1,8 +1,8 @@
-// Label against label, workload by workload (gate.hpp).
+// Baseline against candidate, workload by workload (gate.hpp).
 #include "lab/gate.hpp"
 
 #include <algorithm>
-#include <map>
+#include <cmath>
 #include <tuple>
 
 #include "engine/core/error.hpp"
@@ -11,10 +11,9 @@ namespace looplab::lab {
 
 namespace {
 
-// What defines the work a run did; two runs with the same key measured the same thing.
-std::string work_key(const store::RunInfo& r) {
-  return r.config_json + "|" + std::to_string(r.batch) + "|" + std::to_string(r.prompt_len) + "|" +
-         std::to_string(r.decode_steps) + "|" + r.backend;
+// What a group of runs shares: the work (suite.hpp's key) and the backend it ran on.
+std::string group_key(const store::RunInfo& r) {
+  return work_key(r.config_json, r.batch, r.prompt_len, r.decode_steps) + "|" + r.backend;
 }
 
 std::string work_name(const store::RunInfo& r) {
@@ -23,37 +22,140 @@ std::string work_name(const store::RunInfo& r) {
 }
 
 struct Group {
-  std::string name;
-  std::vector<store::RunInfo> runs;
+  std::string key, name;
+  std::vector<store::RunInfo> runs;  // oldest first
 };
 
-// Complete runs of a label, grouped by workload, in the order first seen (oldest first).
-std::vector<std::pair<std::string, Group>> runs_of(store::Store& s, const std::string& label) {
-  std::vector<std::pair<std::string, Group>> out;
+bool selected(const store::RunInfo& r, const RunSelector& sel) {
+  if (!r.complete) return false;
+  if (!sel.commit.empty()) return r.engine_commit.rfind(sel.commit, 0) == 0;
+  return r.label == sel.label;
+}
+
+// Complete runs of a selector, grouped by workload, in the order first seen (oldest first).
+std::vector<Group> runs_of(store::Store& s, const RunSelector& sel, const GateOptions& o) {
+  std::vector<Group> out;
   std::vector<store::RunSummary> all = s.list_runs();  // newest first
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
     const store::RunInfo& r = it->info;
-    if (r.label != label || !r.complete) continue;
-    const std::string key = work_key(r);
-    auto g = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == key; });
+    if (!selected(r, sel)) continue;
+    const std::string key = group_key(r);
+    auto g = std::find_if(out.begin(), out.end(), [&](const Group& x) { return x.key == key; });
     if (g == out.end()) {
-      out.push_back({key, {work_name(r), {}}});
+      auto entry = o.suite.find(work_key(r.config_json, r.batch, r.prompt_len, r.decode_steps));
+      out.push_back({key, entry == o.suite.end() ? work_name(r) : entry->second.name + " (" + r.backend + ")", {}});
       g = out.end() - 1;
     }
-    g->second.runs.push_back(r);
+    g->runs.push_back(r);
   }
   return out;
 }
 
-// Every decode step's and every prefill's time (seconds) over the runs.
-void collect(store::Store& s, const std::vector<store::RunInfo>& runs, std::vector<double>& decode,
-             std::vector<double>& prefill) {
+double step_seconds(const store::StepRow& row) { return static_cast<double>(row.end_ns - row.start_ns) * 1e-9; }
+
+// Decode-step and prefill times (seconds): every step of every run (pooled), or one median per
+// run (run_medians, for pairing run k of one side with run k of the other).
+struct Samples {
+  std::vector<double> decode, prefill;
+};
+Samples pooled(store::Store& s, const std::vector<store::RunInfo>& runs) {
+  Samples out;
   for (const store::RunInfo& r : runs)
     s.for_each_step(r.id, [&](const store::StepRow& row) {
-      const double t = static_cast<double>(row.end_ns - row.start_ns) * 1e-9;
-      if (!(t > 0)) return;
-      (row.phase == "prefill" ? prefill : decode).push_back(t);
+      const double t = step_seconds(row);
+      if (t > 0) (row.phase == "prefill" ? out.prefill : out.decode).push_back(t);
     });
+  return out;
+}
+Samples run_medians(store::Store& s, const std::vector<store::RunInfo>& runs) {
+  Samples out;
+  for (const store::RunInfo& r : runs) {
+    const Samples one = pooled(s, {r});
+    out.decode.push_back(one.decode.empty() ? 0.0 : stats::median(one.decode));
+    out.prefill.push_back(one.prefill.empty() ? 0.0 : stats::median(one.prefill));
+  }
+  return out;
+}
+
+// Per op kind, its median time per step of the phase over the runs (ops of one step summed).
+std::map<std::string, double> kind_medians(store::Store& s, const std::vector<store::RunInfo>& runs, bool prefill) {
+  std::map<std::string, std::vector<double>> per_kind;
+  for (const store::RunInfo& r : runs) {
+    std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::string, double>> steps;
+    s.for_each_op(r.id, [&](const store::OpRow& op) {
+      if ((op.step_index == 0) != prefill) return;
+      steps[{op.repeat_index, op.step_index}][op.kind] += static_cast<double>(op.measured_ns()) * 1e-9;
+    });
+    for (const auto& entry : steps)
+      for (const auto& [kind, t] : entry.second) per_kind[kind].push_back(t);
+  }
+  std::map<std::string, double> out;
+  for (auto& [kind, v] : per_kind) out[kind] = stats::median(v);
+  return out;
+}
+
+// The op kinds behind a change: those moving the same way as the metric, largest first, until
+// they account for 80% of that movement (at most four).
+std::vector<KindChange> kinds_behind(const std::map<std::string, double>& base,
+                                     const std::map<std::string, double>& cand, bool slower) {
+  std::vector<KindChange> moved;
+  double total = 0;
+  for (const auto& [kind, b] : base) {
+    auto it = cand.find(kind);
+    if (it == cand.end()) continue;
+    const double d = slower ? it->second - b : b - it->second;
+    if (d <= 0) continue;
+    moved.push_back({kind, b, it->second, d});
+    total += d;
+  }
+  if (total <= 0) return {};
+  std::sort(moved.begin(), moved.end(), [](const KindChange& a, const KindChange& b) { return a.share > b.share; });
+  std::vector<KindChange> out;
+  double covered = 0;
+  for (KindChange& k : moved) {
+    k.share /= total;
+    out.push_back(k);
+    covered += k.share;
+    if (covered >= 0.8 || out.size() == 4) break;
+  }
+  return out;
+}
+
+double threshold_for(const GateOptions& o, const store::RunInfo& r, const std::string& metric) {
+  auto entry = o.suite.find(work_key(r.config_json, r.batch, r.prompt_len, r.decode_steps));
+  if (entry == o.suite.end()) return o.threshold;
+  auto t = entry->second.thresholds.find(metric);
+  return t == entry->second.thresholds.end() ? o.threshold : t->second;
+}
+
+// A prediction is deterministic: the ratio of the two sides' (median) predictions decides.
+std::optional<GateMetric> predicted_metric(const std::string& name, const std::vector<store::RunInfo>& base,
+                                           const std::vector<store::RunInfo>& cand, bool decode, double threshold) {
+  auto values = [decode](const std::vector<store::RunInfo>& runs) {
+    std::vector<double> v;
+    for (const store::RunInfo& r : runs) {
+      const auto& p = decode ? r.stats.predicted_decode_s : r.stats.predicted_prefill_s;
+      if (p && *p > 0) v.push_back(*p);
+    }
+    return v;
+  };
+  const std::vector<double> b = values(base), c = values(cand);
+  if (b.empty() || c.empty()) return std::nullopt;
+  GateMetric m;
+  m.name = name;
+  m.exact = true;
+  m.threshold = threshold;
+  m.baseline_median_s = stats::median(b);
+  m.candidate_median_s = stats::median(c);
+  m.estimate.ratio = m.candidate_median_s / m.baseline_median_s;
+  m.estimate.ci = {m.estimate.ratio, m.estimate.ratio};
+  m.estimate.test.p = 0;
+  m.estimate.n_baseline = static_cast<std::int64_t>(b.size());
+  m.estimate.n_candidate = static_cast<std::int64_t>(c.size());
+  m.verdict = m.estimate.ratio > 1 + threshold   ? stats::GateVerdict::regressed
+              : m.estimate.ratio < 1 - threshold ? stats::GateVerdict::improved
+                                                 : stats::GateVerdict::pass;
+  return m;
 }
 
 void note_difference(std::vector<std::string>& out, const char* what, const std::string& a, const std::string& b) {
@@ -61,6 +163,23 @@ void note_difference(std::vector<std::string>& out, const char* what, const std:
 }
 
 }  // namespace
+
+RunSelector parse_run_selector(const std::string& text, const std::string& field) {
+  if (text.empty()) throw InputError(field, "give a label, or commit:PREFIX");
+  if (text.rfind("commit:", 0) == 0) {
+    RunSelector s;
+    s.commit = text.substr(7);
+    if (s.commit.empty()) throw InputError(field, "'commit:' needs a commit or a prefix of one");
+    return s;
+  }
+  return {text, ""};
+}
+
+std::map<std::string, SuiteEntry> suite_entries(const Suite& suite) {
+  std::map<std::string, SuiteEntry> out;
+  for (const SuiteWorkload& w : suite.workloads) out[work_key(w)] = {w.name, w.thresholds};
+  return out;
+}
 
 stats::GateVerdict overall_verdict(const std::vector<GateWorkload>& workloads) {
   bool inconclusive = false;
@@ -85,23 +204,21 @@ int gate_exit_code(stats::GateVerdict overall) {
   return 0;
 }
 
-GateReport gate_compare(store::Store& s, const std::string& baseline, const std::string& candidate,
-                        const GateOptions& options) {
+GateReport gate_compare(store::Store& baseline_store, const RunSelector& baseline, store::Store& candidate_store,
+                        const RunSelector& candidate, const GateOptions& options) {
   if (!(options.threshold >= 0 && options.threshold < 1))
     throw InputError("threshold", "must be in [0, 1): a relative slowdown such as 0.05");
   if (!(options.alpha > 0 && options.alpha < 1)) throw InputError("alpha", "must be in (0, 1)");
-  const auto base = runs_of(s, baseline);
-  const auto cand = runs_of(s, candidate);
-  if (base.empty()) throw InputError("baseline", "no complete run is labelled '" + baseline + "'");
-  if (cand.empty()) throw InputError("candidate", "no complete run is labelled '" + candidate + "'");
+  const std::vector<Group> base = runs_of(baseline_store, baseline, options);
+  const std::vector<Group> cand = runs_of(candidate_store, candidate, options);
+  if (base.empty()) throw InputError("baseline", "no complete run is selected by " + baseline.describe());
+  if (cand.empty()) throw InputError("candidate", "no complete run is selected by " + candidate.describe());
   GateReport rep;
-  rep.baseline_label = baseline;
-  rep.candidate_label = candidate;
+  rep.baseline_label = baseline.describe();
+  rep.candidate_label = candidate.describe();
   rep.options = options;
-  for (const auto& entry : base) {
-    const std::string& key = entry.first;
-    const Group& g = entry.second;
-    auto c = std::find_if(cand.begin(), cand.end(), [&](const auto& p) { return p.first == key; });
+  for (const Group& g : base) {
+    auto c = std::find_if(cand.begin(), cand.end(), [&](const Group& x) { return x.key == g.key; });
     if (c == cand.end()) {
       rep.only_baseline.push_back(g.name);
       continue;
@@ -109,38 +226,60 @@ GateReport gate_compare(store::Store& s, const std::string& baseline, const std:
     GateWorkload w;
     w.name = g.name;
     for (const auto& r : g.runs) w.baseline_runs.push_back(r.id);
-    for (const auto& r : c->second.runs) w.candidate_runs.push_back(r.id);
-    std::vector<double> bd, bp, cd, cp;
-    collect(s, g.runs, bd, bp);
-    collect(s, c->second.runs, cd, cp);
-    for (const auto& [name, b, k] : {std::tuple{"decode step", &bd, &cd}, std::tuple{"prefill", &bp, &cp}}) {
-      if (b->empty() || k->empty()) continue;
+    for (const auto& r : c->runs) w.candidate_runs.push_back(r.id);
+    const store::RunInfo& rb = g.runs.front();
+    const Samples b = options.paired ? run_medians(baseline_store, g.runs) : pooled(baseline_store, g.runs);
+    const Samples k = options.paired ? run_medians(candidate_store, c->runs) : pooled(candidate_store, c->runs);
+    for (const auto& [name, bs, ks, prefill] : {std::tuple{"decode step", &b.decode, &k.decode, false},
+                                                std::tuple{"prefill", &b.prefill, &k.prefill, true}}) {
+      if (bs->empty() || ks->empty()) continue;
       GateMetric m;
       m.name = name;
-      m.baseline_median_s = stats::median(*b);
-      m.candidate_median_s = stats::median(*k);
-      m.estimate = stats::ratio_of_medians(*b, *k);
-      m.verdict = stats::gate_verdict(m.estimate, options.threshold, options.alpha);
-      w.metrics.push_back(m);
+      m.threshold = threshold_for(options, rb, name);
+      m.baseline_median_s = stats::median(*bs);
+      m.candidate_median_s = stats::median(*ks);
+      m.estimate = options.paired ? stats::paired_ratio(*bs, *ks) : stats::ratio_of_medians(*bs, *ks);
+      m.verdict = stats::gate_verdict(m.estimate, m.threshold, options.alpha);
+      if (m.verdict != stats::GateVerdict::pass)
+        m.kinds = kinds_behind(kind_medians(baseline_store, g.runs, prefill),
+                               kind_medians(candidate_store, c->runs, prefill), m.estimate.ratio >= 1);
+      w.metrics.push_back(std::move(m));
     }
-    const store::RunInfo& rb = g.runs.front();
-    const store::RunInfo& rc = c->second.runs.front();
+    // A prediction is compared only on one hardware spec: a host spec is measured anew by every
+    // run, and then its prediction moves with the machine, not with the simulator.
+    const bool one_spec =
+        std::all_of(g.runs.begin(), g.runs.end(), [&](const auto& r) { return r.hardware_json == rb.hardware_json; }) &&
+        std::all_of(c->runs.begin(), c->runs.end(), [&](const auto& r) { return r.hardware_json == rb.hardware_json; });
+    if (one_spec) {
+      for (const auto& [name, decode] :
+           {std::pair{"predicted decode step", true}, std::pair{"predicted prefill", false}})
+        if (auto m = predicted_metric(name, g.runs, c->runs, decode, threshold_for(options, rb, name)))
+          w.metrics.push_back(std::move(*m));
+    } else {
+      w.environment.push_back("hardware spec differs between runs (" + rb.hardware +
+                              " measured per run): predictions not compared");
+    }
+    const store::RunInfo& rc = c->runs.front();
     note_difference(w.environment, "threads", std::to_string(rb.threads), std::to_string(rc.threads));
     note_difference(w.environment, "host", rb.host, rc.host);
     note_difference(w.environment, "device", rb.device_name, rc.device_name);
     note_difference(w.environment, "commit", rb.engine_commit, rc.engine_commit);
     rep.workloads.push_back(std::move(w));
   }
-  for (const auto& entry : cand) {
-    const std::string& key = entry.first;
-    if (std::find_if(base.begin(), base.end(), [&](const auto& p) { return p.first == key; }) == base.end())
-      rep.only_candidate.push_back(entry.second.name);
-  }
+  for (const Group& g : cand)
+    if (std::find_if(base.begin(), base.end(), [&](const Group& x) { return x.key == g.key; }) == base.end())
+      rep.only_candidate.push_back(g.name);
   if (rep.workloads.empty())
-    throw InputError("candidate", "no workload of '" + candidate + "' matches one of '" + baseline +
-                                      "' (model config, batch, prompt, decode steps and backend must agree)");
+    throw InputError("candidate", "no workload of " + candidate.describe() + " matches one of " + baseline.describe() +
+                                      " (model config, batch, prompt, decode steps and backend must agree)");
   rep.overall = overall_verdict(rep.workloads);
   return rep;
+}
+
+GateReport gate_compare(store::Store& s, const std::string& baseline, const std::string& candidate,
+                        const GateOptions& options) {
+  return gate_compare(s, parse_run_selector(baseline, "baseline"), s, parse_run_selector(candidate, "candidate"),
+                      options);
 }
 
 }  // namespace looplab::lab

@@ -5,35 +5,67 @@
 // reported beside the verdict when it differs.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "lab/compare.hpp"
+#include "lab/suite.hpp"
 #include "store/store.hpp"
 
 namespace looplab::lab {
 
+// Which runs of a store are one side of a comparison: "LABEL", or "commit:PREFIX" for the runs
+// of the engine commits starting with PREFIX (the commit `gate run` tagged them with).
+struct RunSelector {
+  std::string label, commit;
+  std::string describe() const { return commit.empty() ? "'" + label + "'" : "commit " + commit; }
+};
+// Throws InputError(field) when the text is empty or "commit:" has no prefix.
+RunSelector parse_run_selector(const std::string& text, const std::string& field);
+
+// A suite workload's name and thresholds, by lab::work_key (suite.hpp).
+struct SuiteEntry {
+  std::string name;
+  Thresholds thresholds;
+};
+
 struct GateOptions {
-  double threshold = 0.05;  // relative: 0.05 flags a candidate more than 5% slower
+  double threshold = 0.05;  // relative: 0.05 flags a candidate more than 5% slower (no suite entry)
   double alpha = 0.05;      // significance level of the test
+  // Interleaved A/B: the k-th baseline run of a workload was measured back to back with its k-th
+  // candidate run; each pair's ratio of run medians cancels the machine's drift (Wilcoxon on the
+  // log ratios). Otherwise every step of every run is pooled (Mann-Whitney U).
+  bool paired = false;
+  std::map<std::string, SuiteEntry> suite;  // work key -> entry; empty: no suite
+};
+
+// An op kind's share of a metric's change: its median time per step on each side.
+struct KindChange {
+  std::string kind;
+  double baseline_s = 0, candidate_s = 0;
+  double share = 0;  // of the summed increases of all kinds (regression) or decreases (improvement)
 };
 
 struct GateMetric {
-  std::string name;  // "decode step", "prefill"
+  std::string name;  // one of gate_metric_names()
   double baseline_median_s = 0, candidate_median_s = 0;
+  double threshold = 0;
+  bool exact = false;  // a deterministic value (a prediction): the ratio alone decides
   stats::RatioEstimate estimate;
   stats::GateVerdict verdict = stats::GateVerdict::pass;
+  std::vector<KindChange> kinds;  // for a measured metric that is not `pass`: the kinds behind it
 };
 
 struct GateWorkload {
-  std::string name;  // "small plt L=2 B=4 P=32 cpu"
+  std::string name;  // the suite's name, else "small plt L=2 B=4 P=32 cpu"
   std::vector<store::RunId> baseline_runs, candidate_runs;
   std::vector<GateMetric> metrics;
   std::vector<std::string> environment;  // "threads 2 -> 1", "host a -> b", "commit x -> y"
 };
 
 struct GateReport {
-  std::string baseline_label, candidate_label;
+  std::string baseline_label, candidate_label;  // as described by their selectors
   GateOptions options;
   std::vector<GateWorkload> workloads;      // matched, in the baseline's order
   std::vector<std::string> only_baseline;   // workloads without a candidate run
@@ -41,11 +73,18 @@ struct GateReport {
   stats::GateVerdict overall = stats::GateVerdict::pass;
 };
 
-// Compares the complete runs labelled `candidate` with those labelled `baseline`: per workload,
-// the pooled decode-step and prefill times of all its runs (every repeat, every step). Throws
-// InputError("baseline" / "candidate") when a label has no complete run, or no workload matches.
+// Compares the complete runs chosen by `candidate` with those chosen by `baseline`: per workload,
+// the decode-step and prefill times of all its runs (every repeat, every step; per run medians
+// when paired) and the predictions stored with them. The two sides may come from two stores (a
+// baseline artifact from the main branch). Throws InputError("baseline" / "candidate") when a
+// side has no complete run, or no workload matches.
+GateReport gate_compare(store::Store& baseline_store, const RunSelector& baseline, store::Store& candidate_store,
+                        const RunSelector& candidate, const GateOptions& options = {});
+// Both sides from one store, by label.
 GateReport gate_compare(store::Store& s, const std::string& baseline, const std::string& candidate,
                         const GateOptions& options = {});
+// The suite's workloads as GateOptions::suite.
+std::map<std::string, SuiteEntry> suite_entries(const Suite& suite);
 
 // The overall verdict: regressed if any metric regressed, else inconclusive if any is, else pass.
 stats::GateVerdict overall_verdict(const std::vector<GateWorkload>& workloads);

@@ -67,6 +67,9 @@ void validate_request(const MeasureRequest& req) {
   if (!std::isfinite(req.target_ci) || req.target_ci <= 0 || req.target_ci >= 1)
     throw InputError("target-ci", "must be a fraction of the median in (0, 1), e.g. 0.02 for +-2%");
   check_backend_name(req.backend);
+  if (req.commit.size() > 200 ||
+      std::any_of(req.commit.begin(), req.commit.end(), [](char ch) { return static_cast<unsigned char>(ch) <= 0x20; }))
+    throw InputError("commit", "must be a commit id or name: at most 200 characters, no spaces or control characters");
   if (!req.pin.empty()) {
     std::string why;
     if (!parse_cpu_list(req.pin, &why)) throw InputError("pin", why);
@@ -198,7 +201,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   info.tracer = std::string(profiler::to_string(tracer.kind()));
   info.hardware = hw.spec.name;
   info.hardware_json = hardware_to_json(hw.spec).dump();
-  info.engine_commit = env.engine_commit;
+  info.engine_commit = req.commit.empty() ? env.engine_commit : req.commit;
   info.host = env.host;
   info.pid = env.pid;
   info.seed = static_cast<std::int64_t>(req.seed);

@@ -43,6 +43,9 @@ struct MeasureRequest {
   // --threads: the CPU backend's thread policy, all | available | N (engine/cpu/thread_policy.hpp).
   // Decided once per run, after pinning, and held for every repeat; recorded with the run.
   std::string threads = "available";
+  // The commit the run is tagged with; empty: the engine's own (its build's git commit). A CI job
+  // that builds from an archive without git history passes its commit here.
+  std::string commit;
 };
 
 // Checks every field of a request before anything is opened or written. Throws InputError

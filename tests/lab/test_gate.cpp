@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 
 #include "engine/core/error.hpp"
 #include "lab/gate.hpp"
@@ -111,7 +112,7 @@ TEST(Gate, BadInputNamesTheField) {
   auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
   add_run(*s, "main", 4, 1e-3, 5e-3);
   add_run(*s, "other", 8, 1e-3, 5e-3);
-  auto field = [&](const std::string& b, const std::string& c, GateOptions o = {}) {
+  auto field = [&](const std::string& b, const std::string& c, const GateOptions& o = {}) {
     try {
       (void)gate_compare(*s, b, c, o);
     } catch (const InputError& e) {
@@ -125,4 +126,166 @@ TEST(Gate, BadInputNamesTheField) {
   GateOptions bad;
   bad.threshold = -0.1;
   EXPECT_EQ(field("main", "main", bad), "threshold");
+}
+
+namespace {
+
+// A run with its ops: each decode step is gate_up_proj (60%) and attn_global (40%) of
+// `decode_s`, the attention scaled by `attn_factor`; tagged with a commit and a hardware spec,
+// and a prediction stored with it.
+struct Spec {
+  std::string label, commit = "c0ffee", hardware_json = "{\"name\":\"h200\"}";
+  double decode_s = 1e-3, attn_factor = 1.0;
+  std::optional<double> predicted_decode_s = std::nullopt;
+  int repeats = 3, steps = 16;
+};
+
+store::RunId add_run_with_ops(store::Store& s, const Spec& sp) {
+  store::RunInfo info;
+  info.label = sp.label;
+  info.model = "small";
+  info.variant = "plt";
+  info.loops = 2;
+  info.config_json = R"({"name":"small","variant":"plt","loops":2})";
+  info.batch = 4;
+  info.prompt_len = 32;
+  info.decode_steps = sp.steps;
+  info.backend = "cpu";
+  info.tracer = "host";
+  info.threads = 2;
+  info.engine_commit = sp.commit;
+  info.hardware = "h200";
+  info.hardware_json = sp.hardware_json;
+  const store::RunId id = s.begin_run(info);
+  store::RunRows rows;
+  std::int64_t t = 0;
+  for (int r = 0; r < sp.repeats; ++r)
+    for (int k = 1; k <= sp.steps; ++k) {
+      const double jitter = 1.0 + 0.01 * std::sin(1.7 * k + 0.3 * r);
+      const auto gemm = static_cast<std::int64_t>(std::llround(0.6 * sp.decode_s * jitter * 1e9));
+      const auto attn = static_cast<std::int64_t>(std::llround(0.4 * sp.decode_s * sp.attn_factor * jitter * 1e9));
+      rows.steps.push_back({r, k, "decode", 4, 32 + k, t, t + gemm + attn, 0});
+      store::OpRow a;
+      a.repeat_index = r;
+      a.step_index = k;
+      a.op_index = 0;
+      a.name = "layer0.loop1.gate_up_proj";
+      a.kind = "gate_up_proj";
+      a.start_ns = t;
+      a.end_ns = t + gemm;
+      store::OpRow b = a;
+      b.op_index = 1;
+      b.name = "layer0.loop1.attn_global";
+      b.kind = "attn_global";
+      b.start_ns = t + gemm;
+      b.end_ns = t + gemm + attn;
+      rows.ops.push_back(a);
+      rows.ops.push_back(b);
+      t += gemm + attn;
+    }
+  s.append(id, rows);
+  store::RunStats stats;
+  stats.predicted_decode_s = sp.predicted_decode_s;
+  looplab::testing::finish(s, id, store::RunStatus::complete, stats);
+  return id;
+}
+
+}  // namespace
+
+TEST(Gate, ARegressionNamesTheOpKindsBehindIt) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  add_run_with_ops(*s, {.label = "main"});
+  add_run_with_ops(*s, {.label = "pr", .attn_factor = 1.5});  // attention 50% slower: the step 20%
+  const GateReport r = gate_compare(*s, "main", "pr");
+  const GateMetric& m = r.workloads.at(0).metrics.at(0);
+  EXPECT_EQ(m.verdict, stats::GateVerdict::regressed);
+  EXPECT_NEAR(m.estimate.ratio, 1.2, 0.01);
+  ASSERT_EQ(m.kinds.size(), 1u);  // only attention moved
+  EXPECT_EQ(m.kinds[0].kind, "attn_global");
+  EXPECT_DOUBLE_EQ(m.kinds[0].share, 1.0);
+  EXPECT_NEAR(m.kinds[0].candidate_s / m.kinds[0].baseline_s, 1.5, 0.01);
+}
+
+TEST(Gate, SidesByCommitAndFromASecondStore) {
+  TempDir dir;
+  auto main_store = store::open_store(dir / "main.db", store::OpenMode::read_write);
+  auto pr_store = store::open_store(dir / "pr.db", store::OpenMode::read_write);
+  add_run_with_ops(*main_store, {.label = "nightly", .commit = "aaa111"});
+  add_run_with_ops(*pr_store, {.label = "ci", .commit = "bbb222", .attn_factor = 1.5});
+  const GateReport r = gate_compare(*main_store, parse_run_selector("commit:aaa", "baseline"), *pr_store,
+                                    parse_run_selector("commit:bbb2", "candidate"));
+  EXPECT_EQ(r.baseline_label, "commit aaa");
+  EXPECT_EQ(r.overall, stats::GateVerdict::regressed);
+  EXPECT_EQ(r.workloads.at(0).environment, std::vector<std::string>{"commit aaa111 -> bbb222"});
+  // a commit prefix selecting nothing names its side
+  try {
+    (void)gate_compare(*main_store, parse_run_selector("commit:bbb", "baseline"), *pr_store,
+                       parse_run_selector("ci", "candidate"));
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "baseline");
+  }
+  EXPECT_THROW((void)parse_run_selector("commit:", "baseline"), InputError);
+  EXPECT_THROW((void)parse_run_selector("", "candidate"), InputError);
+}
+
+TEST(Gate, PairedRunsAreComparedPairByPair) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  // the machine drifts: each pair is 10% slower than the one before, the candidate 8% slower
+  // than its baseline within every pair. Pooled, the drift hides it; paired, it shows.
+  for (int k = 0; k < 8; ++k) {
+    const double drift = std::pow(1.10, k);
+    add_run_with_ops(*s, {.label = "base", .decode_s = 1e-3 * drift, .repeats = 1, .steps = 4});
+    add_run_with_ops(*s, {.label = "cand", .decode_s = 1.08e-3 * drift, .repeats = 1, .steps = 4});
+  }
+  GateOptions paired;
+  paired.paired = true;
+  const GateMetric p = gate_compare(*s, "base", "cand", paired).workloads.at(0).metrics.at(0);
+  EXPECT_NEAR(p.estimate.ratio, 1.08, 0.002);
+  EXPECT_EQ(p.estimate.n_baseline, 8);
+  EXPECT_EQ(p.verdict, stats::GateVerdict::regressed);
+  const GateMetric pooled = gate_compare(*s, "base", "cand").workloads.at(0).metrics.at(0);
+  EXPECT_NE(pooled.verdict, stats::GateVerdict::regressed);
+}
+
+TEST(Gate, SuiteThresholdsAndNamesApply) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  add_run_with_ops(*s, {.label = "main"});
+  add_run_with_ops(*s, {.label = "pr", .attn_factor = 1.25});  // the step +10%
+  GateOptions o;
+  SuiteEntry e{"small-plt-b4", {{"decode step", 0.15}}};
+  o.suite[work_key(R"({"name":"small","variant":"plt","loops":2})", 4, 32, 16)] = e;
+  const GateReport r = gate_compare(*s, "main", "pr", o);
+  EXPECT_EQ(r.workloads.at(0).name, "small-plt-b4 (cpu)");
+  const GateMetric& m = r.workloads.at(0).metrics.at(0);
+  EXPECT_DOUBLE_EQ(m.threshold, 0.15);
+  EXPECT_EQ(m.verdict, stats::GateVerdict::pass);                                    // +10% is within its 15%
+  EXPECT_EQ(gate_compare(*s, "main", "pr").overall, stats::GateVerdict::regressed);  // the default 5%
+}
+
+TEST(Gate, PredictionsAreComparedOnOneHardwareSpecOnly) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  add_run_with_ops(*s, {.label = "main", .predicted_decode_s = 1.0e-3});
+  add_run_with_ops(*s, {.label = "pr", .predicted_decode_s = 1.03e-3});
+  add_run_with_ops(
+      *s, {.label = "host", .hardware_json = "{\"name\":\"host\",\"measured\":2}", .predicted_decode_s = 2e-3});
+  const GateReport r = gate_compare(*s, "main", "pr");
+  const auto& ms = r.workloads.at(0).metrics;
+  ASSERT_EQ(ms.size(), 2u);
+  EXPECT_EQ(ms[1].name, "predicted decode step");
+  EXPECT_TRUE(ms[1].exact);
+  EXPECT_NEAR(ms[1].estimate.ratio, 1.03, 1e-12);
+  EXPECT_EQ(ms[1].verdict, stats::GateVerdict::pass);  // 3% within 5%
+  GateOptions tight;
+  tight.threshold = 0.01;
+  EXPECT_EQ(gate_compare(*s, "main", "pr", tight).workloads.at(0).metrics.at(1).verdict, stats::GateVerdict::regressed);
+  // another spec: not compared, and said
+  const GateReport h = gate_compare(*s, "main", "host");
+  EXPECT_EQ(h.workloads.at(0).metrics.size(), 1u);
+  ASSERT_FALSE(h.workloads.at(0).environment.empty());
+  EXPECT_NE(h.workloads.at(0).environment.back().find("predictions not compared"), std::string::npos);
 }
