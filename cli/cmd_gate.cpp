@@ -25,6 +25,8 @@
 #include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
 #include "lab/gate.hpp"
+#include "lab/gate_history.hpp"
+#include "lab/gate_power.hpp"
 #include "lab/gate_report.hpp"
 #include "lab/measure.hpp"
 #include "lab/suite.hpp"
@@ -57,6 +59,7 @@ struct RunArgs {
   std::string commit;
   std::optional<std::string> threads;  // overrides the suite's thread policy
   bool quiet = false;
+  bool dry_run = false;  // check the suite and list its workloads, measure nothing
   // interleaved A/B
   std::optional<std::string> baseline_bin;
   std::string baseline_label;
@@ -87,10 +90,10 @@ int emit(const lab::GateReport& r, const ReportArgs& a) {
   }
   std::printf("%s: %s against %s (%s, alpha %.2f)\n\n", std::string(stats::to_string(r.overall)).c_str(),
               r.candidate_label.c_str(), r.baseline_label.c_str(),
-              r.options.paired ? "interleaved pairs, Wilcoxon signed-rank" : "pooled steps, Mann-Whitney U",
+              r.options.paired ? "interleaved pairs, Wilcoxon signed-rank" : "independent runs, Mann-Whitney U",
               r.options.alpha);
-  std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %s\n", "workload", "metric", "baseline", "candidate", "change",
-              "95% interval", "p", "thresh", "verdict");
+  std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %-12s %s\n", "workload", "metric", "baseline", "candidate",
+              "change", "95% interval", "p", "thresh", "verdict", "samples");
   for (const auto& w : r.workloads) {
     for (const auto& m : w.metrics) {
       char p[16] = "-", t[16];
@@ -99,10 +102,11 @@ int emit(const lab::GateReport& r, const ReportArgs& a) {
       const std::string ci = m.exact
                                  ? std::string("exact")
                                  : lab::percent_change(m.estimate.ci.lo) + ".." + lab::percent_change(m.estimate.ci.hi);
-      std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %s\n", w.name.c_str(), m.name.c_str(),
+      std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %-12s %lld+%lld %s\n", w.name.c_str(), m.name.c_str(),
                   format_time(m.baseline_median_s).c_str(), format_time(m.candidate_median_s).c_str(),
                   lab::percent_change(m.estimate.ratio).c_str(), ci.c_str(), p, t,
-                  std::string(stats::to_string(m.verdict)).c_str());
+                  std::string(stats::to_string(m.verdict)).c_str(), (long long)m.estimate.n_baseline,
+                  (long long)m.estimate.n_candidate, m.unit.c_str());
       for (const lab::KindChange& k : m.kinds)
         std::printf("%-30s   %-19s %11s %11s %8s  (%.0f%% of the change)\n", "", k.kind.c_str(),
                     format_time(k.baseline_s).c_str(), format_time(k.candidate_s).c_str(),
@@ -188,6 +192,20 @@ int run_suite(RunArgs& a) {
     if (a.threads) w.request.threads = *a.threads;
     lab::validate_request(w.request);
   }
+  if (a.dry_run) {
+    std::printf("suite '%s': %zu workload(s) to measure, nothing measured (--dry-run)\n", suite.name.c_str(),
+                todo.size());
+    for (const auto& w : todo) {
+      const auto& r = w.request;
+      std::printf("  %-22s %s %s L=%lld B=%lld P=%lld steps=%lld %s threads=%s; thresholds:", w.name.c_str(),
+                  r.config.name.c_str(), std::string(to_string(r.config.variant)).c_str(),
+                  (long long)r.config.effective_loops(), (long long)r.batch, (long long)r.prompt_len,
+                  (long long)r.decode_steps, r.backend.c_str(), r.threads.c_str());
+      for (const auto& [metric, t] : w.thresholds) std::printf(" %s %.1f%%", metric.c_str(), 100 * t);
+      std::printf("\n");
+    }
+    return 0;
+  }
   const bool ab = a.baseline_bin.has_value();
   if (ab) {
     if (!std::filesystem::is_regular_file(*a.baseline_bin) || access(a.baseline_bin->c_str(), X_OK) != 0)
@@ -259,6 +277,131 @@ int run_suite(RunArgs& a) {
   return emit(r, a.report);
 }
 
+struct PowerArgs {
+  std::string db = "looplab.db";
+  std::string label;
+  std::optional<std::string> suite;
+  lab::PowerOptions options;
+  bool json = false;
+};
+
+int run_power(const PowerArgs& a) {
+  std::map<std::string, lab::SuiteEntry> suite;
+  if (a.suite) suite = lab::suite_entries(lab::load_suite(*a.suite));
+  auto s = store::open_store(a.db, store::OpenMode::read_only);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<lab::PowerResult> rows = lab::gate_power(*s, a.label, a.options, suite);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (a.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rows) {
+      nlohmann::json det = nlohmann::json::object();
+      for (std::size_t k = 0; k < r.detected.size(); ++k)
+        det[lab::percent_change(1 + a.options.slowdowns[k])] = r.detected[k];
+      out.push_back({{"workload", r.workload},
+                     {"metric", r.metric},
+                     {"mode", r.mode},
+                     {"runs", r.runs},
+                     {"samples", r.samples},
+                     {"seconds_per_half", r.seconds_per_half},
+                     {"trials", r.trials},
+                     {"aa_regressed", r.aa_regressed},
+                     {"aa_inconclusive", r.aa_inconclusive},
+                     {"aa_improved", r.aa_improved},
+                     {"detected", det}});
+    }
+    std::cout << nlohmann::json{{"label", a.label},
+                                {"threshold", a.options.threshold},
+                                {"alpha", a.options.alpha},
+                                {"trials", a.options.trials},
+                                {"results", out}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  if (a.options.baseline_label.empty())
+    std::printf("split-half resampling of the runs of '%s': %d trials, threshold %.1f%%, alpha %.2f\n\n",
+                a.label.c_str(), a.options.trials, 100 * a.options.threshold, a.options.alpha);
+  else
+    std::printf("interleaved pairs of '%s' and '%s', %d drawn per trial: %d trials, threshold %.1f%%, alpha %.2f\n\n",
+                a.options.baseline_label.c_str(), a.label.c_str(), a.options.pairs, a.options.trials,
+                100 * a.options.threshold, a.options.alpha);
+  std::printf("%-26s %-12s %5s %8s %9s %12s %12s", "workload", "metric", "runs", "samples", "s/half", "A/A regressed",
+              "inconclusive");
+  for (double x : a.options.slowdowns) std::printf("  detect %-6s", lab::percent_change(1 + x).c_str());
+  std::printf("\n");
+  for (const auto& r : rows) {
+    std::printf("%-26s %-12s %5lld %8lld %9.1f %12.1f%% %11.1f%%", r.workload.c_str(), r.metric.c_str(),
+                (long long)r.runs, (long long)r.samples, r.seconds_per_half, 100 * r.aa_regressed,
+                100 * r.aa_inconclusive);
+    for (double d : r.detected) std::printf("  %12.1f%%", 100 * d);
+    std::printf("\n");
+  }
+  std::printf(
+      "\n(%.1f s) A/A regressed is the false-alarm rate; detect +s%% the share of trials that call a slowdown "
+      "of s%% regressed. A half is what one side of a comparison measured.\n",
+      elapsed);
+  return 0;
+}
+
+struct HistoryArgs {
+  std::string db = "looplab.db";
+  std::optional<std::string> suite;
+  lab::HistoryOptions options;
+  bool json = false;
+};
+
+int run_history(HistoryArgs& a) {
+  std::map<std::string, lab::SuiteEntry> suite;
+  if (a.suite) suite = lab::suite_entries(lab::load_suite(*a.suite));
+  if (!(a.options.detector.alpha > 0 && a.options.detector.alpha < 1)) throw InputError("alpha", "must be in (0, 1)");
+  if (a.options.detector.min_segment < 2 || a.options.detector.min_segment > 1000)
+    throw InputError("min-segment", "must be in 2..1000");
+  auto s = store::open_store(a.db, store::OpenMode::read_only);
+  const std::vector<lab::WorkloadHistory> hs = lab::gate_history(*s, a.options, suite);
+  if (a.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& h : hs) {
+      nlohmann::json pts = nlohmann::json::array(), chg = nlohmann::json::array();
+      for (const auto& p : h.points)
+        pts.push_back({{"run", p.run},
+                       {"created_at", p.created_at},
+                       {"commit", p.commit},
+                       {"label", p.label},
+                       {"median_s", p.median_s},
+                       {"ci95_s", p.ci_lo_s && p.ci_hi_s ? nlohmann::json{*p.ci_lo_s, *p.ci_hi_s} : nlohmann::json()}});
+      for (const auto& c : h.changes)
+        chg.push_back({{"index", c.index},
+                       {"run", c.run},
+                       {"p", c.p},
+                       {"before_s", c.before_s},
+                       {"after_s", c.after_s},
+                       {"change", c.after_s / c.before_s - 1}});
+      out.push_back({{"workload", h.workload}, {"metric", h.metric}, {"points", pts}, {"change_points", chg}});
+    }
+    std::cout << nlohmann::json{{"db", a.db}, {"alpha", a.options.detector.alpha}, {"workloads", out}}.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& h : hs) {
+    std::printf("%s, %s: %zu runs, %zu change point(s) (E-divisive means, alpha %.3g)\n", h.workload.c_str(),
+                h.metric.c_str(), h.points.size(), h.changes.size(), a.options.detector.alpha);
+    std::printf("  %6s  %-19s  %-12s  %-10s %11s  %s\n", "run", "created", "commit", "label", "median", "95% interval");
+    for (std::size_t i = 0; i < h.points.size(); ++i) {
+      for (const auto& c : h.changes)
+        if (c.index == i)
+          std::printf("  ---- change point: %s (mean %s -> %s), p %.3g\n",
+                      lab::percent_change(c.after_s / c.before_s).c_str(), format_time(c.before_s).c_str(),
+                      format_time(c.after_s).c_str(), c.p);
+      const auto& p = h.points[i];
+      const std::string ci = p.ci_lo_s && p.ci_hi_s ? format_time(*p.ci_lo_s) + " .. " + format_time(*p.ci_hi_s) : "";
+      std::printf("  %6lld  %-19.19s  %-12.12s  %-10.10s %11s  %s\n", (long long)p.run, p.created_at.c_str(),
+                  p.commit.c_str(), p.label.c_str(), format_time(p.median_s).c_str(), ci.c_str());
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
 void add_report_options(CLI::App* c, ReportArgs& r) {
   c->add_option("--threshold", r.options.threshold,
                 "relative slowdown that counts as a regression, for metrics the suite does not set")
@@ -302,13 +445,54 @@ Registered register_gate(CLI::App& root) {
   r->add_option("--threads", ra->threads,
                 "CPU thread policy for every workload: all | available | N (default: the suite's)");
   r->add_flag("--quiet", ra->quiet, "no progress lines");
+  r->add_flag("--dry-run", ra->dry_run, "check the suite and list its workloads; measure nothing");
   r->add_option("--baseline-bin", ra->baseline_bin,
                 "interleaved A/B: a baseline looplab binary, run alternately with this one on each workload");
   r->add_option("--baseline-label", ra->baseline_label,
                 "label of the baseline binary's runs (default: LABEL-baseline)");
   r->add_option("--rounds", ra->rounds, "interleaved pairs per workload (with --baseline-bin)")->capture_default_str();
   add_report_options(r, ra->report);
-  return {sub, [ca, ra, c, r] { return c->parsed() ? run_compare(*ca) : r->parsed() ? run_suite(*ra) : 2; }};
+  auto pa = std::make_shared<PowerArgs>();
+  auto* p = sub->add_subcommand("power",
+                                "the gate's false-alarm and detection rates on this machine, from a label's measured "
+                                "runs split at random into halves (A/A, and with a slowdown applied to one half)");
+  p->add_option("--db", pa->db, "results store (SQLite file)")->capture_default_str();
+  p->add_option("--label", pa->label, "label whose runs are resampled (4 runs of a workload at least)")->required();
+  p->add_option("--suite", pa->suite, "take workload names from this suite file");
+  p->add_option("--trials", pa->options.trials, "random splits per workload and metric")->capture_default_str();
+  p->add_option("--slowdowns", pa->options.slowdowns, "relative slowdowns to detect")
+      ->delimiter(',')
+      ->capture_default_str();
+  p->add_option("--threshold", pa->options.threshold, "the gate's threshold")->capture_default_str();
+  p->add_option("--alpha", pa->options.alpha, "the gate's significance level")->capture_default_str();
+  p->add_option("--seed", pa->options.seed, "seed of the splits and bootstraps")->capture_default_str();
+  p->add_option("--baseline-label", pa->options.baseline_label,
+                "interleaved A/A: the label paired with --label by `gate run --baseline-bin` (the same binary on "
+                "both sides); trials draw --pairs of the measured pairs");
+  p->add_option("--pairs", pa->options.pairs, "pairs per trial (with --baseline-label)")->capture_default_str();
+  p->add_flag("--json", pa->json, "machine-readable output");
+  auto ha = std::make_shared<HistoryArgs>();
+  auto* h = sub->add_subcommand("history",
+                                "a metric per workload over the store's runs, oldest first, with the change points "
+                                "an E-divisive means detector finds (a permutation test per split)");
+  h->add_option("--db", ha->db, "results store (SQLite file)")->capture_default_str();
+  h->add_option("--label", ha->options.label, "only runs of this label (e.g. main)");
+  h->add_option("--workload", ha->options.workload, "only this workload (its suite name with --suite)");
+  h->add_option("--suite", ha->suite, "take workload names from this suite file");
+  h->add_option("--metric", ha->options.metric,
+                "decode step | prefill | predicted decode step | predicted prefill | time (Google Benchmark runs)")
+      ->capture_default_str();
+  h->add_option("--alpha", ha->options.detector.alpha, "significance of a change point (permutation test)")
+      ->capture_default_str();
+  h->add_option("--min-segment", ha->options.detector.min_segment, "runs on each side of a change point at least")
+      ->capture_default_str();
+  h->add_flag("--json", ha->json, "machine-readable output");
+  return {sub, [ca, ra, pa, ha, c, r, p, h] {
+            if (c->parsed()) return run_compare(*ca);
+            if (r->parsed()) return run_suite(*ra);
+            if (p->parsed()) return run_power(*pa);
+            return h->parsed() ? run_history(*ha) : 2;
+          }};
 }
 
 const Registrar kGate(register_gate);

@@ -1,7 +1,8 @@
-// `looplab runs list | show ID | export ID --csv|--json | compare A B | trace ID`: browsing the
-// results store from the command line.
+// `looplab runs list | show ID | export ID --csv|--json | compare A B | trace ID | prune`: browsing
+// the results store from the command line, and keeping a CI store from growing without bound.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -12,6 +13,7 @@
 #include "cli/run_report.hpp"
 #include "engine/core/atomic_file.hpp"
 #include "engine/core/error.hpp"
+#include "lab/prune.hpp"
 #include "lab/run_trace.hpp"
 #include "simulator/format.hpp"
 #include "store/store.hpp"
@@ -26,6 +28,8 @@ struct RunsArgs {
   store::RunId id = 0, other = 0;
   bool csv = false, export_json = false;
   std::optional<std::string> out;
+  lab::PruneRules prune;
+  bool dry_run = false;
 };
 
 std::unique_ptr<store::Store> open_ro(const RunsArgs& a) { return store::open_store(a.db, store::OpenMode::read_only); }
@@ -253,6 +257,36 @@ int trace(const RunsArgs& a) {
   return 0;
 }
 
+int prune(const RunsArgs& a) {
+  const std::uintmax_t before = std::filesystem::exists(a.db) ? std::filesystem::file_size(a.db) : 0;
+  auto s = store::open_store(a.db, a.dry_run ? store::OpenMode::read_only : store::OpenMode::read_write);
+  const auto runs = s->list_runs();
+  const std::vector<store::RunId> doomed = lab::runs_to_prune(runs, a.prune, lab::utc_now());
+  std::int64_t deleted = 0;
+  if (!a.dry_run && !doomed.empty()) {
+    deleted = s->delete_runs(doomed);
+    s->compact();
+  }
+  s.reset();
+  const std::uintmax_t after = std::filesystem::exists(a.db) ? std::filesystem::file_size(a.db) : 0;
+  const std::size_t kept = runs.size() - doomed.size();
+  if (a.json) {
+    std::cout << nlohmann::json{{"db", a.db},          {"dry_run", a.dry_run}, {"runs_before", runs.size()},
+                                {"deleted", doomed},   {"kept", kept},         {"bytes_before", before},
+                                {"bytes_after", after}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  if (a.dry_run) {
+    std::printf("would delete %zu of %zu runs from %s (keeping %zu)\n", doomed.size(), runs.size(), a.db.c_str(), kept);
+    return 0;
+  }
+  std::printf("deleted %lld of %zu runs from %s, kept %zu; the file went from %.1f MB to %.1f MB\n", (long long)deleted,
+              runs.size(), a.db.c_str(), kept, static_cast<double>(before) / 1e6, static_cast<double>(after) / 1e6);
+  return 0;
+}
+
 Registered register_runs(CLI::App& root) {
   auto* sub = root.add_subcommand("runs", "browse the results store: list, show, export, compare, trace");
   sub->require_subcommand(1);
@@ -280,7 +314,17 @@ Registered register_runs(CLI::App& root) {
   t->add_option("id", a->id, "run id")->required();
   t->add_option("--out,-o", a->out, "trace file (default run-ID.json.gz)");
   common(t);
-  return {sub, [a, l, s, e, c, t] {
+  auto* p = sub->add_subcommand("prune",
+                                "delete old runs so a CI store does not grow without bound: a run is kept when any "
+                                "rule keeps it; running runs are never deleted; the file is compacted after");
+  p->add_option("--keep-last", a->prune.keep_last, "keep the newest N runs (per workload with --per-workload)");
+  p->add_flag("--per-workload", a->prune.per_workload, "count --keep-last per workload (config, shapes, backend)");
+  p->add_option("--keep-within", a->prune.keep_within_days, "keep runs created less than DAYS days ago");
+  p->add_option("--label", a->prune.label, "only runs of this label are deleted");
+  p->add_flag("--dry-run", a->dry_run, "say what would be deleted, delete nothing");
+  common(p);
+  return {sub, [a, l, s, e, c, t, p] {
+            if (p->parsed()) return prune(*a);
             if (l->parsed()) return list(*a);
             if (s->parsed()) return show(*a);
             if (e->parsed()) return export_run(*a);

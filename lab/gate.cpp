@@ -17,6 +17,7 @@ std::string group_key(const store::RunInfo& r) {
 }
 
 std::string work_name(const store::RunInfo& r) {
+  if (r.backend == "gbench") return r.model + " (gbench)";
   return r.model + " " + r.variant + (r.loops > 1 ? " L=" + std::to_string(r.loops) : "") +
          " B=" + std::to_string(r.batch) + " P=" + std::to_string(r.prompt_len) + " " + r.backend;
 }
@@ -144,6 +145,7 @@ std::optional<GateMetric> predicted_metric(const std::string& name, const std::v
   GateMetric m;
   m.name = name;
   m.exact = true;
+  m.unit = "prediction";
   m.threshold = threshold;
   m.baseline_median_s = stats::median(b);
   m.candidate_median_s = stats::median(c);
@@ -228,14 +230,22 @@ GateReport gate_compare(store::Store& baseline_store, const RunSelector& baselin
     for (const auto& r : g.runs) w.baseline_runs.push_back(r.id);
     for (const auto& r : c->runs) w.candidate_runs.push_back(r.id);
     const store::RunInfo& rb = g.runs.front();
-    const Samples b = options.paired ? run_medians(baseline_store, g.runs) : pooled(baseline_store, g.runs);
-    const Samples k = options.paired ? run_medians(candidate_store, c->runs) : pooled(candidate_store, c->runs);
-    for (const auto& [name, bs, ks, prefill] : {std::tuple{"decode step", &b.decode, &k.decode, false},
-                                                std::tuple{"prefill", &b.prefill, &k.prefill, true}}) {
+    // Steps of one run are not independent of each other: once there are runs enough, the run is
+    // the sample, so the test sees the noise between runs (the larger on a shared machine).
+    const bool by_run =
+        options.paired || (g.runs.size() >= kMinRunsForRunLevel && c->runs.size() >= kMinRunsForRunLevel);
+    const std::string unit = options.paired ? "pairs" : by_run ? "runs" : "steps";
+    const Samples b = by_run ? run_medians(baseline_store, g.runs) : pooled(baseline_store, g.runs);
+    const Samples k = by_run ? run_medians(candidate_store, c->runs) : pooled(candidate_store, c->runs);
+    // A Google Benchmark run (backend "gbench") stores its repetitions as steps: its metric is "time".
+    const char* step_metric = rb.backend == "gbench" ? "time" : "decode step";
+    for (const auto& [name, bs, ks, prefill] :
+         {std::tuple{step_metric, &b.decode, &k.decode, false}, std::tuple{"prefill", &b.prefill, &k.prefill, true}}) {
       if (bs->empty() || ks->empty()) continue;
       GateMetric m;
       m.name = name;
       m.threshold = threshold_for(options, rb, name);
+      m.unit = unit;
       m.baseline_median_s = stats::median(*bs);
       m.candidate_median_s = stats::median(*ks);
       m.estimate = options.paired ? stats::paired_ratio(*bs, *ks) : stats::ratio_of_medians(*bs, *ks);

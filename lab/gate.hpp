@@ -35,7 +35,8 @@ struct GateOptions {
   double alpha = 0.05;      // significance level of the test
   // Interleaved A/B: the k-th baseline run of a workload was measured back to back with its k-th
   // candidate run; each pair's ratio of run medians cancels the machine's drift (Wilcoxon on the
-  // log ratios). Otherwise every step of every run is pooled (Mann-Whitney U).
+  // log ratios). Otherwise Mann-Whitney U over run medians (kMinRunsForRunLevel runs a side or
+  // more) or over every step of every run (fewer).
   bool paired = false;
   std::map<std::string, SuiteEntry> suite;  // work key -> entry; empty: no suite
 };
@@ -47,11 +48,18 @@ struct KindChange {
   double share = 0;  // of the summed increases of all kinds (regression) or decreases (improvement)
 };
 
+// With this many runs on each side, runs (their medians), not steps, are the samples.
+inline constexpr std::size_t kMinRunsForRunLevel = 3;
+
 struct GateMetric {
   std::string name;  // one of gate_metric_names()
   double baseline_median_s = 0, candidate_median_s = 0;
   double threshold = 0;
   bool exact = false;  // a deterministic value (a prediction): the ratio alone decides
+  // The samples compared: "pairs" (interleaved runs), "runs" (one median per run: both sides have
+  // kMinRunsForRunLevel runs or more, so run-to-run noise is in the test), "steps" (every step
+  // pooled: one or two runs a side, where only within-run noise is seen), "prediction".
+  std::string unit;
   stats::RatioEstimate estimate;
   stats::GateVerdict verdict = stats::GateVerdict::pass;
   std::vector<KindChange> kinds;  // for a measured metric that is not `pass`: the kinds behind it

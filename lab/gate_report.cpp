@@ -109,6 +109,7 @@ nlohmann::json gate_report_json(const GateReport& r) {
                     {"test", m.exact            ? "none (deterministic)"
                              : r.options.paired ? "wilcoxon signed-rank"
                                                 : "mann-whitney u"},
+                    {"unit", m.unit},
                     {"samples", {m.estimate.n_baseline, m.estimate.n_candidate}},
                     {"threshold", m.threshold},
                     {"verdict", verdict_text(m.verdict)},
@@ -139,8 +140,9 @@ std::string gate_report_markdown(const GateReport& r) {
                                                                      : "pass";
   o << "## looplab gate: **" << mark << "**\n\n";
   o << "Candidate " << md_cell(r.candidate_label) << " against baseline " << md_cell(r.baseline_label) << "; "
-    << (r.options.paired ? "interleaved pairs (Wilcoxon signed-rank)" : "pooled steps (Mann-Whitney U)") << ", alpha "
-    << r.options.alpha << ".\n\n";
+    << (r.options.paired ? "interleaved pairs (Wilcoxon signed-rank)"
+                         : "Mann-Whitney U over run medians (3 runs a side or more) or pooled steps")
+    << ", alpha " << r.options.alpha << ".\n\n";
   o << "| workload | metric | baseline | candidate | change | 95% interval | p | threshold | verdict |\n";
   o << "|---|---|---:|---:|---:|---|---:|---:|---|\n";
   for (const auto& w : r.workloads)

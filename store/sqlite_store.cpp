@@ -2,6 +2,8 @@
 // hardware specs. Every statement comes from the table descriptions (store/tables.hpp).
 #include "store/sqlite_store.hpp"
 
+#include <array>
+
 #include "store/store_error.hpp"
 #include "store/tables.hpp"
 
@@ -56,6 +58,51 @@ bool SqliteStore::remove_hardware(std::int64_t id) {
   const bool removed = db_.query_int("SELECT changes()") == 1;
   tx.commit();
   return removed;
+}
+
+std::int64_t SqliteStore::delete_runs(const std::vector<RunId>& runs) {
+  // Every table whose rows belong to a run (store/schema.cpp), by its run column
+  static constexpr std::array<std::pair<const char*, const char*>, 10> kOwned{{
+      {"steps", "run_id"},
+      {"op_measurements", "run_id"},
+      {"predictions", "run_id"},
+      {"CUPTI_ACTIVITY_KIND_KERNEL", "runId"},
+      {"CUPTI_ACTIVITY_KIND_RUNTIME", "runId"},
+      {"CUPTI_ACTIVITY_KIND_MEMCPY", "runId"},
+      {"CUPTI_ACTIVITY_KIND_MEMSET", "runId"},
+      {"CUPTI_ACTIVITY_KIND_SYNCHRONIZATION", "runId"},
+      {"NVTX_EVENTS", "runId"},
+      {"PROFILER_OVERHEAD", "runId"},
+  }};
+  Transaction tx(db_);
+  // A damaged file is refused before anything is deleted: a deletion that went through and a
+  // compaction that then met the damage would change the file and still fail.
+  {
+    Statement check(db_, "PRAGMA quick_check(1)");
+    if (check.step() && check.text(0) != "ok")
+      throw StoreError(StoreFault::corrupt, db_.path() + ": the store is damaged (" + check.text(0) +
+                                                "): restore it from a copy; nothing was deleted");
+  }
+  std::int64_t deleted = 0;
+  for (const RunId id : runs) {
+    for (const auto& [table, column] : kOwned) {
+      Statement del(db_, std::string("DELETE FROM ") + table + " WHERE " + column + " = ?");
+      del.bind(1, id).run();
+    }
+    Statement unlink(db_, "UPDATE calibrations SET source_run_id = NULL WHERE source_run_id = ?");
+    unlink.bind(1, id).run();
+    Statement del(db_, "DELETE FROM runs WHERE id = ?");
+    del.bind(1, id).run();
+    deleted += db_.query_int("SELECT changes()");
+  }
+  tx.commit();
+  return deleted;
+}
+
+void SqliteStore::compact() {
+  db_.exec("VACUUM");
+  // in WAL mode the rewritten pages sit in the log until a checkpoint moves them into the file
+  db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 RunId SqliteStore::begin_run(RunInfo& info) {

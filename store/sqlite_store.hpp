@@ -20,6 +20,8 @@ class SqliteStore final : public Store {
   std::int64_t put_hardware(const HardwareRow& row) override;
   bool remove_hardware(std::int64_t id) override;
   std::int64_t add_sweep(SweepInfo& sweep, const std::vector<SweepPointRow>& points) override;
+  std::int64_t delete_runs(const std::vector<RunId>& runs) override;
+  void compact() override;
 
   std::vector<RunSummary> list_runs() override;
   std::optional<RunInfo> get_run(RunId run) override;

@@ -44,6 +44,11 @@ class Store {
   // Writes a sweep and all its points in one transaction (all or nothing) and returns its id.
   // Fills id, created_at and points.
   virtual std::int64_t add_sweep(SweepInfo& sweep, const std::vector<SweepPointRow>& points) = 0;
+  // Deletes runs with every row they own, in one transaction; a calibration fitted on one keeps
+  // its figures and loses the link. Returns how many runs there were.
+  virtual std::int64_t delete_runs(const std::vector<RunId>& runs) = 0;
+  // Gives the pages freed by deletions back to the file system (SQLite VACUUM).
+  virtual void compact() = 0;
 
   // ---- reading ----
   // Newest first.

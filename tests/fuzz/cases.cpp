@@ -157,6 +157,18 @@ Bases make_bases(const std::string& scratch) {
       {"points",
        {point("a1", "a", "decode", 1, 2e-4), point("a2", "a", "prefill", 4, 1e-3),
         point("b1", "b", "decode", 8, 3e-4)}}};
+  b.suite = json::parse(R"({"name": "fuzz", "defaults": {"backend": "cpu", "threads": 1, "prompt": 4,
+      "decode_steps": 1, "warmup": 0, "repeats": 1, "max_time_s": 0},
+      "thresholds": {"decode step": 0.05},
+      "workloads": [{"name": "tiny-plt", "model": "tiny", "variant": "plt", "loops": 2, "batch": 1,
+                     "config": {"layers": 1}}]})");
+  b.gbench = json::parse(R"({"context": {"executable": "/x/bench", "host_name": "h"}, "benchmarks": [
+      {"name": "BM_a/1", "run_name": "BM_a/1", "run_type": "iteration", "repetitions": 2, "repetition_index": 0,
+       "threads": 1, "iterations": 10, "real_time": 12.5, "cpu_time": 12.0, "time_unit": "us"},
+      {"name": "BM_a/1", "run_name": "BM_a/1", "run_type": "iteration", "repetitions": 2, "repetition_index": 1,
+       "threads": 1, "iterations": 10, "real_time": 12.7, "cpu_time": 12.1, "time_unit": "us"},
+      {"name": "BM_a/1_mean", "run_name": "BM_a/1", "run_type": "aggregate", "aggregate_name": "mean",
+       "real_time": 12.6, "time_unit": "us"}]})");
   const RecordSet records = tiny_records();
   b.records = records_to_json(records);
   const HardwareSpec hw = load_hardware("h200");
@@ -207,8 +219,8 @@ Bases make_bases(const std::string& scratch) {
 }
 
 std::vector<std::string> kinds() {
-  return {"model",       "hardware", "engine",      "validation", "sweep",
-          "calibration", "records",  "safetensors", "store",      "args"};
+  return {"model",   "hardware",    "engine", "validation", "sweep",  "calibration",
+          "records", "safetensors", "store",  "suite",      "gbench", "args"};
 }
 
 Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std::uint64_t index) {
@@ -242,6 +254,13 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
     c.files.push_back({"w.safetensors", mutate_bytes(b.safetensors, rng, c.mutation)});
     c.args = {"generate",     "--model", "tiny",         "--weights", "{dir}/w.safetensors",
               "--prompt-len", "3",       "--new-tokens", "2"};
+  } else if (kind == "suite") {
+    c.files.push_back({"suite.json", mutate_text(b.suite, rng, c.mutation)});
+    // --dry-run: every check a suite goes through, without a mutated time budget to wait out
+    c.args = {"gate", "run", "{dir}/suite.json", "--db", "{dir}/s.db", "--label", "fz", "--dry-run"};
+  } else if (kind == "gbench") {
+    c.files.push_back({"bench.json", mutate_text(b.gbench, rng, c.mutation)});
+    c.args = {"import", "gbench", "{dir}/bench.json", "--db", "{dir}/s.db", "--label", "fz"};
   } else if (kind == "store") {
     mutate_store(b, rng, c);
     const std::vector<std::vector<std::string>> commands = {
@@ -250,6 +269,8 @@ Case make_case(const Bases& b, const std::string& kind, std::uint64_t seed, std:
         {"runs", "export", "1", "--csv", "--db", "{dir}/s.db"},
         {"runs", "trace", "1", "-o", "{dir}/t.json.gz", "--db", "{dir}/s.db"},
         {"hardware", "list", "--db", "{dir}/s.db"},
+        {"gate", "history", "--db", "{dir}/s.db", "--metric", "prefill"},
+        {"runs", "prune", "--keep-last", "0", "--db", "{dir}/s.db"},
         {"run", "--model", "tiny", "--decode-steps", "1", "--repeat", "1", "--max-time", "0", "--warmup", "0",
          "--hardware", "h200", "--db", "{dir}/s.db"}};
     c.args = rng.pick(commands);

@@ -24,10 +24,11 @@ struct Case {
 // Valid inputs every case starts from, made once (from data/ and in-process).
 struct Bases {
   nlohmann::json model, hardware, sweep, calibration, records, engine, validation;
-  std::string safetensors;  // a tiny model's weights
-  std::string store;        // a store file with one complete run
-  std::string foreign_db;   // another program's SQLite database
-  std::string foreign_wal;  // the write-ahead log of another database
+  nlohmann::json suite, gbench;  // a gate suite of one tiny workload; Google Benchmark JSON
+  std::string safetensors;       // a tiny model's weights
+  std::string store;             // a store file with one complete run
+  std::string foreign_db;        // another program's SQLite database
+  std::string foreign_wal;       // the write-ahead log of another database
 };
 // Builds the bases in `scratch` (a folder it may write). Throws on failure.
 Bases make_bases(const std::string& scratch);

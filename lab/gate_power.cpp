@@ -1,0 +1,199 @@
+// Resampling a label's measured runs into many gate comparisons (gate_power.hpp).
+#include "lab/gate_power.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <numeric>
+#include <optional>
+
+#include "engine/core/error.hpp"
+#include "lab/stats_detail.hpp"
+
+namespace looplab::lab {
+
+namespace {
+
+// Seconds between two ISO 8601 UTC times of the store ("2026-12-03T11:47:20.123Z"); 0 if unparsed.
+double seconds_between(const std::string& a, const std::string& b) {
+  auto parse = [](const std::string& t) -> std::optional<double> {
+    std::tm tm{};
+    const char* rest = strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest) return std::nullopt;
+    double frac = 0;
+    if (*rest == '.') frac = std::strtod(rest, nullptr);
+    return static_cast<double>(timegm(&tm)) + frac;
+  };
+  const auto x = parse(a), y = parse(b);
+  return x && y ? *y - *x : 0.0;
+}
+
+struct RunSteps {
+  std::vector<double> decode, prefill;
+  double seconds = 0;
+  const std::vector<double>& of(bool prefill_phase) const { return prefill_phase ? prefill : decode; }
+};
+
+std::string key_of(const store::RunInfo& r) {
+  return work_key(r.config_json, r.batch, r.prompt_len, r.decode_steps) + "|" + r.backend;
+}
+
+// The complete runs of a label by workload, oldest first, and the workloads in first-seen order.
+std::map<std::string, std::vector<store::RunInfo>> groups_of(const std::vector<store::RunSummary>& all,
+                                                             const std::string& label,
+                                                             std::vector<std::string>& order) {
+  std::map<std::string, std::vector<store::RunInfo>> groups;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    const store::RunInfo& r = it->info;
+    if (!r.complete || r.label != label) continue;
+    if (!groups.count(key_of(r))) order.push_back(key_of(r));
+    groups[key_of(r)].push_back(r);
+  }
+  return groups;
+}
+
+std::vector<RunSteps> load(store::Store& s, const std::vector<store::RunInfo>& runs) {
+  std::vector<RunSteps> out(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    s.for_each_step(runs[i].id, [&](const store::StepRow& row) {
+      const double t = static_cast<double>(row.end_ns - row.start_ns) * 1e-9;
+      if (t > 0) (row.phase == "prefill" ? out[i].prefill : out[i].decode).push_back(t);
+    });
+    out[i].seconds = seconds_between(runs[i].created_at, runs[i].finished_at);
+  }
+  return out;
+}
+
+// The samples of some runs as the gate takes them: one median per run, or every step.
+std::vector<double> samples(const std::vector<RunSteps>& runs, std::span<const std::size_t> which, bool prefill,
+                            bool by_run, double scale) {
+  std::vector<double> out;
+  for (std::size_t i : which) {
+    const std::vector<double>& v = runs[i].of(prefill);
+    if (v.empty()) continue;
+    if (by_run) {
+      out.push_back(stats::median(v) * scale);
+    } else {
+      for (double t : v) out.push_back(t * scale);
+    }
+  }
+  return out;
+}
+
+void shuffle(std::vector<std::size_t>& idx, stats::detail::SplitMix64& rng) {
+  std::iota(idx.begin(), idx.end(), 0);
+  for (std::size_t i = idx.size() - 1; i > 0; --i) std::swap(idx[i], idx[rng.below(i + 1)]);  // Fisher-Yates
+}
+
+std::string display_name(const store::RunInfo& r, const std::map<std::string, SuiteEntry>& suite) {
+  auto entry = suite.find(work_key(r.config_json, r.batch, r.prompt_len, r.decode_steps));
+  if (entry != suite.end()) return entry->second.name + " (" + r.backend + ")";
+  if (r.backend == "gbench") return r.model + " (gbench)";
+  return r.model + " " + r.variant + " B=" + std::to_string(r.batch) + " " + r.backend;
+}
+
+// Counts one trial's verdicts into the result: A/A (scale 1) and each slowdown.
+template <typename Judge>
+void tally(PowerResult& p, const PowerOptions& o, Judge judge) {
+  const stats::GateVerdict v = judge(1.0);
+  p.aa_regressed += v == stats::GateVerdict::regressed;
+  p.aa_inconclusive += v == stats::GateVerdict::inconclusive;
+  p.aa_improved += v == stats::GateVerdict::improved;
+  for (std::size_t k = 0; k < o.slowdowns.size(); ++k)
+    p.detected[k] += judge(1.0 + o.slowdowns[k]) == stats::GateVerdict::regressed;
+}
+
+void normalize(PowerResult& p, int trials) {
+  p.aa_regressed /= trials;
+  p.aa_inconclusive /= trials;
+  p.aa_improved /= trials;
+  for (double& d : p.detected) d /= trials;
+}
+
+}  // namespace
+
+std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, const PowerOptions& o,
+                                    const std::map<std::string, SuiteEntry>& suite) {
+  if (o.trials < 1 || o.trials > 100000) throw InputError("trials", "must be in 1..100000");
+  for (double x : o.slowdowns)
+    if (!(x > 0 && x < 10)) throw InputError("slowdowns", "each must be a relative slowdown in (0, 10), e.g. 0.05");
+  if (!(o.threshold >= 0 && o.threshold < 1)) throw InputError("threshold", "must be in [0, 1)");
+  if (!(o.alpha > 0 && o.alpha < 1)) throw InputError("alpha", "must be in (0, 1)");
+  if (o.pairs < 2 || o.pairs > 10000) throw InputError("pairs", "must be in 2..10000");
+  const bool paired = !o.baseline_label.empty();
+  const auto all = s.list_runs();
+  std::vector<std::string> order, base_order;
+  auto groups = groups_of(all, label, order);
+  auto base_groups = paired ? groups_of(all, o.baseline_label, base_order) : decltype(groups){};
+  std::vector<PowerResult> out;
+  stats::detail::SplitMix64 rng{o.seed};
+  for (const std::string& key : order) {
+    const std::vector<store::RunInfo>& runs = groups[key];
+    const std::vector<store::RunInfo>* base_runs = paired && base_groups.count(key) ? &base_groups[key] : nullptr;
+    const std::size_t n = paired ? (base_runs ? std::min(runs.size(), base_runs->size()) : 0) : runs.size();
+    if (paired ? n < static_cast<std::size_t>(o.pairs) : n < 4) continue;
+    const std::vector<RunSteps> cand = load(s, runs);
+    const std::vector<RunSteps> base = paired ? load(s, *base_runs) : std::vector<RunSteps>{};
+    double seconds = 0;
+    for (std::size_t i = 0; i < n; ++i) seconds += cand[i].seconds + (paired ? base[i].seconds : 0.0);
+    for (const bool prefill : {false, true}) {
+      PowerResult p;
+      p.workload = display_name(runs.front(), suite);
+      p.metric = prefill ? "prefill" : "decode step";
+      p.runs = static_cast<std::int64_t>(n);
+      for (std::size_t i = 0; i < n; ++i)
+        p.samples += static_cast<std::int64_t>(cand[i].of(prefill).size() + (paired ? base[i].of(prefill).size() : 0));
+      if (p.samples == 0) continue;
+      p.trials = o.trials;
+      p.detected.assign(o.slowdowns.size(), 0.0);
+      std::vector<std::size_t> idx(n);
+      if (paired) {
+        // What one gate costs: `pairs` pairs, both sides
+        p.mode = "pairs";
+        p.seconds_per_half = seconds / static_cast<double>(n) * o.pairs / 2;
+        const auto k = static_cast<std::size_t>(o.pairs);
+        std::vector<std::size_t> drawn(k);
+        for (int t = 0; t < o.trials; ++t) {
+          // k of the n pairs: without replacement while there are more pairs than a trial takes,
+          // else with (a bootstrap of the experiment), so that trials differ
+          shuffle(idx, rng);
+          for (std::size_t i = 0; i < k; ++i) drawn[i] = k < n ? idx[i] : rng.below(n);
+          const std::span<const std::size_t> pick(drawn);
+          const std::vector<double> b = samples(base, pick, prefill, true, 1.0);
+          tally(p, o, [&](double scale) {
+            const std::vector<double> c = samples(cand, pick, prefill, true, scale);
+            return stats::gate_verdict(stats::paired_ratio(b, c, 0.95, o.resamples, rng.next()), o.threshold, o.alpha);
+          });
+        }
+      } else {
+        const std::size_t half = n / 2;
+        const bool by_run = half >= kMinRunsForRunLevel;
+        p.mode = by_run ? "split-half, runs" : "split-half, steps";
+        p.seconds_per_half = seconds / 2;
+        for (int t = 0; t < o.trials; ++t) {
+          shuffle(idx, rng);
+          const std::span<const std::size_t> a(idx.data(), half), b(idx.data() + half, n - half);
+          const std::vector<double> x = samples(cand, a, prefill, by_run, 1.0);
+          tally(p, o, [&](double scale) {
+            const std::vector<double> y = samples(cand, b, prefill, by_run, scale);
+            return stats::gate_verdict(stats::ratio_of_medians(x, y, 0.95, o.resamples, rng.next()), o.threshold,
+                                       o.alpha);
+          });
+        }
+      }
+      normalize(p, o.trials);
+      out.push_back(std::move(p));
+    }
+  }
+  if (out.empty())
+    throw InputError("label", paired ? "no workload of '" + label + "' has " + std::to_string(o.pairs) +
+                                           " runs paired with runs of '" + o.baseline_label +
+                                           "': run `looplab gate run SUITE --baseline-bin BIN --rounds N` with N >= " +
+                                           std::to_string(o.pairs)
+                                     : "no workload of '" + label +
+                                           "' has 4 complete runs or more: measure the suite again under the same "
+                                           "label (looplab gate run SUITE --label " +
+                                           label + ")");
+  return out;
+}
+
+}  // namespace looplab::lab
