@@ -57,9 +57,10 @@ int run_looplab(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "looplab 0.1.0");
   app.footer(
-      "Exit codes: 0 ok; 1 a failed check or a failure while working (disk full, a lock held too long); "
-      "2 bad input or a refused file (one line 'looplab: error: FIELD: problem', nothing written); "
-      "3 `gate compare` found no regression but could not tell for some comparison (too noisy); "
+      "Exit codes: 0 ok; 1 a failed check (for `gate`: a regression) or a failure while working (disk full, a "
+      "lock held too long); 2 bad input or a refused file (one line 'looplab: error: FIELD: problem', nothing "
+      "written); 3 `gate compare` or `gate run --baseline-bin` found no regression but could not tell for some "
+      "comparison (too noisy); "
       "130 interrupted (Ctrl-C or SIGTERM; a run is kept as interrupted).");
   std::vector<Registered> commands;
   for (RegisterFn fn : registry()) commands.push_back(fn(app));

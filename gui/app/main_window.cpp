@@ -18,6 +18,7 @@
 #include "gui/models/run_list_model.hpp"
 #include "gui/views/compare_view.hpp"
 #include "gui/views/export.hpp"
+#include "gui/views/history_view.hpp"
 #include "gui/views/roofline_view.hpp"
 #include "gui/views/run_view.hpp"
 #include "gui/views/runs_browser.hpp"
@@ -35,7 +36,7 @@ constexpr std::size_t kMaxDefaultCompare = 2000;
 
 QStringList MainWindow::viewNames() {
   return {QStringLiteral("runs"),     QStringLiteral("run"),   QStringLiteral("compare"), QStringLiteral("roofline"),
-          QStringLiteral("timeline"), QStringLiteral("sweep"), QStringLiteral("whatif")};
+          QStringLiteral("timeline"), QStringLiteral("sweep"), QStringLiteral("whatif"),  QStringLiteral("history")};
 }
 
 MainWindow::MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predictor, QWidget* parent)
@@ -50,13 +51,15 @@ MainWindow::MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predict
   m_timeline = new TimelineView(this);
   m_sweep = new SweepView(this);
   m_whatIf = new WhatIfPanel(this);
+  m_history = new HistoryView(this);
   m_compare->setPredictor(m_predictor.get());
   m_sweep->setPredictor(m_predictor.get());
   m_whatIf->setPredictor(m_predictor.get());
 
   m_nav = new QListWidget(this);
   m_stack = new QStackedWidget(this);
-  const std::vector<ViewPage*> pages = {m_runs, m_runView, m_compare, m_roofline, m_timeline, m_sweep, m_whatIf};
+  const std::vector<ViewPage*> pages = {m_runs,     m_runView, m_compare, m_roofline,
+                                        m_timeline, m_sweep,   m_whatIf,  m_history};
   for (ViewPage* p : pages) {
     m_nav->addItem(p->title());
     m_stack->addWidget(p);
@@ -81,6 +84,11 @@ MainWindow::MainWindow(SourceFactory factory, std::unique_ptr<Predictor> predict
     m_loader->loadRun(id);
   });
   connect(m_runs, &RunsBrowser::compareRequested, this, &MainWindow::compareRuns);
+  // a point of the history opens its run in the run view
+  connect(m_history, &HistoryView::runActivated, this, [this](qint64 id) {
+    showRun(id);
+    showView(QStringLiteral("run"));
+  });
   resize(1280, 800);
 }
 
@@ -143,7 +151,7 @@ void MainWindow::openStore(const QString& path) {
 }
 
 QString MainWindow::openSweep(const QString& path) {
-  const QString error = m_sweep->openFile(path);
+  QString error = m_sweep->openFile(path);
   if (error.isEmpty()) showView(QStringLiteral("sweep"));
   return error;
 }
@@ -171,10 +179,11 @@ QString MainWindow::exportCurrentView(const QString& path) {
   return exportWidget(p != nullptr ? p->exportTarget() : nullptr, path);
 }
 
-void MainWindow::onRunsLoaded(const QString& path, RunsSnapshot runs, qint64 elapsedMs) {
+void MainWindow::onRunsLoaded(const QString& path, const RunsSnapshot& runs, qint64 elapsedMs) {
   m_runsSnapshot = runs;
   m_explicitCompare.reset();
   m_runs->setRuns(runs);
+  m_history->setRuns(*runs);
   statusBar()->showMessage(QStringLiteral("%1 runs from %2, read in %3 ms").arg(runs->size()).arg(path).arg(elapsedMs));
   // The newest run is the table's first row (sorted by id, descending).
   const QModelIndex first = m_runs->table()->model()->index(0, 0);
@@ -191,7 +200,7 @@ std::vector<RunSummary> MainWindow::defaultCompareSet(const RunSummary& current)
   return out;
 }
 
-void MainWindow::onRunLoaded(RunDetailSnapshot run) {
+void MainWindow::onRunLoaded(const RunDetailSnapshot& run) {
   m_currentRun = run;
   m_runView->setRun(run);
   m_roofline->setRun(run);

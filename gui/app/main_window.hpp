@@ -20,6 +20,7 @@ class RooflineView;
 class RunView;
 class RunsBrowser;
 class SweepView;
+class HistoryView;
 class TimelineView;
 class ViewPage;
 class WhatIfPanel;
@@ -63,8 +64,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
-  void onRunsLoaded(const QString& path, RunsSnapshot runs, qint64 elapsedMs);
-  void onRunLoaded(RunDetailSnapshot run);
+  void onRunsLoaded(const QString& path, const RunsSnapshot& runs, qint64 elapsedMs);
+  void onRunLoaded(const RunDetailSnapshot& run);
   void onProblem(const StoreProblem& problem);
   void compareRuns(const QList<qint64>& ids);
   std::vector<RunSummary> defaultCompareSet(const RunSummary& current) const;
@@ -79,6 +80,7 @@ class MainWindow : public QMainWindow {
   RooflineView* m_roofline = nullptr;
   TimelineView* m_timeline = nullptr;
   SweepView* m_sweep = nullptr;
+  HistoryView* m_history = nullptr;
   WhatIfPanel* m_whatIf = nullptr;
   RunsSnapshot m_runsSnapshot;
   RunDetailSnapshot m_currentRun;

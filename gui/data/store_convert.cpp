@@ -55,6 +55,10 @@ RunSummary summaryFromStore(const store::RunInfo& info, ConfigCache& configs) {
   s.backend = info.backend;
   s.hardware = info.hardware;
   s.createdAt = info.created_at;
+  s.label = info.label;
+  s.commit = info.engine_commit;
+  s.workKey = info.config_json + "|" + std::to_string(info.batch) + "|" + std::to_string(info.prompt_len) + "|" +
+              std::to_string(info.decode_steps) + "|" + info.backend;
   s.complete = info.complete;
   s.measuredStepS = info.stats.decode.median_s;
   s.measuredCiLoS = info.stats.decode.ci_lo_s;

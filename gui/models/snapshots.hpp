@@ -29,6 +29,9 @@ struct RunSummary {
   std::string backend;                  // "cpu", "cuda"
   std::string hardware;                 // hardware spec name, e.g. "host", "h200"
   std::string createdAt;                // ISO 8601, sorts as text
+  std::string label;                    // the run's label ("main", "pr-12", "demo")
+  std::string commit;                   // the engine commit the run is tagged with
+  std::string workKey;                  // what defines the work: config, batch, prompt, steps, backend
   bool complete = true;                 // false: the run was interrupted
   std::optional<double> measuredStepS;  // median decode step latency, seconds
   std::optional<double> measuredCiLoS;  // the 95% bootstrap interval of that median

@@ -9,6 +9,7 @@
 #include "engine/core/config.hpp"
 #include "engine/core/error.hpp"
 #include "fixtures.hpp"
+#include "gui/models/history.hpp"
 #include "gui/models/ladder_model.hpp"
 #include "gui/models/op_kind_model.hpp"
 #include "gui/models/op_table_model.hpp"
@@ -468,4 +469,61 @@ TEST(SweepModel, MarksTheParetoFrontOfTheChosenAxes) {
 }
 
 }  // namespace
+}  // namespace looplab::gui
+
+namespace looplab::gui {
+namespace {
+
+RunSummary historyRun(std::int64_t id, const std::string& key, const std::string& label, double stepS,
+                      const std::string& created) {
+  RunSummary r;
+  r.id = id;
+  r.model = "small";
+  r.variant = Variant::plt;
+  r.loops = 2;
+  r.batch = 4;
+  r.contextLen = 32;
+  r.backend = "cpu";
+  r.workKey = key;
+  r.label = label;
+  r.commit = "c" + std::to_string(id);
+  r.createdAt = created;
+  r.measuredStepS = stepS;
+  r.measuredCiLoS = stepS * 0.98;
+  r.measuredCiHiS = stepS * 1.02;
+  return r;
+}
+
+}  // namespace
+
+TEST(History, GroupsRunsByWorkOldestFirstAndFindsTheStep) {
+  std::vector<RunSummary> runs;
+  // workload A: 14 runs of "main", a 20% step after the 8th; given newest first as the store lists
+  for (int i = 13; i >= 0; --i)
+    runs.push_back(historyRun(100 + i, "A", "main", (i < 8 ? 1.0e-3 : 1.2e-3) * (1 + 0.003 * ((i * 7) % 5)),
+                              "2026-12-0" + std::to_string(1 + i / 5) + "T10:0" + std::to_string(i % 5) + ":00Z"));
+  for (int i = 0; i < 4; ++i) runs.push_back(historyRun(200 + i, "B", "pr", 2e-3, "2026-12-02T11:00:00Z"));
+  RunSummary unfinished = historyRun(300, "A", "main", 9e-3, "2026-12-09T00:00:00Z");
+  unfinished.complete = false;
+  runs.push_back(unfinished);
+
+  const auto all = buildHistory(runs, "");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].workKey, "A");  // the most runs first
+  EXPECT_EQ(all[0].name, "small plt L=2 B=4 P=32 cpu");
+  ASSERT_EQ(all[0].points.size(), 14u);  // the unfinished run is left out
+  EXPECT_EQ(all[0].points.front().runId, 100);
+  EXPECT_EQ(all[0].points.back().runId, 113);
+  ASSERT_EQ(all[0].changes.size(), 1u);
+  EXPECT_EQ(all[0].changes[0].index, 8u);
+  EXPECT_EQ(all[0].points[8].commit, "c108");
+  EXPECT_TRUE(all[1].changes.empty());
+
+  const auto pr = buildHistory(runs, "pr");
+  ASSERT_EQ(pr.size(), 1u);
+  EXPECT_EQ(pr[0].workKey, "B");
+  EXPECT_TRUE(buildHistory(runs, "nope").empty());
+  EXPECT_EQ(historyLabels(runs), (std::vector<std::string>{"main", "pr"}));
+}
+
 }  // namespace looplab::gui

@@ -30,6 +30,7 @@
 #include "gui/models/sweep_model.hpp"
 #include "gui/models/verdict.hpp"
 #include "gui/views/compare_view.hpp"
+#include "gui/views/history_view.hpp"
 #include "gui/views/roofline_view.hpp"
 #include "gui/views/roofline_widget.hpp"
 #include "gui/views/run_view.hpp"
@@ -406,6 +407,35 @@ TEST_F(ViewsTest, ACorruptStoreOpensADialogAndTheWindowStaysResponsive) {
   EXPECT_FALSE(m_window->lastProblem().has_value());
   EXPECT_EQ(m_window->runsBrowser()->model()->rowCount(), static_cast<int>(s_runs.size()));
   box->close();
+}
+
+}  // namespace
+}  // namespace looplab::gui
+
+namespace looplab::gui {
+namespace {
+
+TEST_F(ViewsTest, HistoryShowsTheStoresWorkloadsAndOpensTheClickedRun) {
+  openRun();
+  auto* view = qobject_cast<HistoryView*>(m_window->page(QStringLiteral("history")));
+  ASSERT_NE(view, nullptr);
+  ASSERT_FALSE(view->series().empty());
+  std::size_t points = 0;
+  for (const HistorySeries& s : view->series()) points += s.points.size();
+  std::size_t complete = 0;
+  for (const auto& r : s_runs) complete += r.complete ? 1 : 0;
+  EXPECT_EQ(points, complete);  // every complete run of the store is a point of one history
+  const HistorySeries& shown = view->series()[static_cast<std::size_t>(view->currentSeries())];
+  EXPECT_EQ(view->runNear(QPointF(1.2, 0)), shown.points.front().runId);
+  EXPECT_EQ(view->runNear(QPointF(1e9, 0)), shown.points.back().runId);
+  EXPECT_FALSE(view->changeText().isEmpty());
+  // clicking a point opens its run in the run view
+  const qint64 id = shown.points.front().runId;
+  emit view->runActivated(id);
+  m_window->loader()->waitForIdle();
+  ASSERT_TRUE(m_window->currentRun());
+  EXPECT_EQ(m_window->currentRun()->summary.id, id);
+  EXPECT_EQ(m_window->currentViewName(), QStringLiteral("run"));
 }
 
 }  // namespace
