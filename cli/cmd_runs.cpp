@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_report.hpp"
 #include "engine/core/atomic_file.hpp"
+#include "engine/core/build_stamp.hpp"
 #include "engine/core/error.hpp"
 #include "lab/prune.hpp"
 #include "lab/run_trace.hpp"
@@ -261,7 +262,7 @@ int prune(const RunsArgs& a) {
   const std::uintmax_t before = std::filesystem::exists(a.db) ? std::filesystem::file_size(a.db) : 0;
   auto s = store::open_store(a.db, a.dry_run ? store::OpenMode::read_only : store::OpenMode::read_write);
   const auto runs = s->list_runs();
-  const std::vector<store::RunId> doomed = lab::runs_to_prune(runs, a.prune, lab::utc_now());
+  const std::vector<store::RunId> doomed = lab::runs_to_prune(runs, a.prune, utc_now_iso8601());
   std::int64_t deleted = 0;
   if (!a.dry_run && !doomed.empty()) {
     deleted = s->delete_runs(doomed);

@@ -2,28 +2,19 @@
 #include "lab/gate_power.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <numeric>
 #include <optional>
 
 #include "engine/core/error.hpp"
+#include "lab/prune.hpp"
 #include "lab/stats_detail.hpp"
 
 namespace looplab::lab {
 
 namespace {
 
-// Seconds between two ISO 8601 UTC times of the store ("2026-12-03T11:47:20.123Z"); 0 if unparsed.
 double seconds_between(const std::string& a, const std::string& b) {
-  auto parse = [](const std::string& t) -> std::optional<double> {
-    std::tm tm{};
-    const char* rest = strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest) return std::nullopt;
-    double frac = 0;
-    if (*rest == '.') frac = std::strtod(rest, nullptr);
-    return static_cast<double>(timegm(&tm)) + frac;
-  };
-  const auto x = parse(a), y = parse(b);
+  const auto x = iso8601_seconds(a), y = iso8601_seconds(b);
   return x && y ? *y - *x : 0.0;
 }
 

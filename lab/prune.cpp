@@ -1,6 +1,7 @@
 // Retention rules (prune.hpp).
 #include "lab/prune.hpp"
 
+#include <cstdlib>
 #include <ctime>
 #include <map>
 
@@ -9,23 +10,12 @@
 
 namespace looplab::lab {
 
-namespace {
-
-std::optional<double> epoch_seconds(const std::string& t) {
+std::optional<double> iso8601_seconds(const std::string& t) {
   std::tm tm{};
-  if (!strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
-  return static_cast<double>(timegm(&tm));
-}
-
-}  // namespace
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
+  const char* rest = strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return std::nullopt;
+  const double frac = *rest == '.' ? std::strtod(rest, nullptr) : 0.0;
+  return static_cast<double>(timegm(&tm)) + frac;
 }
 
 std::vector<store::RunId> runs_to_prune(const std::vector<store::RunSummary>& runs, const PruneRules& rules,
@@ -35,7 +25,7 @@ std::vector<store::RunId> runs_to_prune(const std::vector<store::RunSummary>& ru
   if (rules.keep_last && *rules.keep_last < 0) throw InputError("keep-last", "must be >= 0");
   if (rules.keep_within_days && !(*rules.keep_within_days >= 0 && *rules.keep_within_days < 1e6))
     throw InputError("keep-within", "must be a number of days >= 0");
-  const std::optional<double> now_s = epoch_seconds(now);
+  const std::optional<double> now_s = iso8601_seconds(now);
   std::map<std::string, std::int64_t> seen;  // newer runs of each group seen so far
   std::vector<store::RunId> out;
   for (const store::RunSummary& summary : runs) {  // newest first
@@ -47,7 +37,7 @@ std::vector<store::RunId> runs_to_prune(const std::vector<store::RunSummary>& ru
     const std::int64_t rank = seen[group]++;
     bool keep = rules.keep_last && rank < *rules.keep_last;
     if (rules.keep_within_days) {
-      const std::optional<double> created = epoch_seconds(r.created_at);
+      const std::optional<double> created = iso8601_seconds(r.created_at);
       // an unreadable time is kept: deleting on a guess is worse than keeping
       keep = keep || !created || !now_s || *now_s - *created < *rules.keep_within_days * 86400.0;
     }

@@ -20,12 +20,13 @@ struct PruneRules {
 };
 
 // The runs to delete, oldest first. `now` is a UTC time in the store's format
-// ("2026-12-03T12:00:00Z"). Throws InputError("keep-last") when no rule is given or a value is
+// ("2026-12-03T12:00:00Z", e.g. utc_now_iso8601()). Throws InputError("keep-last") when no rule is given or a value is
 // out of range.
 std::vector<store::RunId> runs_to_prune(const std::vector<store::RunSummary>& runs, const PruneRules& rules,
                                         const std::string& now);
 
-// The current UTC time in the store's format.
-std::string utc_now();
+// Seconds since the epoch of a store time ("2026-12-03T11:47:20.123Z", UTC); nullopt when it
+// does not parse. The store writes its times with utc_now_iso8601() (engine/core/build_stamp.hpp).
+std::optional<double> iso8601_seconds(const std::string& t);
 
 }  // namespace looplab::lab
