@@ -3,7 +3,8 @@
 //                                           the commit; with --baseline-bin, interleave a baseline
 //                                           binary's runs with this one's, pair by pair, and gate
 //   gate compare --baseline B --candidate C the runs of one side against the other (labels,
-//                                           commit:PREFIX, or a second store for the baseline)
+//                                           commit:PREFIX, branch:NAME, or a second store for the
+//                                           baseline)
 // Exit 0 pass, 1 regressed, 3 inconclusive only, 2 bad input, 130 interrupted.
 #include <fcntl.h>
 #include <spawn.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -57,6 +59,7 @@ struct RunArgs {
   std::string label;
   std::vector<std::string> workloads;  // only these (all when empty)
   std::string commit;
+  std::string branch;
   std::optional<std::string> threads;  // overrides the suite's thread policy
   bool quiet = false;
   bool dry_run = false;  // check the suite and list its workloads, measure nothing
@@ -102,8 +105,10 @@ int emit(const lab::GateReport& r, const ReportArgs& a) {
       const std::string ci = m.exact
                                  ? std::string("exact")
                                  : lab::percent_change(m.estimate.ci.lo) + ".." + lab::percent_change(m.estimate.ci.hi);
+      // bytes exactly (a byte more is a change the percentage may round away)
+      auto value = [&m](double v) { return m.bytes ? std::to_string(std::llround(v)) + " B" : format_time(v); };
       std::printf("%-30s %-21s %11s %11s %8s %19s %8s %6s  %-12s %lld+%lld %s\n", w.name.c_str(), m.name.c_str(),
-                  format_time(m.baseline_median_s).c_str(), format_time(m.candidate_median_s).c_str(),
+                  value(m.baseline_median_s).c_str(), value(m.candidate_median_s).c_str(),
                   lab::percent_change(m.estimate.ratio).c_str(), ci.c_str(), p, t,
                   std::string(stats::to_string(m.verdict)).c_str(), (long long)m.estimate.n_baseline,
                   (long long)m.estimate.n_candidate, m.unit.c_str());
@@ -189,6 +194,7 @@ int run_suite(RunArgs& a) {
   for (auto& w : todo) {
     w.request.label = a.label;
     w.request.commit = a.commit;
+    w.request.branch = a.branch;
     if (a.threads) w.request.threads = *a.threads;
     lab::validate_request(w.request);
   }
@@ -273,7 +279,8 @@ int run_suite(RunArgs& a) {
     return 0;
   }
   say("interleaved " + std::to_string(rounds) + " rounds in " + std::to_string(static_cast<int>(elapsed)) + " s");
-  const lab::GateReport r = lab::gate_compare(*store, {a.baseline_label, ""}, *store, {a.label, ""}, a.report.options);
+  const lab::GateReport r =
+      lab::gate_compare(*store, {a.baseline_label, "", ""}, *store, {a.label, "", ""}, a.report.options);
   return emit(r, a.report);
 }
 
@@ -425,8 +432,9 @@ Registered register_gate(CLI::App& root) {
       ->capture_default_str();
   c->add_option("--baseline-db", ca->baseline_db,
                 "a second store holding the baseline (e.g. the main branch's artifact)");
-  c->add_option("--baseline", ca->baseline, "baseline runs: a label, or commit:PREFIX")->required();
-  c->add_option("--candidate", ca->candidate, "candidate runs: a label, or commit:PREFIX")->required();
+  c->add_option("--baseline", ca->baseline, "baseline runs: a label, commit:PREFIX, or branch:NAME (its newest commit)")
+      ->required();
+  c->add_option("--candidate", ca->candidate, "candidate runs: a label, commit:PREFIX, or branch:NAME")->required();
   c->add_option("--suite", ca->report.suite, "take thresholds and workload names from this suite file");
   c->add_flag("--paired", ca->report.options.paired,
               "the runs were interleaved (gate run --baseline-bin): pair run k with run k, Wilcoxon signed-rank");
@@ -442,6 +450,8 @@ Registered register_gate(CLI::App& root) {
   r->add_option("--label", ra->label, "label of the runs (the candidate's, with --baseline-bin)")->required();
   r->add_option("--workload", ra->workloads, "only this workload of the suite (repeatable)");
   r->add_option("--commit", ra->commit, "commit to tag the runs with (default: the commit looplab was built from)");
+  r->add_option("--branch", ra->branch,
+                "branch to record with the runs, so `gate compare --baseline branch:NAME` finds its newest commit");
   r->add_option("--threads", ra->threads,
                 "CPU thread policy for every workload: all | available | N (default: the suite's)");
   r->add_flag("--quiet", ra->quiet, "no progress lines");

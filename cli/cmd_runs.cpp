@@ -1,5 +1,6 @@
-// `looplab runs list | show ID | export ID --csv|--json | compare A B | trace ID | prune`: browsing
-// the results store from the command line, and keeping a CI store from growing without bound.
+// `looplab runs list | show ID | export ID --csv|--json | compare A B | trace ID | prune | merge`:
+// browsing the results store from the command line, keeping a CI store from growing without
+// bound, and merging a baseline store (the main branch's artifact) into the working one.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "engine/core/atomic_file.hpp"
 #include "engine/core/build_stamp.hpp"
 #include "engine/core/error.hpp"
+#include "lab/merge.hpp"
 #include "lab/prune.hpp"
 #include "lab/run_trace.hpp"
 #include "simulator/format.hpp"
@@ -31,7 +33,25 @@ struct RunsArgs {
   std::optional<std::string> out;
   lab::PruneRules prune;
   bool dry_run = false;
+  std::string from;  // merge: the store whose runs are copied
+  lab::MergeOptions merge;
+  // list: filters and a limit
+  std::optional<std::string> label, model, variant, status;
+  std::optional<std::int64_t> limit;
 };
+
+// The window a run's config gives its G-SWA (plt only; 0 otherwise).
+std::int64_t window_of(const store::RunInfo& r) {
+  if (r.variant != "plt") return 0;
+  const nlohmann::json c = nlohmann::json::parse(r.config_json, nullptr, false);
+  return c.is_object() && c.contains("window") && c["window"].is_number_integer() ? c["window"].get<std::int64_t>()
+                                                                                 : 0;
+}
+
+bool listed(const store::RunInfo& r, const RunsArgs& a) {
+  return (!a.label || r.label == *a.label) && (!a.model || r.model == *a.model) &&
+         (!a.variant || r.variant == *a.variant) && (!a.status || std::string(store::to_string(r.status)) == *a.status);
+}
 
 std::unique_ptr<store::Store> open_ro(const RunsArgs& a) { return store::open_store(a.db, store::OpenMode::read_only); }
 
@@ -42,13 +62,17 @@ store::RunInfo need_run(store::Store& s, store::RunId id, const std::string& fie
 }
 
 int list(const RunsArgs& a) {
+  if (a.limit && *a.limit < 1) throw InputError("limit", "must be >= 1");
   auto s = open_ro(a);
-  auto runs = s->list_runs();
+  const auto all = s->list_runs();
+  std::vector<store::RunSummary> runs;
+  for (const auto& r : all)
+    if (listed(r.info, a) && (!a.limit || static_cast<std::int64_t>(runs.size()) < *a.limit)) runs.push_back(r);
   if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : runs) {
       nlohmann::json j = run_info_json(r.info);
-      j.erase("config");
+      j["window"] = window_of(r.info) > 0 ? nlohmann::json(window_of(r.info)) : nlohmann::json(nullptr);
       j["op_rows"] = r.op_rows;
       j["kernel_rows"] = r.kernel_rows;
       out.push_back(j);
@@ -56,8 +80,8 @@ int list(const RunsArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  const char* fmt = "%5s  %-20s %-11s %-8s %-6s %-10s %-10s %2s %5s %5s %9s %-5s %12s %8s %12s %8s\n";
-  std::printf(fmt, "id", "created (UTC)", "status", "verdict", "label", "model", "variant", "L", "batch", "prompt",
+  const char* fmt = "%5s  %-20s %-11s %-8s %-6s %-10s %-10s %2s %4s %5s %5s %9s %-5s %12s %8s %12s %8s\n";
+  std::printf(fmt, "id", "created (UTC)", "status", "verdict", "label", "model", "variant", "L", "w", "batch", "prompt",
               "steps x r", "back", "decode step", "+-95%", "predicted", "error");
   for (const auto& r : runs) {
     const auto& i = r.info;
@@ -73,11 +97,14 @@ int list(const RunsArgs& a) {
                 std::string(store::to_string(i.status)).c_str(),
                 i.stats.verdict.empty() ? "-" : i.stats.verdict.c_str(), cell_text(i.label, 6).c_str(),
                 cell_text(i.model, 10).c_str(), cell_text(i.variant, 10).c_str(), std::to_string(i.loops).c_str(),
-                std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(), steps.c_str(), i.backend.c_str(),
+                window_of(i) > 0 ? std::to_string(window_of(i)).c_str() : "-", std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(), steps.c_str(), i.backend.c_str(),
                 time_or_dash(d.median_s).c_str(), ci.c_str(), time_or_dash(i.stats.predicted_decode_s).c_str(),
                 error_pct(i.stats.predicted_decode_s, d.median_s).c_str());
   }
-  if (runs.empty()) std::printf("(no runs yet: `looplab run` records one)\n");
+  if (all.empty())
+    std::printf("(no runs yet: `looplab run` records one)\n");
+  else if (runs.size() < all.size())
+    std::printf("(%zu of %zu runs shown)\n", runs.size(), all.size());
   return 0;
 }
 
@@ -118,7 +145,8 @@ int show(const RunsArgs& a) {
 
 // Rows of op measurements joined with their predictions, streamed to CSV or JSON.
 int export_run(const RunsArgs& a) {
-  if (a.csv == a.export_json) throw InputError("format", "give exactly one of --csv or --json");
+  if (a.csv && a.export_json) throw InputError("format", "give one of --csv or --json (CSV without either)");
+  const bool csv = !a.export_json;
   auto s = open_ro(a);
   store::RunInfo info = need_run(*s, a.id);
   std::map<std::pair<std::int64_t, std::int64_t>, store::PredictionRow> pred;
@@ -134,7 +162,7 @@ int export_run(const RunsArgs& a) {
                         "n",       "k",         "kv_len",      "start_ns",     "end_ns",
                         "host_ns", "device_ns", "measured_ns", "predicted_ns", "error_pct"};
   bool first = true;
-  if (a.csv) {
+  if (csv) {
     for (std::size_t i = 0; i < std::size(cols); ++i) os << (i ? "," : "") << cols[i];
     os << "\n";
   } else {
@@ -149,7 +177,7 @@ int export_run(const RunsArgs& a) {
         err = (*pred_ns - static_cast<double>(o.measured_ns())) / static_cast<double>(o.measured_ns()) * 100;
     }
     const std::string& ph = phase[{o.repeat_index, o.step_index}];
-    if (a.csv) {
+    if (csv) {
       char pbuf[32] = "", ebuf[32] = "";
       if (pred_ns) std::snprintf(pbuf, sizeof pbuf, "%.1f", *pred_ns);
       if (err) std::snprintf(ebuf, sizeof ebuf, "%.3f", *err);
@@ -183,7 +211,7 @@ int export_run(const RunsArgs& a) {
     }
     first = false;
   });
-  if (!a.csv) os << "\n]}\n";
+  if (!csv) os << "\n]}\n";
   if (file) file->commit();
   return 0;
 }
@@ -288,8 +316,42 @@ int prune(const RunsArgs& a) {
   return 0;
 }
 
+int merge(RunsArgs& a) {
+  if (std::filesystem::exists(a.db) && std::filesystem::exists(a.from) && std::filesystem::equivalent(a.db, a.from))
+    throw InputError("from", "'" + a.from + "' is the --db store itself");
+  // The source is checked before the target is created or migrated: a typo leaves no new file.
+  std::unique_ptr<store::Store> from;
+  try {
+    from = store::open_store(a.from, store::OpenMode::read_only);
+  } catch (const InputError& e) {
+    // open_store names its field "db"; here the file is the one given as FROM
+    throw InputError("from", std::string(e.what()).substr(e.field().size() + 2));
+  }
+  a.merge.dry_run = a.dry_run;
+  std::unique_ptr<store::Store> into;  // none on a dry run into a file that does not exist yet
+  if (!a.dry_run || std::filesystem::exists(a.db))
+    into = store::open_store(a.db, a.dry_run ? store::OpenMode::read_only : store::OpenMode::read_write);
+  const lab::MergeResult r = lab::merge_runs(*from, into.get(), a.merge);
+  if (a.json) {
+    std::cout << nlohmann::json{{"from", a.from},
+                                {"db", a.db},
+                                {"dry_run", a.dry_run},
+                                {"copied", r.copied},
+                                {"new_ids", r.new_ids},
+                                {"already_present", r.already_present},
+                                {"not_complete", r.not_complete}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::printf("%s %zu run(s) from %s into %s; skipped %lld already there and %lld not complete\n",
+              a.dry_run ? "would copy" : "copied", r.copied.size(), a.from.c_str(), a.db.c_str(),
+              (long long)r.already_present, (long long)r.not_complete);
+  return 0;
+}
+
 Registered register_runs(CLI::App& root) {
-  auto* sub = root.add_subcommand("runs", "browse the results store: list, show, export, compare, trace");
+  auto* sub = root.add_subcommand("runs", "browse the results store: list, show, export, compare, trace, prune, merge");
   sub->require_subcommand(1);
   auto a = std::make_shared<RunsArgs>();
   auto common = [&](CLI::App* c) {
@@ -297,13 +359,19 @@ Registered register_runs(CLI::App& root) {
     c->add_flag("--json", a->json, "machine-readable output");
   };
   auto* l = sub->add_subcommand("list", "every run, newest first, with its decode step measured and predicted");
+  l->add_option("--label", a->label, "only runs of this label");
+  l->add_option("--model", a->model, "only runs of this model");
+  l->add_option("--variant", a->variant, "only runs of this variant (vanilla, looped, clp, clp_share, plt)");
+  l->add_option("--status", a->status, "only runs with this status")
+      ->check(CLI::IsMember({"running", "complete", "interrupted", "failed"}));
+  l->add_option("--limit,-n", a->limit, "at most N runs (the newest)");
   common(l);
   auto* s = sub->add_subcommand("show", "one run: how it was made and its measured-vs-predicted table");
   s->add_option("id", a->id, "run id")->required();
   common(s);
   auto* e = sub->add_subcommand("export", "one run's op measurements with their predictions as CSV or JSON");
   e->add_option("id", a->id, "run id")->required();
-  e->add_flag("--csv", a->csv, "CSV, one row per measured op");
+  e->add_flag("--csv", a->csv, "CSV, one row per measured op (the default)");
   e->add_flag("--json", a->export_json, "JSON: the run and its ops");
   e->add_option("--out,-o", a->out, "write to FILE instead of standard output");
   e->add_option("--db", a->db, "results store (SQLite file)")->capture_default_str();
@@ -324,7 +392,15 @@ Registered register_runs(CLI::App& root) {
   p->add_option("--label", a->prune.label, "only runs of this label are deleted");
   p->add_flag("--dry-run", a->dry_run, "say what would be deleted, delete nothing");
   common(p);
-  return {sub, [a, l, s, e, c, t, p] {
+  auto* m = sub->add_subcommand("merge",
+                                "copy the complete runs of another store (e.g. the main branch's CI artifact) into "
+                                "--db, with their rows and times; runs already there are skipped");
+  m->add_option("from", a->from, "the store to copy runs from (read only)")->required();
+  m->add_option("--label", a->merge.labels, "only runs of this label (repeatable)");
+  m->add_flag("--dry-run", a->dry_run, "say what would be copied, copy nothing");
+  common(m);
+  return {sub, [a, l, s, e, c, t, p, m] {
+            if (m->parsed()) return merge(*a);
             if (p->parsed()) return prune(*a);
             if (l->parsed()) return list(*a);
             if (s->parsed()) return show(*a);

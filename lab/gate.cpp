@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <tuple>
 
 #include "engine/core/error.hpp"
@@ -29,8 +30,22 @@ struct Group {
 
 bool selected(const store::RunInfo& r, const RunSelector& sel) {
   if (!r.complete) return false;
+  if (!sel.branch.empty()) return r.branch == sel.branch && r.engine_commit == sel.commit;
   if (!sel.commit.empty()) return r.engine_commit.rfind(sel.commit, 0) == 0;
   return r.label == sel.label;
+}
+
+// A branch selector's commit: that of the newest complete run recorded on the branch (the store's
+// idea of the branch tip: the last commit the branch's CI job measured).
+RunSelector resolve_branch(store::Store& s, RunSelector sel, const std::string& field) {
+  if (sel.branch.empty()) return sel;
+  for (const store::RunSummary& r : s.list_runs())  // newest first
+    if (r.info.complete && r.info.branch == sel.branch) {
+      sel.commit = r.info.engine_commit;
+      return sel;
+    }
+  throw InputError(field, "no complete run of branch '" + sel.branch +
+                              "' in the store (runs record a branch with `gate run --branch`)");
 }
 
 // Complete runs of a selector, grouped by workload, in the order first seen (oldest first).
@@ -124,9 +139,41 @@ std::vector<KindChange> kinds_behind(const std::map<std::string, double>& base,
 
 double threshold_for(const GateOptions& o, const store::RunInfo& r, const std::string& metric) {
   auto entry = o.suite.find(work_key(r.config_json, r.batch, r.prompt_len, r.decode_steps));
-  if (entry == o.suite.end()) return o.threshold;
+  if (entry == o.suite.end()) return default_threshold(metric, o.threshold);
   auto t = entry->second.thresholds.find(metric);
-  return t == entry->second.thresholds.end() ? o.threshold : t->second;
+  return t == entry->second.thresholds.end() ? default_threshold(metric, o.threshold) : t->second;
+}
+
+// The KV cache the engine allocated is exact: the largest of each side decides (a run that
+// allocated more is what a user would pay), compared against the threshold (0 by default).
+std::optional<GateMetric> kv_metric(const std::vector<store::RunInfo>& base, const std::vector<store::RunInfo>& cand,
+                                    double threshold) {
+  auto largest = [](const std::vector<store::RunInfo>& runs) -> std::optional<std::int64_t> {
+    std::optional<std::int64_t> v;
+    for (const store::RunInfo& r : runs) {
+      if (!r.kv_bytes) return std::nullopt;  // a run from before schema 4: not known for every run
+      v = std::max(v.value_or(0), *r.kv_bytes);
+    }
+    return v;
+  };
+  const auto b = largest(base), c = largest(cand);
+  if (!b || !c || *b <= 0) return std::nullopt;
+  GateMetric m;
+  m.name = "kv bytes";
+  m.exact = true;
+  m.bytes = true;
+  m.unit = "runs";
+  m.threshold = threshold;
+  m.baseline_median_s = static_cast<double>(*b);
+  m.candidate_median_s = static_cast<double>(*c);
+  m.estimate.ratio = m.candidate_median_s / m.baseline_median_s;
+  m.estimate.ci = {m.estimate.ratio, m.estimate.ratio};
+  m.estimate.n_baseline = static_cast<std::int64_t>(base.size());
+  m.estimate.n_candidate = static_cast<std::int64_t>(cand.size());
+  m.verdict = m.estimate.ratio > 1 + threshold   ? stats::GateVerdict::regressed
+              : m.estimate.ratio < 1 - threshold ? stats::GateVerdict::improved
+                                                 : stats::GateVerdict::pass;
+  return m;
 }
 
 // A prediction is deterministic: the ratio of the two sides' (median) predictions decides.
@@ -174,7 +221,13 @@ RunSelector parse_run_selector(const std::string& text, const std::string& field
     if (s.commit.empty()) throw InputError(field, "'commit:' needs a commit or a prefix of one");
     return s;
   }
-  return {text, ""};
+  if (text.rfind("branch:", 0) == 0) {
+    RunSelector s;
+    s.branch = text.substr(7);
+    if (s.branch.empty()) throw InputError(field, "'branch:' needs a branch name");
+    return s;
+  }
+  return {text, "", ""};
 }
 
 std::map<std::string, SuiteEntry> suite_entries(const Suite& suite) {
@@ -211,13 +264,15 @@ GateReport gate_compare(store::Store& baseline_store, const RunSelector& baselin
   if (!(options.threshold >= 0 && options.threshold < 1))
     throw InputError("threshold", "must be in [0, 1): a relative slowdown such as 0.05");
   if (!(options.alpha > 0 && options.alpha < 1)) throw InputError("alpha", "must be in (0, 1)");
-  const std::vector<Group> base = runs_of(baseline_store, baseline, options);
-  const std::vector<Group> cand = runs_of(candidate_store, candidate, options);
-  if (base.empty()) throw InputError("baseline", "no complete run is selected by " + baseline.describe());
-  if (cand.empty()) throw InputError("candidate", "no complete run is selected by " + candidate.describe());
+  const RunSelector base_sel = resolve_branch(baseline_store, baseline, "baseline");
+  const RunSelector cand_sel = resolve_branch(candidate_store, candidate, "candidate");
+  const std::vector<Group> base = runs_of(baseline_store, base_sel, options);
+  const std::vector<Group> cand = runs_of(candidate_store, cand_sel, options);
+  if (base.empty()) throw InputError("baseline", "no complete run is selected by " + base_sel.describe());
+  if (cand.empty()) throw InputError("candidate", "no complete run is selected by " + cand_sel.describe());
   GateReport rep;
-  rep.baseline_label = baseline.describe();
-  rep.candidate_label = candidate.describe();
+  rep.baseline_label = base_sel.describe();
+  rep.candidate_label = cand_sel.describe();
   rep.options = options;
   for (const Group& g : base) {
     auto c = std::find_if(cand.begin(), cand.end(), [&](const Group& x) { return x.key == g.key; });
@@ -269,6 +324,7 @@ GateReport gate_compare(store::Store& baseline_store, const RunSelector& baselin
       w.environment.push_back("hardware spec differs between runs (" + rb.hardware +
                               " measured per run): predictions not compared");
     }
+    if (auto m = kv_metric(g.runs, c->runs, threshold_for(options, rb, "kv bytes"))) w.metrics.push_back(std::move(*m));
     const store::RunInfo& rc = c->runs.front();
     note_difference(w.environment, "threads", std::to_string(rb.threads), std::to_string(rc.threads));
     note_difference(w.environment, "host", rb.host, rc.host);
@@ -280,7 +336,7 @@ GateReport gate_compare(store::Store& baseline_store, const RunSelector& baselin
     if (std::find_if(base.begin(), base.end(), [&](const Group& x) { return x.key == g.key; }) == base.end())
       rep.only_candidate.push_back(g.name);
   if (rep.workloads.empty())
-    throw InputError("candidate", "no workload of " + candidate.describe() + " matches one of " + baseline.describe() +
+    throw InputError("candidate", "no workload of " + cand_sel.describe() + " matches one of " + base_sel.describe() +
                                       " (model config, batch, prompt, decode steps and backend must agree)");
   rep.overall = overall_verdict(rep.workloads);
   return rep;

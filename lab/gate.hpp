@@ -15,13 +15,18 @@
 
 namespace looplab::lab {
 
-// Which runs of a store are one side of a comparison: "LABEL", or "commit:PREFIX" for the runs
-// of the engine commits starting with PREFIX (the commit `gate run` tagged them with).
+// Which runs of a store are one side of a comparison: "LABEL"; "commit:PREFIX" for the runs of
+// the engine commits starting with PREFIX (the commit `gate run` tagged them with); or
+// "branch:NAME" for the runs of the newest commit measured on that branch (`gate run --branch`),
+// its tip as the store knows it.
 struct RunSelector {
-  std::string label, commit;
-  std::string describe() const { return commit.empty() ? "'" + label + "'" : "commit " + commit; }
+  std::string label, commit, branch;
+  std::string describe() const {
+    if (!branch.empty()) return "branch " + branch + (commit.empty() ? "" : " at " + commit.substr(0, 12));
+    return commit.empty() ? "'" + label + "'" : "commit " + commit;
+  }
 };
-// Throws InputError(field) when the text is empty or "commit:" has no prefix.
+// Throws InputError(field) when the text is empty or "commit:" / "branch:" names nothing.
 RunSelector parse_run_selector(const std::string& text, const std::string& field);
 
 // A suite workload's name and thresholds, by lab::work_key (suite.hpp).
@@ -52,9 +57,10 @@ struct KindChange {
 inline constexpr std::size_t kMinRunsForRunLevel = 3;
 
 struct GateMetric {
-  std::string name;  // one of gate_metric_names()
-  double baseline_median_s = 0, candidate_median_s = 0;
+  std::string name;                                      // one of gate_metric_names()
+  double baseline_median_s = 0, candidate_median_s = 0;  // seconds; bytes when `bytes`
   double threshold = 0;
+  bool bytes = false;  // the values are bytes ("kv bytes"), not seconds
   bool exact = false;  // a deterministic value (a prediction): the ratio alone decides
   // The samples compared: "pairs" (interleaved runs), "runs" (one median per run: both sides have
   // kMinRunsForRunLevel runs or more, so run-to-run noise is in the test), "steps" (every step

@@ -41,10 +41,11 @@ std::optional<HistoryPoint> point_of(const store::RunInfo& r, const std::string&
 std::vector<WorkloadHistory> gate_history(store::Store& s, const HistoryOptions& o,
                                           const std::map<std::string, SuiteEntry>& suite) {
   const auto& names = gate_metric_names();
+  if (o.metric == "kv bytes")
+    throw InputError("metric", "'kv bytes' is exact and has no history to plot: `gate compare` checks it");
   if (o.metric != "time" && std::find(names.begin(), names.end(), o.metric) == names.end())
-    throw InputError("metric", "'" + o.metric +
-                                   "' is not one of 'decode step', 'prefill', 'predicted decode step', "
-                                   "'predicted prefill', 'time' (Google Benchmark runs)");
+    throw InputError("metric",
+                     "'" + o.metric + "' is not one of " + gate_metric_list() + ", 'time' (Google Benchmark runs)");
   std::vector<WorkloadHistory> out;
   std::map<std::string, std::size_t> index;
   const auto all = s.list_runs();  // newest first

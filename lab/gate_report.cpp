@@ -77,13 +77,20 @@ std::string metric_summary(const GateMetric& m) {
   char b[64];
   std::snprintf(b, sizeof b, "%.1f%%", 100 * m.threshold);
   std::string s = verdict_text(m.verdict) + ": " + percent_change(m.estimate.ratio) + " (" +
-                  format_time(m.baseline_median_s) + " -> " + format_time(m.candidate_median_s) + "; 95% interval " +
-                  interval(m) + ", p " + p_value(m) + "; threshold " + b + ")";
+                  format_value(m, m.baseline_median_s) + " -> " + format_value(m, m.candidate_median_s) +
+                  "; 95% interval " + interval(m) + ", p " + p_value(m) + "; threshold " + b + ")";
   if (!m.kinds.empty()) s += "; op kinds: " + kinds_line(m);
   return s;
 }
 
 }  // namespace
+
+std::string format_value(const GateMetric& m, double v) {
+  if (!m.bytes) return format_time(v);
+  char b[64];
+  std::snprintf(b, sizeof b, "%.0f B", v);  // exact: a byte more is a change
+  return format_bytes(v) + " (" + b + ")";
+}
 
 std::string percent_change(double ratio) {
   char b[32];
@@ -110,6 +117,7 @@ nlohmann::json gate_report_json(const GateReport& r) {
                              : r.options.paired ? "wilcoxon signed-rank"
                                                 : "mann-whitney u"},
                     {"unit", m.unit},
+                    {"value_unit", m.bytes ? "bytes" : "s"},
                     {"samples", {m.estimate.n_baseline, m.estimate.n_candidate}},
                     {"threshold", m.threshold},
                     {"verdict", verdict_text(m.verdict)},
@@ -150,8 +158,8 @@ std::string gate_report_markdown(const GateReport& r) {
       char t[32];
       std::snprintf(t, sizeof t, "%.1f%%", 100 * m.threshold);
       const std::string v = verdict_text(m.verdict);
-      o << "| " << md_cell(w.name) << " | " << m.name << " | " << format_time(m.baseline_median_s) << " | "
-        << format_time(m.candidate_median_s) << " | " << percent_change(m.estimate.ratio) << " | " << interval(m)
+      o << "| " << md_cell(w.name) << " | " << m.name << " | " << format_value(m, m.baseline_median_s) << " | "
+        << format_value(m, m.candidate_median_s) << " | " << percent_change(m.estimate.ratio) << " | " << interval(m)
         << " | " << p_value(m) << " | " << t << " | "
         << (m.verdict == stats::GateVerdict::regressed ? "**" + v + "**" : v) << " |\n";
     }

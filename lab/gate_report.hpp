@@ -14,6 +14,8 @@ std::string gate_report_markdown(const GateReport& r);
 std::string gate_report_junit(const GateReport& r);
 
 // "+12.3%" for a ratio of 1.123.
+// A metric's value as the reports print it: a time, or bytes (exact, with the SI size).
+std::string format_value(const GateMetric& m, double v);
 std::string percent_change(double ratio);
 
 }  // namespace looplab::lab

@@ -190,7 +190,10 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   info.model = c.name;
   info.variant = std::string(to_string(c.variant));
   info.loops = c.effective_loops();
-  info.config_json = config_to_json(c).dump();
+  // The config as it runs: a vanilla model runs one loop whatever its preset says.
+  ModelConfig as_run = c;
+  as_run.loops = c.effective_loops();
+  info.config_json = config_to_json(as_run).dump();
   info.batch = req.batch;
   info.prompt_len = req.prompt_len;
   info.decode_steps = req.decode_steps;
@@ -202,6 +205,8 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   info.hardware = hw.spec.name;
   info.hardware_json = hardware_to_json(hw.spec).dump();
   info.engine_commit = req.commit.empty() ? env.engine_commit : req.commit;
+  info.branch = req.branch;
+  info.kv_bytes = res.kv_bytes;
   info.host = env.host;
   info.pid = env.pid;
   info.seed = static_cast<std::int64_t>(req.seed);

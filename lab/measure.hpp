@@ -46,6 +46,9 @@ struct MeasureRequest {
   // The commit the run is tagged with; empty: the engine's own (its build's git commit). A CI job
   // that builds from an archive without git history passes its commit here.
   std::string commit;
+  // The branch the commit belongs to ("main"), so `gate compare --baseline branch:main` finds the
+  // newest commit measured on it; empty: not recorded.
+  std::string branch;
 };
 
 // Checks every field of a request before anything is opened or written. Throws InputError

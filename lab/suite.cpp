@@ -71,9 +71,7 @@ Thresholds parse_thresholds(const json& j, const std::string& field, const std::
     const auto& names = gate_metric_names();
     if (std::find(names.begin(), names.end(), metric) == names.end())
       throw InputError(field + "." + metric,
-                       "is not a gate metric: one of 'decode step', 'prefill', 'predicted decode step', "
-                       "'predicted prefill' (in " +
-                           where + ")");
+                       "is not a gate metric: one of " + gate_metric_list() + " (in " + where + ")");
     const double t = jsonf::number(v, field + "." + metric, where);
     if (!(t >= 0 && t < 1))
       throw InputError(field + "." + metric, "must be a relative threshold in [0, 1), e.g. 0.05 (in " + where + ")");
@@ -105,6 +103,14 @@ ModelConfig workload_config(const json& w, const std::string& prefix, const std:
 
 }  // namespace
 
+std::string gate_metric_list() {
+  std::string out;
+  for (const std::string& m : gate_metric_names()) out += (out.empty() ? "'" : ", '") + m + "'";
+  return out;
+}
+
+double default_threshold(const std::string& metric, double fallback) { return metric == "kv bytes" ? 0.0 : fallback; }
+
 Suite suite_from_json(const json& j, const std::string& where) {
   jsonf::object(j, "suite", where);
   jsonf::only_keys(j, {"name", "description", "defaults", "thresholds", "workloads"}, "", where);
@@ -122,7 +128,7 @@ Suite suite_from_json(const json& j, const std::string& where) {
     apply_measure_keys(*it, defaults, "defaults.", where);
   }
   Thresholds suite_thresholds;
-  for (const std::string& m : gate_metric_names()) suite_thresholds[m] = kDefaultThreshold;
+  for (const std::string& m : gate_metric_names()) suite_thresholds[m] = default_threshold(m);
   if (auto it = j.find("thresholds"); it != j.end())
     for (const auto& [m, t] : parse_thresholds(*it, "thresholds", where)) suite_thresholds[m] = t;
   const json& ws = jsonf::array(jsonf::require(j, "workloads", "workloads", where), "workloads", where);
@@ -168,8 +174,17 @@ Suite load_suite(const std::string& file) {
 
 std::string work_key(const std::string& config_json, std::int64_t batch, std::int64_t prompt_len,
                      std::int64_t decode_steps) {
-  return config_json + "|" + std::to_string(batch) + "|" + std::to_string(prompt_len) + "|" +
-         std::to_string(decode_steps);
+  // Canonical: a vanilla model runs one loop and only plt has a window, whatever the JSON says
+  // (runs stored before the config was canonicalised say a vanilla preset's loops).
+  json c = json::parse(config_json, nullptr, false);
+  std::string text = config_json;
+  if (c.is_object()) {
+    const std::string variant = c.value("variant", "");
+    if (variant == "vanilla") c["loops"] = 1;
+    if (variant != "plt") c.erase("window");
+    text = c.dump();
+  }
+  return text + "|" + std::to_string(batch) + "|" + std::to_string(prompt_len) + "|" + std::to_string(decode_steps);
 }
 
 std::string work_key(const SuiteWorkload& w) {

@@ -17,10 +17,15 @@ namespace looplab::lab {
 //   "decode step", "prefill"                      measured, pooled over every step of every run
 //   "predicted decode step", "predicted prefill"  the simulator's prediction stored with the runs
 //                                                 (deterministic: simulator drift shows here)
+//   "kv bytes"                                    the KV cache the engine allocated, exactly (threshold 0:
+//                                                 any growth is a regression)
 inline const std::vector<std::string>& gate_metric_names() {
-  static const std::vector<std::string> names{"decode step", "prefill", "predicted decode step", "predicted prefill"};
+  static const std::vector<std::string> names{"decode step", "prefill", "predicted decode step", "predicted prefill",
+                                              "kv bytes"};
   return names;
 }
+// The metric names as one quoted list, for error messages.
+std::string gate_metric_list();
 
 using Thresholds = std::map<std::string, double>;  // metric name -> relative threshold
 
@@ -36,6 +41,8 @@ struct Suite {
 };
 
 inline constexpr double kDefaultThreshold = 0.05;
+// A metric's threshold when neither the workload nor the suite gives one: exact metrics get 0.
+double default_threshold(const std::string& metric, double fallback = kDefaultThreshold);
 
 Suite suite_from_json(const nlohmann::json& j, const std::string& where);
 Suite load_suite(const std::string& file);  // throws InputError("suite", ...) when unreadable

@@ -95,13 +95,17 @@ struct RunInfo {
   std::string driver_version;  // CUDA driver version, empty on CPU
   std::string cuda_version;    // CUDA runtime version, empty on CPU
   std::string engine_commit;   // git commit of the engine that ran (suffix -dirty if modified)
+  std::string branch;          // branch the commit was built from, as the job said (`gate run --branch`); "" unknown
   std::string host;            // host name
   std::int64_t pid = 0;
   std::int64_t seed = 0;               // weight init seed
   std::int64_t threads = 0;            // CPU threads the engine used
   std::int64_t dropped_records = 0;    // CUPTI records lost (0 with the host tracer)
   std::int64_t lost_attributions = 0;  // device records whose plan op could not be found
-  std::string error;                   // why a run is failed or interrupted
+  // KV cache bytes the backend allocated for the run's session, exactly; empty for runs stored
+  // before schema 4 and for imported benchmark results.
+  std::optional<std::int64_t> kv_bytes;
+  std::string error;  // why a run is failed or interrupted
   MachineState machine;
   RunStats stats;
   friend bool operator==(const RunInfo&, const RunInfo&) = default;
@@ -290,6 +294,8 @@ struct SweepPointRow {
   std::int64_t kv_bytes = 0, weight_bytes = 0, memory_total_bytes = 0;
   bool fits = true;  // false: out of memory on the hardware
   bool pareto = false;
+  bool feasible = true;  // meets the spec's constraints (schema 4; older sweeps: fits)
+  bool best = false;     // the spec's objective's best feasible point (schema 4)
   friend bool operator==(const SweepPointRow&, const SweepPointRow&) = default;
 };
 

@@ -269,9 +269,9 @@ std::set<std::string> existing_columns(Database& db, std::string_view table) {
   return out;
 }
 
-// Version 3: statistics, machine state and the measurement policy of a run; unattributed time
-// per step; the quality of measured hardware specs. Generic: whatever the descriptions hold that
-// the file lacks is added.
+// Versions 3 and 4 (4: a run's branch and KV bytes). Version 3: statistics, machine state and the measurement policy of
+// a run; unattributed time per step; the quality of measured hardware specs. Generic: whatever the descriptions hold
+// that the file lacks is added.
 void upgrade_to_descriptions(Database& db) {
   tables::for_each_table([&](const auto& t) {
     const std::set<std::string> have = existing_columns(db, t.name);
@@ -284,8 +284,17 @@ void upgrade_to_descriptions(Database& db) {
   });
 }
 
-constexpr Migration kMigrations[] = {
-    {1, kSchemaV1, nullptr}, {2, kSchemaV2, nullptr}, {3, {}, upgrade_to_descriptions}};
+// Version 4: a run's branch and KV bytes; a sweep point's feasibility and objective flag. A sweep
+// stored before constraints existed had one: fitting the device.
+void upgrade_to_v4(Database& db) {
+  upgrade_to_descriptions(db);
+  db.exec("UPDATE sweep_points SET feasible = fits");
+}
+
+constexpr Migration kMigrations[] = {{1, kSchemaV1, nullptr},
+                                     {2, kSchemaV2, nullptr},
+                                     {3, {}, upgrade_to_descriptions},
+                                     {4, {}, upgrade_to_v4}};
 
 [[noreturn]] void refuse(const Database& db, const std::string& problem) {
   throw InputError("db", db.path() + " " + problem);

@@ -13,7 +13,7 @@ namespace looplab::store {
 // PRAGMA application_id of every looplab store: "LLab" in ASCII.
 inline constexpr std::int64_t kApplicationId = 0x4C4C6162;
 // PRAGMA user_version this binary writes; files above it are refused.
-inline constexpr std::int64_t kSchemaVersion = 3;
+inline constexpr std::int64_t kSchemaVersion = 4;
 
 // Migration i takes a store from user_version i-1 to i: SQL, or a function (run) when set.
 struct Migration {

@@ -153,6 +153,43 @@ void SqliteStore::finish_run(const RunInfo& info) {
   tx.commit();
 }
 
+RunId SqliteStore::import_run(const RunInfo& info, const RunRows& rows) {
+  RunInfo row = info;
+  row.complete = row.status == RunStatus::complete;
+  Transaction tx(db_);
+  std::optional<std::int64_t> hw;
+  if (!row.hardware.empty()) hw = hardware_id({0, row.hardware, row.hardware_json, "", "", "", ""});
+  Statement ins(db_, table::insert_sql(tables::kRuns));
+  const std::optional<std::int64_t> key[] = {hw};
+  table::bind_insert(ins, tables::kRuns, key, row, nullptr);
+  ins.run();
+  const RunId id = db_.last_insert_rowid();
+  StringInterner strings(db_);
+  insert_all(db_, tables::kSteps, id, rows.steps, strings);
+  insert_all(db_, tables::kOps, id, rows.ops, strings);
+  insert_all(db_, tables::kPredictions, id, rows.predictions, strings);
+  insert_all(db_, tables::kKernels, id, rows.kernels, strings);
+  insert_all(db_, tables::kApiCalls, id, rows.api_calls, strings);
+  insert_all(db_, tables::kMemcpys, id, rows.memcpys, strings);
+  insert_all(db_, tables::kMemsets, id, rows.memsets, strings);
+  insert_all(db_, tables::kSyncs, id, rows.syncs, strings);
+  insert_all(db_, tables::kNvtx, id, rows.nvtx, strings);
+  insert_all(db_, tables::kOverheads, id, rows.overheads, strings);
+  Statement fin(db_, table::finish_sql(tables::kRuns, "id = ?"));
+  const int last = table::bind_finish(fin, tables::kRuns, row);
+  fin.bind(last + 1, id).run();
+  // The timestamps are the run's, not the copy's: history and branch tips order runs by them.
+  Statement when(db_, "UPDATE runs SET created_at = ?, finished_at = ? WHERE id = ?");
+  when.bind(1, row.created_at);
+  if (row.finished_at.empty())
+    when.bind(2, std::optional<std::int64_t>{});
+  else
+    when.bind(2, row.finished_at);
+  when.bind(3, id).run();
+  tx.commit();
+  return id;
+}
+
 std::int64_t SqliteStore::add_calibration(CalibrationRow& row, const std::string& hardware_json) {
   Transaction tx(db_);
   const std::optional<std::int64_t> key[] = {hardware_id({0, row.hardware, hardware_json, "", "", "", ""})};

@@ -16,6 +16,7 @@ class SqliteStore final : public Store {
   RunId begin_run(RunInfo& info) override;
   void append(RunId run, const RunRows& rows) override;
   void finish_run(const RunInfo& info) override;
+  RunId import_run(const RunInfo& info, const RunRows& rows) override;
   std::int64_t add_calibration(CalibrationRow& row, const std::string& hardware_json) override;
   std::int64_t put_hardware(const HardwareRow& row) override;
   bool remove_hardware(std::int64_t id) override;

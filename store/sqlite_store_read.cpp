@@ -56,7 +56,7 @@ std::vector<RunSummary> SqliteStore::list_runs() {
   Statement st(db_, "SELECT " + table::select_list(tables::kRuns) +
                         ", (SELECT count(*) FROM op_measurements o WHERE o.run_id = runs.id)"
                         ", (SELECT count(*) FROM CUPTI_ACTIVITY_KIND_KERNEL k WHERE k.runId = runs.id)"
-                        " FROM runs ORDER BY runs.id DESC");
+                        " FROM runs ORDER BY runs.created_at DESC, runs.id DESC");  // merged runs keep their times
   while (st.step()) {
     RunSummary s;
     table::read_row(st, tables::kRuns, s.info);

@@ -47,11 +47,15 @@ class Store {
   // Deletes runs with every row they own, in one transaction; a calibration fitted on one keeps
   // its figures and loses the link. Returns how many runs there were.
   virtual std::int64_t delete_runs(const std::vector<RunId>& runs) = 0;
+  // Copies a finished run from another store, with all its rows and its timestamps, in one
+  // transaction (all or nothing); returns its id here (ids are each store's own). Its hardware
+  // spec is matched on name and JSON (put_hardware first to keep a measured spec's machine).
+  virtual RunId import_run(const RunInfo& info, const RunRows& rows) = 0;
   // Gives the pages freed by deletions back to the file system (SQLite VACUUM).
   virtual void compact() = 0;
 
   // ---- reading ----
-  // Newest first.
+  // Newest first (by creation time; runs merged from another store keep theirs).
   virtual std::vector<RunSummary> list_runs() = 0;
   virtual std::optional<RunInfo> get_run(RunId run) = 0;
   // Every row of the run, ordered by (repeat, step, op) / time.

@@ -92,7 +92,8 @@ inline constexpr auto kRuns = make_table<RunInfo>(
     column<RunInfo>("predicted_prefill_s", LOOPLAB_FIELD(stats.predicted_prefill_s), kFinish),
     column<RunInfo>("predicted_decode_s", LOOPLAB_FIELD(stats.predicted_decode_s), kFinish),
     column<RunInfo>("verdict", LOOPLAB_FIELD(stats.verdict), kFinish),
-    column<RunInfo>("verdict_reason", LOOPLAB_FIELD(stats.verdict_reason), kFinish));
+    column<RunInfo>("verdict_reason", LOOPLAB_FIELD(stats.verdict_reason), kFinish),
+    column<RunInfo>("branch", LOOPLAB_FIELD(branch)), column<RunInfo>("kv_bytes", LOOPLAB_FIELD(kv_bytes)));
 
 // ---- a run's rows ----
 inline constexpr Extra kRunKey[] = {{"run_id", "INTEGER NOT NULL REFERENCES runs (id)"}};
@@ -256,7 +257,9 @@ inline constexpr auto kSweepPoints = make_table<SweepPointRow>(
     column<SweepPointRow>("kv_bytes", LOOPLAB_FIELD(kv_bytes)),
     column<SweepPointRow>("weight_bytes", LOOPLAB_FIELD(weight_bytes)),
     column<SweepPointRow>("memory_total_bytes", LOOPLAB_FIELD(memory_total_bytes)),
-    column<SweepPointRow>("fits", LOOPLAB_FIELD(fits)), column<SweepPointRow>("pareto", LOOPLAB_FIELD(pareto)));
+    column<SweepPointRow>("fits", LOOPLAB_FIELD(fits)), column<SweepPointRow>("pareto", LOOPLAB_FIELD(pareto)),
+    column<SweepPointRow>("feasible", LOOPLAB_FIELD(feasible), kNone, "DEFAULT 1"),
+    column<SweepPointRow>("best", LOOPLAB_FIELD(best)));
 
 // Calls f(table) for every described table, in creation order (referenced tables first).
 template <class F>

@@ -138,6 +138,8 @@ struct Spec {
   double decode_s = 1e-3, attn_factor = 1.0;
   std::optional<double> predicted_decode_s = std::nullopt;
   int repeats = 3, steps = 16;
+  std::string branch = "";
+  std::optional<std::int64_t> kv_bytes = std::nullopt;
 };
 
 store::RunId add_run_with_ops(store::Store& s, const Spec& sp) {
@@ -154,6 +156,8 @@ store::RunId add_run_with_ops(store::Store& s, const Spec& sp) {
   info.tracer = "host";
   info.threads = 2;
   info.engine_commit = sp.commit;
+  info.branch = sp.branch;
+  info.kv_bytes = sp.kv_bytes;
   info.hardware = "h200";
   info.hardware_json = sp.hardware_json;
   const store::RunId id = s.begin_run(info);
@@ -288,4 +292,58 @@ TEST(Gate, PredictionsAreComparedOnOneHardwareSpecOnly) {
   EXPECT_EQ(h.workloads.at(0).metrics.size(), 1u);
   ASSERT_FALSE(h.workloads.at(0).environment.empty());
   EXPECT_NE(h.workloads.at(0).environment.back().find("predictions not compared"), std::string::npos);
+}
+
+TEST(Gate, ABranchSelectsItsNewestCommit) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  add_run_with_ops(*s, {.label = "ci", .commit = "aaa111", .attn_factor = 1.5, .branch = "main"});
+  add_run_with_ops(*s, {.label = "ci", .commit = "bbb222", .branch = "main"});  // the tip: fast again
+  add_run_with_ops(*s, {.label = "ci", .commit = "ccc333", .attn_factor = 1.5, .branch = "feature"});
+  add_run_with_ops(*s, {.label = "pr", .commit = "ddd444"});
+  const GateReport r =
+      gate_compare(*s, parse_run_selector("branch:main", "baseline"), *s, parse_run_selector("pr", "candidate"));
+  EXPECT_EQ(r.baseline_label, "branch main at bbb222");
+  ASSERT_EQ(r.workloads.size(), 1u);
+  EXPECT_EQ(r.workloads[0].baseline_runs, std::vector<store::RunId>{2});  // only the tip's run
+  EXPECT_EQ(r.overall, stats::GateVerdict::pass);
+  const GateReport f =
+      gate_compare(*s, parse_run_selector("branch:main", "baseline"), *s, parse_run_selector("branch:feature", "c"));
+  EXPECT_EQ(f.overall, stats::GateVerdict::regressed);
+  try {
+    (void)gate_compare(*s, parse_run_selector("branch:release", "baseline"), *s, parse_run_selector("pr", "c"));
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "baseline");
+    EXPECT_NE(std::string(e.what()).find("release"), std::string::npos);
+  }
+  EXPECT_THROW((void)parse_run_selector("branch:", "baseline"), InputError);
+}
+
+TEST(Gate, KvBytesAreComparedExactly) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  add_run_with_ops(*s, {.label = "main", .kv_bytes = 1'048'576});
+  add_run_with_ops(*s, {.label = "same", .kv_bytes = 1'048'576});
+  add_run_with_ops(*s, {.label = "grown", .kv_bytes = 1'048'577});  // one byte more
+  add_run_with_ops(*s, {.label = "old"});                           // stored before KV bytes were
+  auto kv = [](const GateReport& r) -> const GateMetric* {
+    for (const GateMetric& m : r.workloads.at(0).metrics)
+      if (m.name == "kv bytes") return &m;
+    return nullptr;
+  };
+  const GateReport same = gate_compare(*s, "main", "same");
+  ASSERT_NE(kv(same), nullptr);
+  EXPECT_EQ(kv(same)->verdict, stats::GateVerdict::pass);
+  EXPECT_TRUE(kv(same)->exact);
+  EXPECT_TRUE(kv(same)->bytes);
+  const GateReport grown = gate_compare(*s, "main", "grown");
+  ASSERT_NE(kv(grown), nullptr);
+  EXPECT_EQ(kv(grown)->verdict, stats::GateVerdict::regressed);
+  EXPECT_DOUBLE_EQ(kv(grown)->candidate_median_s, 1'048'577.0);
+  EXPECT_EQ(grown.overall, stats::GateVerdict::regressed);
+  const GateReport shrunk = gate_compare(*s, "grown", "main");
+  EXPECT_EQ(kv(shrunk)->verdict, stats::GateVerdict::improved);
+  // unknown on one side: not compared rather than compared with zero
+  EXPECT_EQ(kv(gate_compare(*s, "old", "main")), nullptr);
 }

@@ -96,6 +96,8 @@ TEST(StoreSchema, NewAndMigratedStoresHaveTheSameColumns) {
   EXPECT_EQ(run->stats.verdict, "");  // measured before verdicts: none, not a made-up one
   EXPECT_EQ(run->stats.decode.samples, 0);
   EXPECT_FALSE(run->machine.others_cpu_s);
+  EXPECT_FALSE(run->kv_bytes);  // not measured then: unknown, not zero
+  EXPECT_EQ(run->branch, "");
   Database check((dir / "old.db").string(), SQLITE_OPEN_READONLY);
   EXPECT_EQ(check.query_int("PRAGMA user_version"), kSchemaVersion);
 }
@@ -111,6 +113,8 @@ TEST(StoreSchema, EveryFieldOfARunRoundTrips) {
   info.policy = {5, 1.5, 10, 0.02, ""};
   info.machine = {0.5, std::nullopt, std::nullopt, std::nullopt,  std::nullopt,
                   2,   "0-1",        "0-1",        "performance", "one thread per pinned CPU"};
+  info.branch = "main";
+  info.kv_bytes = 123456789012;  // above 2^32: stored as a 64-bit integer
   s->begin_run(info);
   info.status = RunStatus::complete;
   info.repeats = 7;

@@ -34,6 +34,8 @@ SweepPointRow point(std::int64_t i) {
   p.memory_total_bytes = 987654321 + i;
   p.fits = i != 5;
   p.pareto = i % 2 == 1;
+  p.feasible = p.fits && i != 3;
+  p.best = i == 7;
   return p;
 }
 
@@ -115,8 +117,35 @@ TEST(StoreSweeps, VersionOneStoreMigrates) {
   }
   Database db(file, SQLITE_OPEN_READONLY);
   EXPECT_EQ(db.query_int("PRAGMA user_version"), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 3);
+  EXPECT_EQ(kSchemaVersion, 4);
   EXPECT_EQ(db.query_int("PRAGMA application_id"), kApplicationId);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM sweep_points"), 2);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM runs WHERE id = " + std::to_string(run)), 1);
+}
+
+// Schema 4 adds a point's feasibility: a sweep stored before constraints existed had one, fitting
+// the device, so its points come back feasible exactly when they fit.
+TEST(StoreSweeps, VersionThreeSweepsGetFeasibilityFromFits) {
+  TempDir dir;
+  const auto file = (dir / "v3.db").string();
+  {
+    Database db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    apply_migrations(db, migrations().first(3));
+    ASSERT_EQ(db.query_int("PRAGMA user_version"), 3);
+    db.exec(
+        "INSERT INTO sweeps (name, created_at, engine_commit, spec_json, points) VALUES ('old', "
+        "'2026-11-01T00:00:00Z', 'abc', '{}', 2)");
+    for (int i = 0; i < 2; ++i)
+      db.exec("INSERT INTO sweep_points (sweep_id, point_index, hardware, model, variant, loops, window_len, batch, "
+              "context_len, dtype, calibrated, decode_step_s, decode_flops_per_token, kv_bytes, weight_bytes, "
+              "memory_total_bytes, fits, pareto) VALUES (1, " +
+              std::to_string(i) + ", 'h200', 'small', 'plt', 2, 64, 1, 128, 'bf16', 0, 1e-4, 1e9, 10, 20, 30, " +
+              std::to_string(i) + ", 0)");
+  }
+  auto s = open_store(file, OpenMode::read_write);
+  const auto pts = s->read_sweep_points(1);
+  ASSERT_EQ(pts.size(), 2u);
+  EXPECT_FALSE(pts[0].feasible);  // out of memory
+  EXPECT_TRUE(pts[1].feasible);
+  EXPECT_FALSE(pts[1].best);
 }
