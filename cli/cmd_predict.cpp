@@ -33,7 +33,7 @@ struct PredictArgs {
   std::string cost_model = "kernels";
   std::optional<std::string> calibration;
   std::string db = "looplab.db";
-  bool json = false, csv = false, all_ops = false, ladder = false;
+  bool json = false, csv = false, all_ops = false, ladder = false, summary = false;
 };
 
 CostOptions cost_options(const PredictArgs& a) {
@@ -224,8 +224,11 @@ Registered register_predict(CLI::App& root) {
   sub->add_flag("--all-ops", a->all_ops, "print every op of the step, not only layer 0");
   sub->add_flag("--json", a->json, "machine-readable output");
   sub->add_flag("--csv", a->csv, "per-op table of the decode step and the prefill as CSV");
+  sub->add_flag("--summary", a->summary,
+                "with --json: totals and time per op kind only, without the per-op lists (a few kB)");
   return {sub, [a] {
             if (a->json && a->csv) throw InputError("csv", "choose one of --json and --csv");
+            if (a->summary && !a->json) throw InputError("summary", "is a form of --json: add --json");
             const ModelConfig c = resolve_model(a->model);
             const HardwareSpec hw = lab::hardware_for_prediction(a->hardware, a->db);
             std::optional<Calibration> cal;
@@ -237,9 +240,10 @@ Registered register_predict(CLI::App& root) {
             r.prompt = a->prompt;
             r.generate = a->generate;
             r.cost = cost_options(*a);
+            if (a->summary) r.detail = OpDetail::totals_only;
             const Prediction p = predict(c, hw, r, cal ? &*cal : nullptr);
             if (a->json) {
-              std::cout << prediction_to_json(p).dump(2) << "\n";
+              std::cout << prediction_to_json(p, a->summary).dump(2) << "\n";
             } else if (a->csv) {
               std::cout << op_csv_header();
               write_op_csv(std::cout, p.decode, "decode");

@@ -71,7 +71,22 @@ json step_to_json(const StepPrediction& s) {
           {"ops", ops}};
 }
 
-json prediction_to_json(const Prediction& p) {
+json step_summary_json(const StepPrediction& s) {
+  json kinds = json::object();
+  for (int k = 0; k < kOpKindCount; ++k) {
+    const CostTotals& t = s.by_kind[static_cast<std::size_t>(k)];
+    if (t.ops > 0) kinds[std::string(to_string(static_cast<OpKind>(k)))] = t.time_s;
+  }
+  return {{"phase", std::string(to_string(s.shape.phase))},
+          {"batch", s.shape.batch},
+          {"context", s.shape.context_len},
+          {"passes", s.passes},
+          {"total", totals_to_json(s.total)},
+          {"by_kind_time_s", kinds},
+          {"activation_peak_bytes", s.activation_peak_bytes}};
+}
+
+json prediction_to_json(const Prediction& p, bool summary) {
   const GenerationPrediction& g = p.generation;
   const MemoryPrediction& m = p.memory;
   return {{"config", config_to_json(p.config)},
@@ -104,8 +119,8 @@ json prediction_to_json(const Prediction& p) {
             {"total_bytes", m.total_bytes},
             {"device_bytes", m.device_bytes},
             {"verdict", std::string(to_string(m.verdict))}}},
-          {"decode", step_to_json(p.decode)},
-          {"prefill", step_to_json(p.prefill)}};
+          {"decode", summary ? step_summary_json(p.decode) : step_to_json(p.decode)},
+          {"prefill", summary ? step_summary_json(p.prefill) : step_to_json(p.prefill)}};
 }
 
 const char* op_csv_header() {

@@ -9,7 +9,10 @@ namespace looplab {
 
 nlohmann::json totals_to_json(const CostTotals& t);
 nlohmann::json step_to_json(const StepPrediction& s);
-nlohmann::json prediction_to_json(const Prediction& p);
+// A step's totals and its time per op kind, without the per-op and per-loop lists.
+nlohmann::json step_summary_json(const StepPrediction& s);
+// `summary`: the steps as step_summary_json (a few kB instead of hundreds: sweep scripts).
+nlohmann::json prediction_to_json(const Prediction& p, bool summary = false);
 
 // One row per op of the step: index, name, kind, layer, loops, pass, shape, FLOPs, bytes by
 // category, times and bound.

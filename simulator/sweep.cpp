@@ -25,7 +25,78 @@ std::int64_t product(std::initializer_list<std::size_t> sizes, const char* what)
   return acc;
 }
 
+// The model with every combination of the spec's shape axes applied, named after them
+// ("llama-3.2-1b[layers=24,hidden=2048]") so each shape is its own model in the output.
+std::vector<ModelConfig> shaped(const ModelConfig& base, const std::vector<ShapeAxis>& axes) {
+  std::vector<ModelConfig> out{base};
+  for (const ShapeAxis& a : axes) {
+    std::vector<ModelConfig> next;
+    for (const ModelConfig& c : out)
+      for (std::int64_t v : a.values) {
+        ModelConfig m = c;
+        std::int64_t* field = a.field == "layers"     ? &m.layers
+                              : a.field == "hidden"   ? &m.hidden
+                              : a.field == "heads"    ? &m.heads
+                              : a.field == "kv_heads" ? &m.kv_heads
+                              : a.field == "head_dim" ? &m.head_dim
+                              : a.field == "ffn"      ? &m.ffn
+                                                      : &m.vocab;
+        *field = v;
+        next.push_back(std::move(m));
+      }
+    out = std::move(next);
+  }
+  if (!axes.empty())
+    for (ModelConfig& m : out) {
+      std::string tag;
+      for (const ShapeAxis& a : axes) {
+        const std::int64_t v = a.field == "layers"     ? m.layers
+                               : a.field == "hidden"   ? m.hidden
+                               : a.field == "heads"    ? m.heads
+                               : a.field == "kv_heads" ? m.kv_heads
+                               : a.field == "head_dim" ? m.head_dim
+                               : a.field == "ffn"      ? m.ffn
+                                                       : m.vocab;
+        tag += (tag.empty() ? "" : ",") + a.field + "=" + std::to_string(v);
+      }
+      m.name += "[" + tag + "]";
+    }
+  return out;
+}
+
+std::size_t shape_count(const std::vector<ShapeAxis>& axes) {
+  std::size_t n = 1;
+  for (const ShapeAxis& a : axes) n *= a.values.size();
+  return n;
+}
+
+bool meets(const SweepRow& r, const SweepConstraints& c) {
+  if (c.fits_memory && r.verdict != MemoryVerdict::fits) return false;
+  if (c.max_decode_step_s && r.decode_step_s > *c.max_decode_step_s) return false;
+  if (c.min_decode_tokens_per_s && r.decode_tokens_per_s < *c.min_decode_tokens_per_s) return false;
+  if (c.max_prefill_s && r.prefill_s > *c.max_prefill_s) return false;
+  // a sweep that generates nothing has no generation to judge: such a constraint cannot be met
+  if (c.max_generate_s && (r.generate == 0 || r.generate_s > *c.max_generate_s)) return false;
+  if (c.min_generate_tokens_per_s && (r.generate == 0 || r.generate_tokens_per_s < *c.min_generate_tokens_per_s))
+    return false;
+  if (c.max_kv_bytes && static_cast<double>(r.kv_bytes) > *c.max_kv_bytes) return false;
+  if (c.max_memory_bytes && static_cast<double>(r.memory_total_bytes) > *c.max_memory_bytes) return false;
+  return true;
+}
+
 }  // namespace
+
+double objective_value(const SweepRow& r, const std::string& metric) {
+  if (metric == "decode_step_s") return r.decode_step_s;
+  if (metric == "decode_tokens_per_s") return r.decode_tokens_per_s;
+  if (metric == "generate_s") return r.generate_s;
+  if (metric == "generate_tokens_per_s") return r.generate_tokens_per_s;
+  if (metric == "prefill_s") return r.prefill_s;
+  if (metric == "kv_bytes") return static_cast<double>(r.kv_bytes);
+  if (metric == "memory_total_bytes") return static_cast<double>(r.memory_total_bytes);
+  if (metric == "decode_flops_per_token") return r.decode_flops_per_token;
+  throw InputError("objective", "'" + metric + "' is not an objective column");
+}
 
 ResolvedSweep resolve_sweep(const SweepSpec& spec) {
   ResolvedSweep r;
@@ -47,26 +118,30 @@ ResolvedSweep resolve_sweep(const SweepSpec& spec) {
     const std::vector<std::int64_t> loops = spec.loops.empty() ? std::vector<std::int64_t>{base.loops} : spec.loops;
     const std::vector<std::int64_t> windows =
         spec.windows.empty() ? std::vector<std::int64_t>{base.window} : spec.windows;
-    for (Variant v : spec.variants)
-      for (std::int64_t L : loops)
-        for (std::int64_t w : windows) {
-          ModelConfig c = base;
-          c.variant = v;
-          c.loops = v == Variant::vanilla ? 1 : L;
-          c.window = v == Variant::plt ? w : base.window;
-          try {
-            validate(c);
-          } catch (const InputError& e) {
-            throw InputError(e.field(), std::string(e.what()).substr(e.field().size() + 2) + " (model " + c.name +
-                                            ", variant " + std::string(to_string(v)) + ")");
-          }
-          if (std::find(r.configs.begin(), r.configs.end(), c) == r.configs.end()) r.configs.push_back(c);
-        }
+    for (const ModelConfig& shape : shaped(base, spec.shapes))
+      for (DType dt : spec.dtypes.empty() ? std::vector<DType>{base.dtype} : spec.dtypes)
+        for (Variant v : spec.variants)
+          for (std::int64_t L : loops)
+            for (std::int64_t w : windows) {
+              ModelConfig c = shape;
+              c.dtype = dt;
+              c.variant = v;
+              c.loops = v == Variant::vanilla ? 1 : L;
+              c.window = v == Variant::plt ? w : base.window;
+              try {
+                validate(c);
+              } catch (const InputError& e) {
+                throw InputError(e.field(), std::string(e.what()).substr(e.field().size() + 2) + " (model " + c.name +
+                                                ", variant " + std::string(to_string(v)) + ")");
+              }
+              if (std::find(r.configs.begin(), r.configs.end(), c) == r.configs.end()) r.configs.push_back(c);
+            }
   }
   if (spec.calibration) r.calibration = load_calibration(*spec.calibration);
   r.grid_points = product(
-      {spec.models.size(), spec.variants.size(), std::max<std::size_t>(spec.loops.size(), 1),
-       std::max<std::size_t>(spec.windows.size(), 1), spec.hardware.size(), spec.batches.size(), spec.contexts.size()},
+      {spec.models.size(), shape_count(spec.shapes), std::max<std::size_t>(spec.dtypes.size(), 1), spec.variants.size(),
+       std::max<std::size_t>(spec.loops.size(), 1), std::max<std::size_t>(spec.windows.size(), 1), spec.hardware.size(),
+       spec.batches.size(), spec.contexts.size()},
       "spec");
   r.points = product({r.configs.size(), r.hardware.size(), spec.batches.size(), spec.contexts.size()}, "spec");
   return r;
@@ -89,7 +164,7 @@ std::int64_t mark_pareto(std::vector<SweepRow>& rows) {
   std::map<std::tuple<std::string, std::int64_t, std::int64_t>, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     rows[i].pareto = false;
-    if (rows[i].verdict == MemoryVerdict::fits) groups[{rows[i].hardware, rows[i].batch, rows[i].context}].push_back(i);
+    if (rows[i].feasible) groups[{rows[i].hardware, rows[i].batch, rows[i].context}].push_back(i);
   }
   std::int64_t on = 0;
   std::vector<Objectives> pts;
@@ -162,6 +237,8 @@ SweepResult run_sweep(const ResolvedSweep& s, const SweepProgress& progress) {
           row.device_bytes = m.device_bytes;
           row.verdict = m.verdict;
           if (m.verdict == MemoryVerdict::out_of_memory) ++out.oom_rows;
+          row.feasible = meets(row, s.spec.constraints);
+          if (!row.feasible) ++out.infeasible_rows;
           out.rows.push_back(std::move(row));
           ++done;
           if (progress && (done % 256 == 0 || done == s.points)) progress(done, s.points);
@@ -169,6 +246,19 @@ SweepResult run_sweep(const ResolvedSweep& s, const SweepProgress& progress) {
     }
   }
   out.pareto_rows = mark_pareto(out.rows);
+  if (const SweepObjective& o = s.spec.objective; !o.metric.empty()) {
+    for (std::size_t i = 0; i < out.rows.size(); ++i) {
+      if (!out.rows[i].feasible) continue;
+      const double v = objective_value(out.rows[i], o.metric);
+      if (!out.best) {
+        out.best = i;
+        continue;
+      }
+      const double b = objective_value(out.rows[*out.best], o.metric);
+      if (o.maximize ? v > b : v < b) out.best = i;  // the first of equals: the spec's order decides
+    }
+    if (out.best) out.rows[*out.best].best = true;
+  }
   return out;
 }
 

@@ -60,22 +60,31 @@ struct SweepRow {
   std::int64_t memory_total_bytes = 0;
   std::int64_t device_bytes = 0;
   MemoryVerdict verdict = MemoryVerdict::fits;
-  bool pareto = false;  // on the front of its workload (hardware, batch, context)
+  bool feasible = true;  // meets every constraint of the spec (fits_memory by default)
+  bool pareto = false;   // on the front of its workload (hardware, batch, context), feasible points only
+  bool best = false;     // the best feasible point of the whole sweep under the spec's objective
 };
 
 struct SweepResult {
   std::vector<SweepRow> rows;
   std::int64_t pareto_rows = 0;
   std::int64_t oom_rows = 0;
+  std::int64_t infeasible_rows = 0;  // break a constraint (out-of-memory points included by default)
+  std::optional<std::size_t> best;   // index of the objective's best feasible row
 };
 
 using SweepProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 
 // Pareto front per workload (same hardware, batch, context): minimise decode step latency and
-// KV bytes, maximise compute (FLOPs per generated token); points that do not fit are excluded.
+// KV bytes, maximise compute (FLOPs per generated token), among the points that meet the spec's
+// constraints (by default: fit the device's memory). With an objective, the best feasible point
+// of the sweep is marked too.
 SweepResult run_sweep(const ResolvedSweep& sweep, const SweepProgress& progress = {});
 
-// Marks SweepRow::pareto (exposed for tests); returns the number of rows on a front.
+// A row's value of an objective column (sweep_select.hpp's objective_metrics()).
+double objective_value(const SweepRow& r, const std::string& metric);
+
+// Marks SweepRow::pareto among the feasible rows (exposed for tests); returns how many are on a front.
 std::int64_t mark_pareto(std::vector<SweepRow>& rows);
 
 }  // namespace looplab

@@ -38,7 +38,9 @@ const char* kColumns[] = {"hardware",
                           "memory_total_bytes",
                           "device_bytes",
                           "fits",
-                          "pareto"};
+                          "feasible",
+                          "pareto",
+                          "best"};
 
 std::string window_text(const SweepRow& r) { return r.window > 0 ? std::to_string(r.window) : ""; }
 
@@ -56,7 +58,7 @@ void write_sweep_csv(std::ostream& out, const SweepResult& r) {
     std::snprintf(
         buf, sizeof buf,
         "%s,%s,%s,%lld,%s,%lld,%lld,%lld,%lld,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s,%.9g,%.9g,%.9g,%lld,%lld,"
-        "%lld,%lld,%lld,%d,%d\n",
+        "%lld,%lld,%lld,%d,%d,%d,%d\n",
         w.hardware.c_str(), w.model.c_str(), std::string(to_string(w.variant)).c_str(), static_cast<long long>(w.loops),
         window_text(w).c_str(), static_cast<long long>(w.batch), static_cast<long long>(w.context),
         static_cast<long long>(w.prompt), static_cast<long long>(w.generate), std::string(to_string(w.dtype)).c_str(),
@@ -65,7 +67,7 @@ void write_sweep_csv(std::ostream& out, const SweepResult& r) {
         w.generate_s, w.generate_tokens_per_s, static_cast<long long>(w.kv_bytes),
         static_cast<long long>(w.weight_bytes), static_cast<long long>(w.activation_peak_bytes),
         static_cast<long long>(w.memory_total_bytes), static_cast<long long>(w.device_bytes),
-        w.verdict == MemoryVerdict::fits ? 1 : 0, w.pareto ? 1 : 0);
+        w.verdict == MemoryVerdict::fits ? 1 : 0, w.feasible ? 1 : 0, w.pareto ? 1 : 0, w.best ? 1 : 0);
     out << buf;
   }
 }
@@ -100,13 +102,38 @@ json sweep_to_json(const ResolvedSweep& s, const SweepResult& r) {
                     {"memory_total_bytes", w.memory_total_bytes},
                     {"device_bytes", w.device_bytes},
                     {"fits", w.verdict == MemoryVerdict::fits},
-                    {"pareto", w.pareto}});
+                    {"feasible", w.feasible},
+                    {"pareto", w.pareto},
+                    {"best", w.best}});
   }
-  return {{"spec", sweep_spec_to_json(s.spec)}, {"grid_points", s.grid_points},       {"points", s.points},
-          {"pareto_points", r.pareto_rows},     {"out_of_memory_points", r.oom_rows}, {"rows", rows}};
+  return {{"spec", sweep_spec_to_json(s.spec)},
+          {"grid_points", s.grid_points},
+          {"points", s.points},
+          {"pareto_points", r.pareto_rows},
+          {"out_of_memory_points", r.oom_rows},
+          {"infeasible_points", r.infeasible_rows},
+          {"best_row", r.best ? json(*r.best) : json(nullptr)},
+          {"rows", rows}};
 }
 
-void write_pareto_summary(std::ostream& out, const SweepResult& r, std::size_t max_listed) {
+std::string best_point_line(const ResolvedSweep& s, const SweepResult& r) {
+  const SweepObjective& o = s.spec.objective;
+  if (o.metric.empty()) return "";
+  if (!r.best) return "objective: no point meets the constraints\n";
+  const SweepRow& w = r.rows[*r.best];
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "objective (%s %s): best is %s %s L=%lld w=%s on %s, batch %lld, context %lld: %s = %.6g "
+                "(decode step %.1f us, KV %.3f GB)\n",
+                o.maximize ? "maximize" : "minimize", o.metric.c_str(), w.model.c_str(),
+                std::string(to_string(w.variant)).c_str(), static_cast<long long>(w.loops),
+                w.window > 0 ? std::to_string(w.window).c_str() : "-", w.hardware.c_str(),
+                static_cast<long long>(w.batch), static_cast<long long>(w.context), o.metric.c_str(),
+                objective_value(w, o.metric), w.decode_step_s * 1e6, static_cast<double>(w.kv_bytes) / 1e9);
+  return buf;
+}
+
+void write_pareto_summary(std::ostream& out, const SweepResult& r, std::size_t max_listed, std::size_t max_workloads) {
   std::map<std::tuple<std::string, std::int64_t, std::int64_t>, std::vector<const SweepRow*>> groups;
   std::map<std::tuple<std::string, std::int64_t, std::int64_t>, std::size_t> sizes;
   for (const SweepRow& w : r.rows) {
@@ -116,7 +143,14 @@ void write_pareto_summary(std::ostream& out, const SweepResult& r, std::size_t m
   }
   char buf[512];
   out << "Pareto fronts (lower latency, lower KV bytes, more compute per token), per workload:\n";
+  std::size_t listed = 0;
   for (const auto& [key, n] : sizes) {
+    if (max_workloads > 0 && listed == max_workloads) {
+      out << "  ... " << sizes.size() - listed
+          << " more workloads (every front is in the output's pareto column; --summary all lists them)\n";
+      break;
+    }
+    ++listed;
     const auto& front = groups[key];
     std::snprintf(buf, sizeof buf, "  %s batch %lld context %lld: %zu of %zu points on the front\n",
                   std::get<0>(key).c_str(), static_cast<long long>(std::get<1>(key)),

@@ -1,7 +1,10 @@
 // Sweep spec parsing: every axis a non-empty array of the right type, no unknown keys.
 #include "simulator/sweep_spec.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <iostream>
+#include <iterator>
 #include <memory>
 
 #include "engine/core/error.hpp"
@@ -44,9 +47,9 @@ std::vector<std::string> string_axis(const json& j, const char* key, const std::
 
 SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
   jsonf::object(j, "spec", where);
-  jsonf::only_keys(j,
-                   {"name", "description", "models", "variants", "loops", "windows", "batches", "contexts", "hardware",
-                    "prompt", "generate", "launch", "engine", "cost_model", "ceiling", "calibration"},
+  jsonf::only_keys(j, {"name",     "description", "models", "variants", "loops",       "windows",  "batches",
+                       "contexts", "hardware",    "prompt", "generate", "launch",      "engine",   "cost_model",
+                       "ceiling",  "calibration", "dtypes", "shapes",   "constraints", "objective"},
                    "", where);
   SweepSpec s;
   if (auto it = j.find("name"); it != j.end()) s.name = jsonf::string(*it, "name", where);
@@ -96,10 +99,45 @@ SweepSpec sweep_spec_from_json(const json& j, const std::string& where) {
     s.cost.model = *m;
   }
   if (auto it = j.find("calibration"); it != j.end()) s.calibration = jsonf::string(*it, "calibration", where);
+  if (j.contains("dtypes")) {
+    const json& a = axis(j, "dtypes", where);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::string f = "dtypes[" + std::to_string(i) + "]";
+      const std::string v = jsonf::string(a[i], f, where);
+      auto t = parse_dtype(v);
+      if (!t) throw InputError(f, "'" + v + "' is not one of f32, bf16 (in " + where + ")");
+      s.dtypes.push_back(*t);
+    }
+  }
+  if (auto it = j.find("shapes"); it != j.end()) {
+    jsonf::object(*it, "shapes", where);
+    for (const auto& [key, values] : it->items()) {
+      const auto& fields = shape_axis_fields();
+      if (std::find(fields.begin(), fields.end(), key) == fields.end())
+        throw InputError("shapes." + key,
+                         "is not a model-shape field: one of layers, hidden, heads, kv_heads, "
+                         "head_dim, ffn, vocab (in " +
+                             where + ")");
+      s.shapes.push_back({key, int_axis(*it, key.c_str(), 1, where)});
+    }
+  }
+  if (auto it = j.find("constraints"); it != j.end()) s.constraints = constraints_from_json(*it, where);
+  if (auto it = j.find("objective"); it != j.end()) s.objective = objective_from_json(*it, where);
   return s;
 }
 
+const std::vector<std::string>& shape_axis_fields() {
+  static const std::vector<std::string> f{"layers", "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab"};
+  return f;
+}
+
 SweepSpec load_sweep_spec(const std::string& file) {
+  if (file == "-") {
+    const std::string text(std::istreambuf_iterator<char>(std::cin), {});
+    const json j = json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw InputError("spec", "standard input is not valid JSON");
+    return sweep_spec_from_json(j, "stdin");
+  }
   SweepSpec s = sweep_spec_from_json(jsonf::parse_file(file, "spec"), std::filesystem::path(file).filename().string());
   // A relative calibration path is relative to the spec file.
   if (s.calibration && std::filesystem::path(*s.calibration).is_relative())
@@ -125,6 +163,18 @@ json sweep_spec_to_json(const SweepSpec& s) {
   if (!s.loops.empty()) j["loops"] = s.loops;
   if (!s.windows.empty()) j["windows"] = s.windows;
   if (s.calibration) j["calibration"] = *s.calibration;
+  if (!s.dtypes.empty()) {
+    json d = json::array();
+    for (DType t : s.dtypes) d.push_back(std::string(to_string(t)));
+    j["dtypes"] = d;
+  }
+  if (!s.shapes.empty()) {
+    json sh = json::object();
+    for (const ShapeAxis& a : s.shapes) sh[a.field] = a.values;
+    j["shapes"] = sh;
+  }
+  j["constraints"] = constraints_to_json(s.constraints);
+  if (!s.objective.metric.empty()) j["objective"] = objective_to_json(s.objective);
   return j;
 }
 

@@ -143,8 +143,18 @@ Bases make_bases(const std::string& scratch) {
   Bases b;
   b.model = config_to_json(load_model("tiny"));
   b.hardware = json::parse(read_bytes(data_dir() / "hardware" / "h200.json"));
-  b.sweep = {{"name", "fuzz"}, {"models", {"tiny"}}, {"variants", {"vanilla", "plt"}}, {"loops", {2}},
-             {"windows", {4}}, {"batches", {1, 4}},  {"contexts", {64, 256}},          {"hardware", {"h200"}}};
+  b.sweep = {{"name", "fuzz"},
+             {"models", {"tiny"}},
+             {"variants", {"vanilla", "plt"}},
+             {"loops", {2}},
+             {"windows", {4}},
+             {"batches", {1, 4}},
+             {"contexts", {64, 256}},
+             {"hardware", {"h200"}},
+             {"dtypes", {"bf16"}},
+             {"shapes", {{"layers", {1, 2}}}},
+             {"constraints", {{"max_decode_step_s", 0.01}, {"fits_memory", true}}},
+             {"objective", {{"maximize", "decode_tokens_per_s"}}}};
   b.engine = json::parse(read_bytes(data_dir() / "engines" / "vllm.json"));
   // Three points of two sources: enough for a fit to run, small enough to be quick.
   auto point = [](const char* id, const char* group, const char* phase, std::int64_t batch, double s) {

@@ -1,6 +1,7 @@
 // Sweeps: spec errors name the key, duplicates run once, the grid limit, the Pareto front.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 
@@ -137,7 +138,7 @@ TEST(Sweep, LadderOnH200) {
   const std::string text = csv.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 11);
   EXPECT_EQ(text.rfind("hardware,model,variant,loops,window,batch,context", 0), 0u);
-  EXPECT_NE(text.find(",pareto\n"), std::string::npos);
+  EXPECT_NE(text.find(",pareto,best\n"), std::string::npos);
 }
 
 TEST(Sweep, TinyPointByHand) {
@@ -184,4 +185,104 @@ TEST(Sweep, SameSpecSameBytes) {
   write_sweep_csv(a, run_sweep(s));
   write_sweep_csv(b, run_sweep(s));
   EXPECT_EQ(a.str(), b.str());
+}
+
+TEST(SweepSpec, ShapeDtypeConstraintAndObjectiveErrorsNameTheKey) {
+  json j = ladder_spec();
+  j["shapes"] = {{"layer", {16}}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "shapes.layer");
+  j = ladder_spec();
+  j["shapes"] = {{"layers", {16, 0}}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "layers[1]");
+  j = ladder_spec();
+  j["dtypes"] = {"bf16", "fp8"};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "dtypes[1]");
+  j = ladder_spec();
+  j["constraints"] = {{"max_decode_step", 0.01}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "constraints.max_decode_step");
+  j = ladder_spec();
+  j["constraints"] = {{"max_decode_step_s", -1}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "constraints.max_decode_step_s");
+  j = ladder_spec();
+  j["constraints"] = {{"fits_memory", "yes"}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "constraints.fits_memory");
+  j = ladder_spec();
+  j["objective"] = {{"maximize", "speed"}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "objective.maximize");
+  j = ladder_spec();
+  j["objective"] = {{"maximize", "decode_tokens_per_s"}, {"minimize", "kv_bytes"}};
+  EXPECT_EQ(error_of([&] { sweep_spec_from_json(j, "s"); }).first, "objective");
+}
+
+TEST(Sweep, ShapeAndDtypeAxesMultiplyTheModels) {
+  json j = ladder_spec();
+  j["variants"] = {"plt"};
+  j["batches"] = {4};
+  j["shapes"] = {{"layers", {8, 16}}, {"ffn", {4096, 8192}}};
+  j["dtypes"] = {"bf16", "f32"};
+  const SweepSpec spec = sweep_spec_from_json(j, "s");
+  EXPECT_EQ(sweep_spec_from_json(sweep_spec_to_json(spec), "again").shapes.size(), 2u);  // round trip
+  const ResolvedSweep s = resolve_sweep(spec);
+  EXPECT_EQ(s.configs.size(), 2u * 2 * 2);
+  EXPECT_EQ(s.grid_points, 2 * 2 * 2 * 1 * 1 * 1 * 1 * 1 * 1);
+  const SweepResult r = run_sweep(s);
+  ASSERT_EQ(r.rows.size(), 8u);
+  // named after the shape; f32 doubles the weight bytes of the same shape
+  const auto find = [&](const std::string& model, DType dt) -> const SweepRow& {
+    for (const SweepRow& w : r.rows)
+      if (w.model == model && w.dtype == dt) return w;
+    ADD_FAILURE() << model;
+    return r.rows.front();
+  };
+  const SweepRow& a = find("plt-paper-dense-1.2b[ffn=4096,layers=8]", DType::bf16);
+  const SweepRow& b = find("plt-paper-dense-1.2b[ffn=4096,layers=8]", DType::f32);
+  const SweepRow& deeper = find("plt-paper-dense-1.2b[ffn=4096,layers=16]", DType::bf16);
+  EXPECT_EQ(b.weight_bytes, 2 * a.weight_bytes);
+  EXPECT_GT(deeper.weight_bytes, a.weight_bytes);
+  EXPECT_GT(deeper.decode_step_s, a.decode_step_s);
+}
+
+TEST(Sweep, ConstraintsDecideTheFrontsAndTheObjectiveTheBest) {
+  json j = ladder_spec();
+  j["batches"] = {1, 4, 32};
+  const SweepResult free = run_sweep(resolve_sweep(sweep_spec_from_json(j, "s")));
+  // a budget between the fastest and the slowest point
+  std::vector<double> steps;
+  for (const SweepRow& w : free.rows) steps.push_back(w.decode_step_s);
+  std::sort(steps.begin(), steps.end());
+  const double budget = steps[steps.size() / 2];
+  j["constraints"] = {{"max_decode_step_s", budget}};
+  j["objective"] = {{"maximize", "decode_tokens_per_s"}};
+  const ResolvedSweep s = resolve_sweep(sweep_spec_from_json(j, "s"));
+  const SweepResult r = run_sweep(s);
+  std::int64_t infeasible = 0, best = 0;
+  double best_tps = 0;
+  for (const SweepRow& w : r.rows) {
+    EXPECT_EQ(w.feasible, w.decode_step_s <= budget);
+    if (!w.feasible) {
+      ++infeasible;
+      EXPECT_FALSE(w.pareto);
+    } else {
+      best_tps = std::max(best_tps, w.decode_tokens_per_s);
+    }
+    best += w.best ? 1 : 0;
+  }
+  EXPECT_EQ(infeasible, r.infeasible_rows);
+  EXPECT_GT(infeasible, 0);
+  ASSERT_EQ(best, 1);
+  ASSERT_TRUE(r.best);
+  EXPECT_EQ(r.rows[*r.best].decode_tokens_per_s, best_tps);
+  EXPECT_NE(best_point_line(s, r).find("maximize decode_tokens_per_s"), std::string::npos);
+  // the CSV and JSON carry the flags
+  std::ostringstream csv;
+  write_sweep_csv(csv, r);
+  EXPECT_NE(csv.str().find(",fits,feasible,pareto,best\n"), std::string::npos);
+  EXPECT_EQ(sweep_to_json(s, r)["best_row"], *r.best);
+  // a budget nothing meets: no best, and the line says so
+  j["constraints"] = {{"max_decode_step_s", steps.front() / 2}};
+  const ResolvedSweep none = resolve_sweep(sweep_spec_from_json(j, "s"));
+  const SweepResult rn = run_sweep(none);
+  EXPECT_FALSE(rn.best);
+  EXPECT_EQ(rn.pareto_rows, 0);
+  EXPECT_NE(best_point_line(none, rn).find("no point meets"), std::string::npos);
 }
