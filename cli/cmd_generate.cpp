@@ -104,7 +104,11 @@ int run_generate(const GenerateArgs& a) {
                                                    g.generated.begin() + (b + 1) * a.new_tokens));
     }
     for (double t : g.decode_time_s) decode_j.push_back(t * 1e3);
-    nlohmann::json out = {{"config", config_to_json(c)},
+    // The config as it ran: the CPU backend computes and stores in fp32 whatever the preset says.
+    ModelConfig ran = c;
+    if (backend.name() == std::string_view("cpu")) ran.dtype = DType::f32;
+    nlohmann::json out = {{"config", config_to_json(ran)},
+                          {"model_dtype", std::string(to_string(c.dtype))},
                           {"backend", std::string(backend.name())},
                           {"weights", weights_source},
                           {"batch", a.batch},
