@@ -4,6 +4,8 @@
 #include <QCommandLineParser>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <memory>
 
 #include "gui/app/main_window.hpp"
 #include "gui/app/screenshot.hpp"
@@ -33,6 +35,20 @@ int fail(int code, const QString& message) {
   return code;
 }
 
+bool hasFlag(int argc, char** argv, std::initializer_list<const char*> flags) {
+  for (int i = 1; i < argc; ++i)
+    for (const char* f : flags)
+      if (std::strcmp(argv[i], f) == 0) return true;
+  return false;
+}
+
+// QApplication aborts without a display; help needs none, and a missing display is an error
+// that says what to do.
+bool haveDisplay() {
+  return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+         !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,9 +57,15 @@ int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     g_defaultHandler = qInstallMessageHandler(quietOffscreen);
   }
-  QApplication app(argc, argv);
-  QApplication::setApplicationName(QStringLiteral("looplab-gui"));
-  QApplication::setOrganizationName(QStringLiteral("looplab"));
+  const bool help = hasFlag(argc, argv, {"-h", "--help", "--help-all", "-?"});
+  if (!help && !haveDisplay())
+    return fail(2, QStringLiteral("no display: set DISPLAY (or WAYLAND_DISPLAY), or render headless with "
+                                  "--screenshot FILE"));
+  // Help is printed by a core application, which needs no display.
+  std::unique_ptr<QCoreApplication> app =
+      help ? std::make_unique<QCoreApplication>(argc, argv) : std::make_unique<QApplication>(argc, argv);
+  QCoreApplication::setApplicationName(QStringLiteral("looplab-gui"));
+  QCoreApplication::setOrganizationName(QStringLiteral("looplab"));
 
   QCommandLineParser parser;
   parser.setApplicationDescription(
@@ -64,7 +86,7 @@ int main(int argc, char** argv) {
   const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("screenshot size, default 1280x800"),
                                 QStringLiteral("WxH"), QStringLiteral("1280x800"));
   parser.addOptions({screenshot, view, run, sweep, size});
-  parser.process(app);
+  parser.process(*app);
 
   const QStringList positional = parser.positionalArguments();
   if (positional.size() > 1) return fail(2, QStringLiteral("store: give at most one store file"));

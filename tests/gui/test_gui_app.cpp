@@ -25,6 +25,7 @@ Outcome runGui(const QStringList& args) {
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   env.remove(QStringLiteral("QT_QPA_PLATFORM"));
   env.remove(QStringLiteral("DISPLAY"));
+  env.remove(QStringLiteral("WAYLAND_DISPLAY"));
   p.setProcessEnvironment(env);
   p.start(QStringLiteral(LOOPLAB_GUI_EXE), args);
   if (!p.waitForFinished(120000)) return {};
@@ -72,6 +73,16 @@ TEST(GuiExecutable, BadInputAndBrokenStoresExitWithAReason) {
   EXPECT_EQ(o.exitCode, 1);
   EXPECT_TRUE(o.err.contains("damaged")) << o.err.toStdString();
   EXPECT_FALSE(QFile::exists(dir.filePath("x.png")));
+}
+
+// Without any display, help is still printed, and a window that cannot open says why (no abort).
+TEST(GuiExecutable, HelpNeedsNoDisplayAndNoDisplayIsAnError) {
+  Outcome o = runGui({"--help"});
+  EXPECT_EQ(o.exitCode, 0) << o.err.toStdString();
+  EXPECT_TRUE(o.out.contains("--screenshot")) << o.out.toStdString();
+  o = runGui({});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_TRUE(o.err.startsWith("looplab-gui: no display")) << o.err.toStdString();
 }
 
 }  // namespace
