@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace looplab::efficiency {
 
@@ -12,7 +14,9 @@ double tile_efficiency(std::int32_t tm, std::int32_t tn, double alpha) {
   return std::pow(static_cast<double>(tm) * tn / (128.0 * 256.0), alpha);
 }
 
-TileChoice gemm_tiles(double m, double n, double k, std::int32_t sms, double alpha) {
+namespace {
+
+TileChoice gemm_tiles_uncached(double m, double n, double k, std::int32_t sms, double alpha) {
   // Tile shapes of Hopper/Ampere tensor-core GEMM kernels (CUTLASS's and cuBLAS's common
   // configurations: 128x256, 128x128, 64x128, 64x64) and split-K factors; a split keeps at least
   // 256 of K per part so the partial sums stay worth their reduction.
@@ -51,6 +55,31 @@ TileChoice gemm_tiles(double m, double n, double k, std::int32_t sms, double alp
     }
   }
   return best;
+}
+
+struct TileMemo {
+  double m = -1, n = 0, k = 0, alpha = 0;
+  std::int32_t sms = 0;
+  TileChoice choice;
+};
+
+}  // namespace
+
+// A pure function that a run of decode steps asks about the same few GEMM shapes over and over
+// (a few per batch), and 40% of a decode step's cost: a per-thread cache of its answers (512
+// sets of 2, so a grid of a hundred batches stays in it) returns the same bits in a few ns.
+TileChoice gemm_tiles(double m, double n, double k, std::int32_t sms, double alpha) {
+  thread_local std::array<std::array<TileMemo, 2>, 512> memo;
+  // Fibonacci hashing: the product's top bits depend on every bit of the key (integral doubles
+  // differ in their high bits only, so the low bits of a hash would not tell them apart).
+  const std::uint64_t key = std::bit_cast<std::uint64_t>(m) ^ std::rotl(std::bit_cast<std::uint64_t>(n), 21) ^
+                            std::rotl(std::bit_cast<std::uint64_t>(k), 42);
+  std::array<TileMemo, 2>& set = memo[(key * 0x9E3779B97F4A7C15ull) >> 55];  // 2^9 = 512 sets
+  for (const TileMemo& e : set)
+    if (e.m == m && e.n == n && e.k == k && e.sms == sms && e.alpha == alpha) return e.choice;
+  set[1] = set[0];  // the older entry goes
+  set[0] = {m, n, k, alpha, sms, gemm_tiles_uncached(m, n, k, sms, alpha)};
+  return set[0].choice;
 }
 
 double parallel_fraction(double blocks, std::int32_t sms, double blocks_per_sm) {
