@@ -264,8 +264,8 @@ QVariant LadderModel::headerData(int section, Qt::Orientation orientation, int r
                                                   "Predicted\n\u00d7 vanilla",
                                                   "KV bytes",
                                                   "KV\n\u00d7 vanilla",
-                                                  "Paper latency\n\u00d7 vanilla",
-                                                  "Paper KV\n\u00d7 vanilla"};
+                                                  "Paper, batch 4\nlatency \u00d7 vanilla",
+                                                  "Paper, batch 4\nKV \u00d7 vanilla"};
   return QString::fromUtf8(kNames[section]);
 }
 

@@ -12,7 +12,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QValueAxis>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -35,14 +34,15 @@ QString variantText(Variant v) {
   return QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-// A log2 axis over [lo, hi] (values >= 1), padded to whole powers of two.
+// A log2 axis over [lo, hi] (values >= 1), padded to whole powers of two and a little beyond, so a
+// marker on the first or last power of two is drawn whole rather than cut by the plot's edge.
 QLogValueAxis* log2Axis(double lo, double hi, const QString& title) {
   auto* axis = new QLogValueAxis;
   axis->setBase(2.0);
   const double a = std::pow(2.0, std::floor(std::log2(std::max(lo, 1.0))));
   double b = std::pow(2.0, std::ceil(std::log2(std::max(hi, 1.0))));
   if (b <= a) b = a * 2.0;
-  axis->setRange(a, b);
+  axis->setRange(a / 1.2, b * 1.2);
   axis->setLabelFormat(QStringLiteral("%g"));
   axis->setTitleText(title);
   return axis;
@@ -286,15 +286,22 @@ void CompareView::fillKvChart() {
     }
     lines.emplace_back(v, std::move(pts));
   }
+  double minBytes = maxBytes;
+  for (const auto& line : lines)
+    for (const auto& point : line.second)
+      if (point.second > 0) minBytes = std::min(minBytes, point.second);
   const double scale = maxBytes >= 1e9 ? 1e-9 : maxBytes >= 1e6 ? 1e-6 : 1e-3;
   const QString unitName = maxBytes >= 1e9   ? QStringLiteral("GB")
                            : maxBytes >= 1e6 ? QStringLiteral("MB")
                                              : QStringLiteral("kB");
   auto* x = log2Axis(16.0, maxContext, QStringLiteral("context (tokens)"));
-  auto* y = new QValueAxis;
-  y->setRange(0.0, maxBytes * scale * 1.1);
-  y->applyNiceNumbers();
-  y->setTitleText(QStringLiteral("KV cache (%1)").arg(unitName));
+  // Log-log: the KV cache grows linearly with the context, a straight line of slope one here
+  // (a linear y over a log x would draw that growth as an exponential).
+  auto* y = new QLogValueAxis;
+  y->setBase(10.0);
+  y->setRange(std::max(minBytes, 1.0) * scale / 1.5, std::max(maxBytes, 1.0) * scale * 1.5);
+  y->setLabelFormat(QStringLiteral("%g"));
+  y->setTitleText(QStringLiteral("KV cache (%1), log scale").arg(unitName));
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   for (const auto& [v, pts] : lines) {

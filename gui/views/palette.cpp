@@ -23,10 +23,10 @@ QColor variantColor(Variant variant) {
       return QColor(0x00, 0x00, 0x00);
     case Variant::looped:
       return QColor(0xD5, 0x5E, 0x00);
-    case Variant::clp:
-      return QColor(0xE6, 0x9F, 0x00);
+    case Variant::clp:  // blue: orange beside looped's vermillion read as one colour
+      return QColor(0x00, 0x72, 0xB2);
     case Variant::clp_share:
-      return QColor(0x56, 0xB4, 0xE9);
+      return QColor(0xCC, 0x79, 0xA7);  // reddish purple
     case Variant::plt:
       return QColor(0x00, 0x9E, 0x73);
   }

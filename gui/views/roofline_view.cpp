@@ -38,13 +38,17 @@ void RooflineView::setRun(RunDetailSnapshot run) {
                      QStringLiteral("measured"), true});
   }
   m_plot->setData(std::move(roofs), run->ops);
-  QString text = QStringLiteral("Run %1 on %2: %3 ops of one decode step. Hover a marker to name its op.")
+  auto ops = [](std::size_t n) {
+    return QString::number(n) + (n == 1 ? QStringLiteral(" op") : QStringLiteral(" ops"));
+  };
+  QString text = QStringLiteral("Run %1 on %2: %3 of one decode step. Hover a marker to name its op.")
                      .arg(run->summary.id)
                      .arg(QString::fromStdString(hw.name.empty() ? run->summary.hardware : hw.name))
-                     .arg(run->ops.size());
+                     .arg(ops(run->ops.size()));
   if (m_plot->unplaceable() > 0) {
-    text += QStringLiteral(" %1 ops without FLOPs or bytes (gathers, argmax) are not on a log plot.")
-                .arg(m_plot->unplaceable());
+    const auto n = static_cast<std::size_t>(m_plot->unplaceable());
+    text += QStringLiteral(" %1 without FLOPs or bytes (gathers, argmax) %2 not on a log plot.")
+                .arg(ops(n), n == 1 ? QStringLiteral("is") : QStringLiteral("are"));
   }
   if (!hw.source.empty()) text += QStringLiteral(" Ceilings: ") + QString::fromStdString(hw.source) + QLatin1Char('.');
   if (!isQuiet(run->summary.verdict)) {

@@ -136,6 +136,7 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
 
   p.setClipRect(plot);
   // Ceilings, with the ridge point marked.
+  std::vector<double> labelBaselines;  // of the labels drawn so far
   for (const Roof& roof : m_roofs) {
     const auto line = g.ceilingPolyline(roof.ceiling);
     if (line.size() < 2) continue;
@@ -151,10 +152,20 @@ void RooflineWidget::paintEvent(QPaintEvent*) {
         QStringLiteral("%1: %2, %3, ridge %4 FLOP/B")
             .arg(roof.label, formatRate(roof.ceiling.peakFlopsPerS, "FLOP/s"),
                  formatRate(roof.ceiling.bandwidthBytesPerS, "B/s"), intensityLabel(roof.ceiling.ridgeIntensity()));
-    // Right-aligned on the flat roof: the datasheet label above its line, the measured one
-    // (the lower roof) below its own, so the two never overlap.
+    // Right-aligned above its flat roof: no op reaches above a roof, so no marker is covered (a
+    // label below the line sat on the compute-bound markers). A label that would touch one
+    // already drawn (two roofs close together) moves up above it.
     const double labelX = plot.right() - fm.horizontalAdvance(text) - 6;
-    const double labelY = roof.dashed ? ridge.y + fm.ascent() + 4 : ridge.y - 6;
+    double labelY = ridge.y - 9;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const double other : labelBaselines)
+        if (std::abs(other - labelY) < fm.height() + 2) {
+          labelY = other - fm.height() - 2;
+          moved = true;
+        }
+    }
+    labelBaselines.push_back(labelY);
     p.drawText(QPointF(labelX, labelY), text);
   }
   // Markers: measured filled circles, predicted hollow diamonds; a thin line joins an op's pair.
