@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
       QStringLiteral("NAME"), QStringLiteral("runs"));
   const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("run to show (default: the newest)"),
                                QStringLiteral("ID"));
-  const QCommandLineOption sweep(QStringLiteral("sweep"), QStringLiteral("sweep result (CSV) to open"),
+  const QCommandLineOption sweep(QStringLiteral("sweep"),
+                                 QStringLiteral("sweep to open: a CSV, a store (its newest sweep) or STORE.db#ID"),
                                  QStringLiteral("FILE"));
   const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("screenshot size, default 1280x800"),
                                 QStringLiteral("WxH"), QStringLiteral("1280x800"));

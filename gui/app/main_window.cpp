@@ -106,7 +106,7 @@ void MainWindow::buildMenus() {
   QAction* sweep = file->addAction(QStringLiteral("Open &sweep..."));
   connect(sweep, &QAction::triggered, this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a sweep result"), QString(),
-                                                      QStringLiteral("Sweep CSV (*.csv);;All files (*)"));
+                                                      QStringLiteral("Sweep CSV or store (*.csv *.db);;All files (*)"));
     if (path.isEmpty()) return;
     const QString error = openSweep(path);
     if (!error.isEmpty()) QMessageBox::warning(this, QStringLiteral("Cannot open the sweep"), error);

@@ -5,6 +5,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -23,9 +24,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include "engine/core/config.hpp"
 #include "gui/data/predictor.hpp"
+#include "gui/data/stored_sweeps.hpp"
 #include "gui/geometry/pareto.hpp"
 #include "gui/models/format.hpp"
 #include "gui/models/op_table_model.hpp"
@@ -125,12 +129,50 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
     const QModelIndex source = tintProxy != nullptr ? tintProxy->mapToSource(tint) : tint;
     if (source.row() != m_selected) selectPoint(source.row());
   });
-  showEmptyChart(m_chart->chart(), QStringLiteral("Open a sweep result (looplab sweep SPEC.json --out FILE.csv)"));
+  showEmptyChart(m_chart->chart(), QStringLiteral("Open a sweep result (looplab sweep SPEC.json --out FILE.csv), "
+                                                  "or a store that keeps sweeps (looplab sweep --db FILE)"));
 }
+
+namespace {
+
+// "STORE.db#ID": that sweep of the store; the text before '#' must name a file.
+std::optional<std::pair<QString, qint64>> storeAndId(const QString& path) {
+  const qsizetype hash = path.lastIndexOf(QLatin1Char('#'));
+  if (hash <= 0) return std::nullopt;
+  bool ok = false;
+  const qint64 id = path.mid(hash + 1).toLongLong(&ok);
+  if (!ok || !QFileInfo(path.left(hash)).isFile()) return std::nullopt;
+  return std::pair{path.left(hash), id};
+}
+
+bool isSqliteFile(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return false;
+  return f.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+}  // namespace
 
 QString SweepView::openFile(const QString& path) {
   try {
-    setTable(loadSweepCsv(path.toStdString()), QFileInfo(path).fileName());
+    std::optional<std::pair<QString, qint64>> stored = storeAndId(path);
+    if (!stored && isSqliteFile(path)) {
+      // a store: its newest sweep
+      const auto sweeps = listStoredSweeps(path.toStdString());
+      if (sweeps.empty())
+        return QStringLiteral("%1 keeps no sweep (looplab sweep SPEC.json --db FILE stores one)").arg(path);
+      stored = std::pair{path, static_cast<qint64>(sweeps.back().id)};
+    }
+    if (stored) {
+      const std::string db = stored->first.toStdString();
+      QString name = QStringLiteral("sweep %1").arg(stored->second);
+      for (const StoredSweep& w : listStoredSweeps(db))
+        if (w.id == stored->second) name = QString::fromStdString(w.name) + QStringLiteral(" (sweep %1)").arg(w.id);
+      setTable(loadStoredSweep(db, stored->second),
+               name + QStringLiteral(" in ") + QFileInfo(stored->first).fileName());
+    } else {
+      setTable(loadSweepCsv(path.toStdString()), QFileInfo(path).fileName());
+    }
   } catch (const std::exception& e) {
     return QString::fromUtf8(e.what());
   }

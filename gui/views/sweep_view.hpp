@@ -25,7 +25,8 @@ class SweepView : public ViewPage {
   QString title() const override { return QStringLiteral("Sweep"); }
 
   void setPredictor(const Predictor* predictor) { m_predictor = predictor; }
-  // Reads a sweep CSV; on failure returns the reason and keeps the current table.
+  // Reads a sweep CSV, a store's newest sweep (a looplab store file) or one of its sweeps
+  // ("STORE.db#ID"); on failure returns the reason and keeps the current table.
   QString openFile(const QString& path);
   void setTable(SweepTable table, const QString& name);
   // Axis columns by index into the table (numeric columns only).

@@ -15,6 +15,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QWheelEvent>
+#include <cmath>
 #include <fstream>
 
 #include "engine/core/config.hpp"
@@ -40,6 +41,7 @@
 #include "gui/views/timeline_widget.hpp"
 #include "gui/views/what_if_panel.hpp"
 #include "image_checks.hpp"
+#include "store/store.hpp"
 #include "store_fixture.hpp"
 
 namespace looplab::gui {
@@ -357,6 +359,60 @@ TEST_F(ViewsTest, SweepExplorerMarksTheFrontAndPredictsAClickedPoint) {
               static_cast<int>(plan_step(c, StepShape{Phase::decode, 4, 4096}).ops.size()));
   }
   EXPECT_FALSE(m_window->openSweep(tempPath("missing.csv")).isEmpty());
+}
+
+// A sweep kept in a store (looplab sweep --db) opens as a CSV does: the store's newest sweep, or
+// "STORE.db#ID"; its flags and the store's columns arrive under the CSV's names.
+TEST_F(ViewsTest, SweepExplorerOpensSweepsKeptInAStore) {
+  auto* view = qobject_cast<SweepView*>(m_window->page(QStringLiteral("sweep")));
+  const QString db = tempPath("sweeps.db");
+  {
+    auto s = store::open_store(db.toStdString(), store::OpenMode::read_write);
+    for (int sweep = 0; sweep < 2; ++sweep) {
+      std::vector<store::SweepPointRow> points;
+      for (int i = 0; i < 3; ++i) {
+        store::SweepPointRow p;
+        p.hardware = "h200";
+        p.model = "tiny";
+        p.variant = i == 2 ? "plt" : "vanilla";
+        p.loops = i == 2 ? 2 : 1;
+        p.window = i == 2 ? 4 : 0;
+        p.batch = 4 * (i + 1);
+        p.context_len = 4096;
+        p.dtype = "bf16";
+        p.decode_step_s = 1e-4 * (i + 1 + sweep);
+        p.kv_bytes = 1000 * (i + 1);
+        p.fits = i != 1;
+        p.feasible = i == 0;
+        p.pareto = i == 0;
+        p.best = i == 0;
+        points.push_back(p);
+      }
+      store::SweepInfo info;
+      info.name = sweep == 0 ? "first" : "second";
+      s->add_sweep(info, points);
+    }
+  }
+  ASSERT_TRUE(m_window->openSweep(db).isEmpty());  // the newest: sweep 2
+  const SweepTable& t = view->model()->table();
+  ASSERT_EQ(t.rows, 3u);
+  auto column = [&](const char* name) -> const SweepColumn& {
+    const int c = t.columnIndex(name);
+    EXPECT_GE(c, 0) << name;
+    return t.columns[static_cast<std::size_t>(std::max(c, 0))];
+  };
+  EXPECT_DOUBLE_EQ(column("decode_step_s").values[0], 2e-4);
+  EXPECT_DOUBLE_EQ(column("decode_tokens_per_s").values[1], 8 / 3e-4);
+  EXPECT_TRUE(std::isnan(column("window").values[0]));  // vanilla has no window, as in the CSV
+  EXPECT_EQ(column("variant").texts[2], "plt");
+  EXPECT_EQ(column("feasible").values, (std::vector<double>{1, 0, 0}));
+  EXPECT_EQ(column("fits").values, (std::vector<double>{1, 0, 1}));
+  ASSERT_TRUE(m_window->openSweep(db + QStringLiteral("#1")).isEmpty());
+  EXPECT_DOUBLE_EQ(column("decode_step_s").values[0], 1e-4);
+  EXPECT_TRUE(m_window->openSweep(db + QStringLiteral("#9")).contains(QStringLiteral("no sweep 9")));
+  const QString empty = tempPath("empty.db");
+  store::open_store(empty.toStdString(), store::OpenMode::read_write);
+  EXPECT_TRUE(m_window->openSweep(empty).contains(QStringLiteral("keeps no sweep")));
 }
 
 TEST_F(ViewsTest, ExportWritesPngAndSvg) {
