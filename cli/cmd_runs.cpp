@@ -44,8 +44,7 @@ struct RunsArgs {
 std::int64_t window_of(const store::RunInfo& r) {
   if (r.variant != "plt") return 0;
   const nlohmann::json c = nlohmann::json::parse(r.config_json, nullptr, false);
-  return c.is_object() && c.contains("window") && c["window"].is_number_integer() ? c["window"].get<std::int64_t>()
-                                                                                 : 0;
+  return c.is_object() && c.contains("window") && c["window"].is_number_integer() ? c["window"].get<std::int64_t>() : 0;
 }
 
 bool listed(const store::RunInfo& r, const RunsArgs& a) {
@@ -97,7 +96,8 @@ int list(const RunsArgs& a) {
                 std::string(store::to_string(i.status)).c_str(),
                 i.stats.verdict.empty() ? "-" : i.stats.verdict.c_str(), cell_text(i.label, 6).c_str(),
                 cell_text(i.model, 10).c_str(), cell_text(i.variant, 10).c_str(), std::to_string(i.loops).c_str(),
-                window_of(i) > 0 ? std::to_string(window_of(i)).c_str() : "-", std::to_string(i.batch).c_str(), std::to_string(i.prompt_len).c_str(), steps.c_str(), i.backend.c_str(),
+                window_of(i) > 0 ? std::to_string(window_of(i)).c_str() : "-", std::to_string(i.batch).c_str(),
+                std::to_string(i.prompt_len).c_str(), steps.c_str(), i.backend.c_str(),
                 time_or_dash(d.median_s).c_str(), ci.c_str(), time_or_dash(i.stats.predicted_decode_s).c_str(),
                 error_pct(i.stats.predicted_decode_s, d.median_s).c_str());
   }

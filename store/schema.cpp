@@ -291,10 +291,8 @@ void upgrade_to_v4(Database& db) {
   db.exec("UPDATE sweep_points SET feasible = fits");
 }
 
-constexpr Migration kMigrations[] = {{1, kSchemaV1, nullptr},
-                                     {2, kSchemaV2, nullptr},
-                                     {3, {}, upgrade_to_descriptions},
-                                     {4, {}, upgrade_to_v4}};
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1, nullptr}, {2, kSchemaV2, nullptr}, {3, {}, upgrade_to_descriptions}, {4, {}, upgrade_to_v4}};
 
 [[noreturn]] void refuse(const Database& db, const std::string& problem) {
   throw InputError("db", db.path() + " " + problem);

@@ -21,7 +21,7 @@ RooflineView::RooflineView(QWidget* parent) : ViewPage(parent) {
 
 QWidget* RooflineView::exportTarget() { return m_plot; }
 
-void RooflineView::setRun(RunDetailSnapshot run) {
+void RooflineView::setRun(const RunDetailSnapshot& run) {
   if (!run) {
     m_header->setText(QStringLiteral("No run selected."));
     m_plot->setData({}, {});

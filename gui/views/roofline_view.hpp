@@ -18,7 +18,7 @@ class RooflineView : public ViewPage {
   QString title() const override { return QStringLiteral("Roofline"); }
   QWidget* exportTarget() override;
 
-  void setRun(RunDetailSnapshot run);
+  void setRun(const RunDetailSnapshot& run);
   RooflineWidget* plot() const { return m_plot; }
 
  private:

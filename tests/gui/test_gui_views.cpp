@@ -377,11 +377,11 @@ TEST_F(ViewsTest, SweepExplorerOpensSweepsKeptInAStore) {
         p.variant = i == 2 ? "plt" : "vanilla";
         p.loops = i == 2 ? 2 : 1;
         p.window = i == 2 ? 4 : 0;
-        p.batch = 4 * (i + 1);
+        p.batch = std::int64_t{4} * (i + 1);
         p.context_len = 4096;
         p.dtype = "bf16";
         p.decode_step_s = 1e-4 * (i + 1 + sweep);
-        p.kv_bytes = 1000 * (i + 1);
+        p.kv_bytes = std::int64_t{1000} * (i + 1);
         p.fits = i != 1;
         p.feasible = i == 0;
         p.pareto = i == 0;

@@ -136,11 +136,12 @@ TEST(StoreSweeps, VersionThreeSweepsGetFeasibilityFromFits) {
         "INSERT INTO sweeps (name, created_at, engine_commit, spec_json, points) VALUES ('old', "
         "'2026-11-01T00:00:00Z', 'abc', '{}', 2)");
     for (int i = 0; i < 2; ++i)
-      db.exec("INSERT INTO sweep_points (sweep_id, point_index, hardware, model, variant, loops, window_len, batch, "
-              "context_len, dtype, calibrated, decode_step_s, decode_flops_per_token, kv_bytes, weight_bytes, "
-              "memory_total_bytes, fits, pareto) VALUES (1, " +
-              std::to_string(i) + ", 'h200', 'small', 'plt', 2, 64, 1, 128, 'bf16', 0, 1e-4, 1e9, 10, 20, 30, " +
-              std::to_string(i) + ", 0)");
+      db.exec(
+          "INSERT INTO sweep_points (sweep_id, point_index, hardware, model, variant, loops, window_len, batch, "
+          "context_len, dtype, calibrated, decode_step_s, decode_flops_per_token, kv_bytes, weight_bytes, "
+          "memory_total_bytes, fits, pareto) VALUES (1, " +
+          std::to_string(i) + ", 'h200', 'small', 'plt', 2, 64, 1, 128, 'bf16', 0, 1e-4, 1e9, 10, 20, 30, " +
+          std::to_string(i) + ", 0)");
   }
   auto s = open_store(file, OpenMode::read_write);
   const auto pts = s->read_sweep_points(1);
