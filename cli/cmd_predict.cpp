@@ -37,18 +37,7 @@ struct PredictArgs {
 };
 
 CostOptions cost_options(const PredictArgs& a) {
-  CostOptions o;
-  auto l = parse_launch_mode(a.launch);
-  if (!l) throw InputError("launch", "'" + a.launch + "' is not one of graph, stream");
-  auto c = parse_ceiling(a.ceiling);
-  if (!c) throw InputError("ceiling", "'" + a.ceiling + "' is not one of achievable, measured, datasheet");
-  auto m = parse_cost_model(a.cost_model);
-  if (!m) throw InputError("cost-model", "'" + a.cost_model + "' is not one of kernels, roofline");
-  o.launch = *l;
-  o.ceiling = *c;
-  o.model = *m;
-  if (a.engine) o.engine = std::make_shared<const EngineProfile>(load_engine_profile(*a.engine));
-  return o;
+  return parse_cost_options(a.launch, a.ceiling, a.cost_model, a.engine, "cost-model");
 }
 
 std::string bound_mix(const CostTotals& t) {

@@ -4,6 +4,7 @@
 #include "simulator/op_cost.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "engine/core/error.hpp"
 #include "simulator/efficiency.hpp"
@@ -39,6 +40,22 @@ std::optional<CostModel> parse_cost_model(std::string_view s) {
   if (s == "kernels") return CostModel::kernels;
   if (s == "roofline") return CostModel::roofline;
   return std::nullopt;
+}
+
+CostOptions parse_cost_options(const std::string& launch, const std::string& ceiling, const std::string& cost_model,
+                               const std::optional<std::string>& engine, const std::string& cost_model_field) {
+  CostOptions o;
+  auto l = parse_launch_mode(launch);
+  if (!l) throw InputError("launch", "'" + launch + "' is not one of graph, stream");
+  auto c = parse_ceiling(ceiling);
+  if (!c) throw InputError("ceiling", "'" + ceiling + "' is not one of achievable, measured, datasheet");
+  auto m = parse_cost_model(cost_model);
+  if (!m) throw InputError(cost_model_field, "'" + cost_model + "' is not one of kernels, roofline");
+  o.launch = *l;
+  o.ceiling = *c;
+  o.model = *m;
+  if (engine) o.engine = std::make_shared<const EngineProfile>(load_engine_profile(*engine));
+  return o;
 }
 
 std::string CostOptions::engine_name() const {

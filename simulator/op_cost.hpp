@@ -57,6 +57,13 @@ struct CostOptions {
   std::string engine_name() const;
 };
 
+// Cost options from their names, as a command line or a script gives them; throws InputError
+// naming the field (`cost_model_field`: "cost-model" for the CLI's flag, "cost_model" for a
+// keyword) for an unknown launch mode, ceiling or cost model, or an engine that does not load.
+CostOptions parse_cost_options(const std::string& launch, const std::string& ceiling, const std::string& cost_model,
+                               const std::optional<std::string>& engine,
+                               const std::string& cost_model_field = "cost_model");
+
 // The GPU efficiency model's device-side parameters (docs/simulator.md, "The efficiency model").
 // They hold for every engine; the fitted ones are fitted by `looplab validate` on the published
 // validation set and evaluated there leave-one-source-out.

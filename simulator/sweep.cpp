@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
@@ -27,41 +28,35 @@ std::int64_t product(std::initializer_list<std::size_t> sizes, const char* what)
 
 // The model with every combination of the spec's shape axes applied, named after them
 // ("llama-3.2-1b[layers=24,hidden=2048]") so each shape is its own model in the output.
+// The ModelConfig field a shape axis sets (one of shape_axis_fields(), checked by the spec parser).
+std::int64_t& shape_field(ModelConfig& m, const std::string& field) {
+  if (field == "layers") return m.layers;
+  if (field == "hidden") return m.hidden;
+  if (field == "heads") return m.heads;
+  if (field == "kv_heads") return m.kv_heads;
+  if (field == "head_dim") return m.head_dim;
+  if (field == "ffn") return m.ffn;
+  return m.vocab;
+}
+
 std::vector<ModelConfig> shaped(const ModelConfig& base, const std::vector<ShapeAxis>& axes) {
-  std::vector<ModelConfig> out{base};
+  std::vector<std::pair<ModelConfig, std::string>> out{{base, ""}};  // each with its tag so far
   for (const ShapeAxis& a : axes) {
-    std::vector<ModelConfig> next;
-    for (const ModelConfig& c : out)
+    std::vector<std::pair<ModelConfig, std::string>> next;
+    for (const auto& [c, tag] : out)
       for (std::int64_t v : a.values) {
         ModelConfig m = c;
-        std::int64_t* field = a.field == "layers"     ? &m.layers
-                              : a.field == "hidden"   ? &m.hidden
-                              : a.field == "heads"    ? &m.heads
-                              : a.field == "kv_heads" ? &m.kv_heads
-                              : a.field == "head_dim" ? &m.head_dim
-                              : a.field == "ffn"      ? &m.ffn
-                                                      : &m.vocab;
-        *field = v;
-        next.push_back(std::move(m));
+        shape_field(m, a.field) = v;
+        next.emplace_back(std::move(m), tag + (tag.empty() ? "" : ",") + a.field + "=" + std::to_string(v));
       }
     out = std::move(next);
   }
-  if (!axes.empty())
-    for (ModelConfig& m : out) {
-      std::string tag;
-      for (const ShapeAxis& a : axes) {
-        const std::int64_t v = a.field == "layers"     ? m.layers
-                               : a.field == "hidden"   ? m.hidden
-                               : a.field == "heads"    ? m.heads
-                               : a.field == "kv_heads" ? m.kv_heads
-                               : a.field == "head_dim" ? m.head_dim
-                               : a.field == "ffn"      ? m.ffn
-                                                       : m.vocab;
-        tag += (tag.empty() ? "" : ",") + a.field + "=" + std::to_string(v);
-      }
-      m.name += "[" + tag + "]";
-    }
-  return out;
+  std::vector<ModelConfig> configs;
+  for (auto& [m, tag] : out) {
+    if (!tag.empty()) m.name += "[" + tag + "]";
+    configs.push_back(std::move(m));
+  }
+  return configs;
 }
 
 std::size_t shape_count(const std::vector<ShapeAxis>& axes) {
