@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace looplab::gui {
 
@@ -34,6 +35,32 @@ std::vector<bool> paretoFront(const std::vector<double>& xs, const std::vector<d
       if (!any || y < bestY) bestX = x;
       bestY = y;
       any = true;
+    }
+  }
+  return front;
+}
+
+std::vector<bool> paretoFrontPerGroup(const std::vector<double>& xs, const std::vector<double>& ys,
+                                      const std::vector<int>& group, Goal xGoal, Goal yGoal) {
+  const std::size_t n = std::min({xs.size(), ys.size(), group.size()});
+  std::vector<bool> front(xs.size(), false);
+  // Rows of each group, then each group's front on its own coordinates.
+  std::map<int, std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (group[i] >= 0) members[group[i]].push_back(i);
+  }
+  std::vector<double> gx;
+  std::vector<double> gy;
+  for (const auto& [g, rows] : members) {
+    gx.clear();
+    gy.clear();
+    for (std::size_t i : rows) {
+      gx.push_back(xs[i]);
+      gy.push_back(ys[i]);
+    }
+    const std::vector<bool> f = paretoFront(gx, gy, xGoal, yGoal);
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      if (f[j]) front[rows[j]] = true;
     }
   }
   return front;

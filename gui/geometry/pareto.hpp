@@ -16,4 +16,11 @@ std::vector<bool> paretoFront(const std::vector<double>& xs, const std::vector<d
 // Indices of the front points ordered by x ascending (the order to draw the front line in).
 std::vector<std::size_t> paretoLine(const std::vector<double>& xs, const std::vector<bool>& front);
 
+// One front per group: point i competes only with the points of its group (group[i] >= 0); a
+// point with a negative group (filtered out, breaks a constraint) is never on a front and
+// dominates nothing. `looplab sweep` marks its fronts per workload this way
+// (simulator/sweep.cpp, mark_pareto).
+std::vector<bool> paretoFrontPerGroup(const std::vector<double>& xs, const std::vector<double>& ys,
+                                      const std::vector<int>& group, Goal xGoal, Goal yGoal);
+
 }  // namespace looplab::gui

@@ -215,5 +215,23 @@ TEST(Pareto, MaximiseOneAxis) {
   EXPECT_EQ(f, expected);
 }
 
+TEST(Pareto, OneFrontPerGroupAndExcludedPointsNeverCount) {
+  // Group 0: (1,5) (2,3) (3,4); group 1: (10,10) (11,9) (12,12); -1: (0,0) excluded.
+  // A global front would be the excluded (0,0) alone, or without it (1,5) (2,3); per group,
+  // group 1's best points stand on their own front even though group 0 beats them all.
+  const std::vector<double> xs = {1, 2, 3, 10, 11, 12, 0};
+  const std::vector<double> ys = {5, 3, 4, 10, 9, 12, 0};
+  const std::vector<int> group = {0, 0, 0, 1, 1, 1, -1};
+  const auto f = paretoFrontPerGroup(xs, ys, group, Goal::minimize, Goal::minimize);
+  EXPECT_EQ(f, (std::vector<bool>{true, true, false, true, true, false, false}));
+  // One group for every point is the global front.
+  const std::vector<int> one(xs.size(), 0);
+  EXPECT_EQ(paretoFrontPerGroup(xs, ys, one, Goal::minimize, Goal::minimize),
+            paretoFront(xs, ys, Goal::minimize, Goal::minimize));
+  // Maximised y flips group 1's winner to (12,12) beside (10,10).
+  const auto g = paretoFrontPerGroup(xs, ys, group, Goal::minimize, Goal::maximize);
+  EXPECT_EQ(g, (std::vector<bool>{true, false, false, true, false, true, false}));
+}
+
 }  // namespace
 }  // namespace looplab::gui
