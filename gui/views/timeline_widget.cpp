@@ -7,6 +7,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "gui/geometry/gaps.hpp"
@@ -19,8 +20,10 @@ namespace {
 constexpr double kLabelPx = 130.0;
 constexpr double kRightPx = 12.0;
 constexpr double kAxisPx = 30.0;
-constexpr double kLaneHeightPx = 34.0;
+constexpr double kMinLaneHeightPx = 34.0;
+constexpr double kMaxLaneHeightPx = 150.0;
 constexpr double kLaneGapPx = 8.0;
+constexpr double kLegendPx = 26.0;
 }  // namespace
 
 TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent) {
@@ -83,28 +86,65 @@ void TimelineWidget::setStep(const std::vector<Span>& measuredOps, const std::ve
   }
   endS = std::max(endS, t);
   if (!predicted.spans.empty()) m_lanes.push_back(std::move(predicted));
+  // Open fitted: the step's start to the end of whatever ends last (the step's wall time, the
+  // last kernel, or the predicted ops end to end), across the whole drawing width.
   m_axis = TimeAxis::fit(endS > 0.0 ? endS : 1e-3, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+  m_fitted = true;
   update();
 }
 
-void TimelineWidget::syncAxisToWidth() { m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx)); }
+void TimelineWidget::syncAxisToWidth() {
+  // Until the user zooms or pans, the step stays fitted to the width; afterwards a resize keeps
+  // the visible time window.
+  if (m_fitted) {
+    m_axis = TimeAxis::fit(m_axis.totalS, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+  } else {
+    m_axis.resize(kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
+  }
+}
 
 void TimelineWidget::zoomBy(double factor) {
+  m_fitted = false;
   m_axis.zoom(factor, m_axis.leftPx + m_axis.widthPx / 2.0);
   update();
 }
 
 void TimelineWidget::fit() {
+  m_fitted = true;
   m_axis = TimeAxis::fit(m_axis.totalS, kLabelPx, std::max(1.0, width() - kLabelPx - kRightPx));
   update();
 }
 
-double TimelineWidget::laneTop(int lane) const { return kAxisPx + lane * (kLaneHeightPx + kLaneGapPx); }
+double TimelineWidget::laneHeight() const {
+  // The lanes share the height left by the axis and the legend, so a few lanes fill the view
+  // instead of sitting in its top quarter; never thinner than a line of text, never so tall that
+  // a box stops reading as a bar.
+  const auto lanes = static_cast<double>(std::max<std::size_t>(m_lanes.size(), 1));
+  const double room = static_cast<double>(height()) - kAxisPx - kLegendPx;
+  return std::clamp(room / lanes - kLaneGapPx, kMinLaneHeightPx, kMaxLaneHeightPx);
+}
+
+double TimelineWidget::laneTop(int lane) const { return kAxisPx + lane * (laneHeight() + kLaneGapPx); }
+
+QRectF TimelineWidget::laneRect(int lane) const { return {m_axis.leftPx, laneTop(lane), m_axis.widthPx, laneHeight()}; }
+
+std::pair<double, double> TimelineWidget::dataRangeS() const {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -lo;
+  for (const Lane& lane : m_lanes) {
+    for (const Span& s : lane.spans) {
+      lo = std::min(lo, s.startS);
+      hi = std::max(hi, s.startS + s.durationS);
+    }
+  }
+  if (!(hi >= lo)) return {0.0, 0.0};
+  return {lo, hi};
+}
 
 std::pair<int, int> TimelineWidget::spanAt(QPointF pos) const {
   for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
     const double top = laneTop(l);
-    if (pos.y() < top || pos.y() > top + kLaneHeightPx) continue;
+    if (pos.y() < top || pos.y() > top + laneHeight()) continue;
     const auto& spans = m_lanes[static_cast<std::size_t>(l)].spans;
     const double t = m_axis.timeAt(pos.x());
     const double slack = 2.0 * m_axis.secondsPerPixel();  // thin boxes stay hoverable
@@ -153,21 +193,22 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     p.drawText(rect(), Qt::AlignCenter, QStringLiteral("No measured or predicted ops for this step"));
     return;
   }
+  const double laneH = laneHeight();
   for (int l = 0; l < static_cast<int>(m_lanes.size()); ++l) {
     const Lane& lane = m_lanes[static_cast<std::size_t>(l)];
     const double top = laneTop(l);
     p.setPen(Qt::black);
-    p.drawText(QRectF(4, top, kLabelPx - 8, kLaneHeightPx), Qt::AlignVCenter | Qt::AlignLeft, lane.name);
-    p.fillRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx), QColor(0xF6, 0xF6, 0xF6));
+    p.drawText(QRectF(4, top, kLabelPx - 8, laneH), Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, lane.name);
+    p.fillRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, laneH), QColor(0xF6, 0xF6, 0xF6));
     p.save();
-    p.setClipRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, kLaneHeightPx));
+    p.setClipRect(QRectF(m_axis.leftPx, top, m_axis.widthPx, laneH));
     for (const Span& s : lane.spans) {
       if (!m_axis.overlaps(s.startS, s.startS + s.durationS)) continue;
       const double x0 = m_axis.xOf(s.startS);
       const double x1 = std::max(m_axis.xOf(s.startS + s.durationS), x0 + 1.0);  // at least a pixel
       if (lane.unattributed) {
         // Hatched grey: time, but no op's; it must not read as one more kernel.
-        const QRectF gap(x0, top + 2, x1 - x0, kLaneHeightPx - 4);
+        const QRectF gap(x0, top + 2, x1 - x0, laneH - 4);
         p.fillRect(gap, QColor(0xDD, 0xDD, 0xDD));
         p.fillRect(gap, QBrush(QColor(0x88, 0x88, 0x88), Qt::BDiagPattern));
         if (gap.width() > 80) {
@@ -180,18 +221,21 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
       const OpKind kind = s.opIndex >= 0 && static_cast<std::size_t>(s.opIndex) < m_kindOfOp.size()
                               ? m_kindOfOp[static_cast<std::size_t>(s.opIndex)]
                               : OpKind::argmax;
-      const QRectF box(x0, top + 2, x1 - x0, kLaneHeightPx - 4);
+      const QRectF box(x0, top + 2, x1 - x0, laneH - 4);
       p.fillRect(box, opKindColor(kind));
       if (box.width() > 6) {
         p.setPen(QPen(Qt::white, 1.0));
         p.drawRect(box);
       }
       if (box.width() > 40) {
-        // The full name when it fits, else its last part (the op kind), cut at the right.
+        // The full name when it fits, else its last part (the op kind), cut at the right; a tall
+        // enough box adds the op's duration on a second line.
         QString label = QString::fromStdString(s.name);
         const int room = static_cast<int>(box.width()) - 6;
         if (fm.horizontalAdvance(label) > room)
           label = fm.elidedText(label.section(QLatin1Char('.'), -1), Qt::ElideRight, room);
+        if (box.height() >= 2.5 * fm.height())
+          label += QLatin1Char('\n') + fm.elidedText(formatDuration(s.durationS), Qt::ElideRight, room);
         p.setPen(Qt::white);
         p.drawText(box.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
       }
@@ -223,6 +267,7 @@ void TimelineWidget::resizeEvent(QResizeEvent*) { syncAxisToWidth(); }
 void TimelineWidget::wheelEvent(QWheelEvent* event) {
   const double steps = event->angleDelta().y() / 120.0;
   if (steps != 0.0) {
+    m_fitted = false;
     m_axis.zoom(std::pow(1.25, steps), event->position().x());
     update();
   }
@@ -239,6 +284,7 @@ void TimelineWidget::mousePressEvent(QMouseEvent* event) {
 
 void TimelineWidget::mouseMoveEvent(QMouseEvent* event) {
   if (m_dragging) {
+    m_fitted = false;
     m_axis.pan(event->position().x() - m_dragX);
     m_dragX = event->position().x();
     update();

@@ -3,8 +3,10 @@
 // end to end, painted through TimeAxis. Wheel zooms about the cursor, drag pans, double-click
 // fits the step; hovering a box names its op.
 #pragma once
+#include <QRectF>
 #include <QString>
 #include <QWidget>
+#include <utility>
 #include <vector>
 
 #include "gui/geometry/time_axis.hpp"
@@ -37,6 +39,12 @@ class TimelineWidget : public QWidget {
   TimeAxis& axis() { return m_axis; }
   void zoomBy(double factor);  // about the centre
   void fit();
+  // Where a lane is drawn: the lanes share the widget's height (between a text line and 150 px
+  // each), so a step's few lanes fill the view.
+  QRectF laneRect(int lane) const;
+  double laneHeight() const;
+  // The earliest start and latest end over every lane's spans ({0, 0} without spans).
+  std::pair<double, double> dataRangeS() const;
   // The span under a widget position: lane and span index, or {-1, -1}.
   std::pair<int, int> spanAt(QPointF pos) const;
   QString hoverText(QPointF pos) const;
@@ -62,6 +70,7 @@ class TimelineWidget : public QWidget {
   double m_gapS = 0.0;
   double m_dragX = 0.0;
   bool m_dragging = false;
+  bool m_fitted = true;  // the whole step shown: resizes keep it fitted
 };
 
 }  // namespace looplab::gui

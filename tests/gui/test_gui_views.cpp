@@ -218,10 +218,11 @@ TEST_F(ViewsTest, TimelineHasLanesPerSourceAndZoomsAboutTheCursor) {
   const auto& gaps = timeline->lanes()[3];
   ASSERT_FALSE(gaps.spans.empty());
   const Span& firstGap = gaps.spans.front();
-  const QPointF onGap(timeline->axis().xOf(firstGap.startS + firstGap.durationS / 2.0), 30.0 + 3 * (34.0 + 8.0) + 17.0);
+  const QPointF onGap(timeline->axis().xOf(firstGap.startS + firstGap.durationS / 2.0),
+                      timeline->laneRect(3).center().y());
   EXPECT_TRUE(timeline->hoverText(onGap).startsWith("unattributed")) << timeline->hoverText(onGap).toStdString();
   const double span = timeline->axis().spanS;
-  const QPointF at(timeline->axis().leftPx + timeline->axis().widthPx / 4.0, 60.0);
+  const QPointF at(timeline->axis().leftPx + timeline->axis().widthPx / 4.0, timeline->laneRect(0).center().y());
   const double timeUnder = timeline->axis().timeAt(at.x());
   QWheelEvent wheel(at, timeline->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
                     Qt::NoScrollPhase, false);
@@ -230,9 +231,48 @@ TEST_F(ViewsTest, TimelineHasLanesPerSourceAndZoomsAboutTheCursor) {
   EXPECT_NEAR(timeline->axis().timeAt(at.x()), timeUnder, span * 1e-9);
   // The first measured op, at the step's start, is under the lane's left edge once fitted.
   timeline->fit();
-  const auto [lane, index] = timeline->spanAt(QPointF(timeline->axis().leftPx + 1.0, 30.0 + 17.0));
+  const auto [lane, index] =
+      timeline->spanAt(QPointF(timeline->axis().leftPx + 1.0, timeline->laneRect(0).center().y()));
   EXPECT_EQ(lane, 0);
   EXPECT_EQ(index, 0);
+}
+
+// The step opens fitted: the time axis runs from the step's start to the end of whatever ends
+// last, across the whole drawing width, and the lanes share the view's height instead of
+// leaving most of it empty. Also after the window is resized, and for a CPU run's three lanes.
+TEST_F(ViewsTest, TimelineOpensFittedToTheStepAndFillsTheView) {
+  std::vector<store::RunId> runs = {s_runs[4].id};  // a GPU run: five lanes
+  for (const test::FixtureRun& r : s_runs)
+    if (r.backend == "cpu" && r.complete) runs.push_back(r.id);  // three lanes
+  ASSERT_EQ(runs.size(), 2u);
+  for (const store::RunId id : runs) {
+    openRun(id);
+    m_window->showView(QStringLiteral("timeline"));
+    m_window->show();
+    QApplication::processEvents();
+    auto* view = qobject_cast<TimelineView*>(m_window->page(QStringLiteral("timeline")));
+    TimelineWidget* timeline = view->timeline();
+    for (const QSize size : {QSize(1100, 720), QSize(1400, 900)}) {
+      m_window->resize(size);
+      QApplication::processEvents();
+      const auto [firstS, lastS] = timeline->dataRangeS();
+      ASSERT_GT(lastS, 0.0);
+      const TimeAxis& axis = timeline->axis();
+      // Every span is inside the visible window, and the window is no more than the data: the
+      // last span ends at the right edge of the drawing area.
+      EXPECT_LE(axis.startS, firstS);
+      EXPECT_GE(axis.startS + axis.spanS, lastS * (1.0 - 1e-12));
+      EXPECT_NEAR(axis.xOf(lastS), axis.leftPx + axis.widthPx, 1.0);
+      EXPECT_NEAR(axis.leftPx + axis.widthPx, timeline->width() - 12.0, 1.0);
+      // The lanes reach down most of the widget (the legend below them).
+      const int lanes = static_cast<int>(timeline->lanes().size());
+      ASSERT_GE(lanes, 2);
+      EXPECT_GT(timeline->laneRect(lanes - 1).bottom(), 0.6 * timeline->height())
+          << lanes << " lanes of " << timeline->laneHeight() << " px in " << timeline->height() << " px";
+      EXPECT_LT(timeline->laneRect(lanes - 1).bottom(), timeline->height());
+    }
+    m_window->resize(1100, 720);
+  }
 }
 
 TEST_F(ViewsTest, CompareViewBuildsTheLadderFromTheRunsOfOneShape) {
