@@ -1,6 +1,7 @@
 // aggregateByKind, kindTable and OpKindModel (see op_kind_model.hpp).
 #include "gui/models/op_kind_model.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "gui/models/format.hpp"
@@ -21,6 +22,8 @@ QString OpKindRow::name() const {
       return QStringLiteral("unattributed");
     case RowType::step:
       return QStringLiteral("step");
+    case RowType::engine:
+      return QStringLiteral("engine (outside ops)");
     case RowType::kind:
       break;
   }
@@ -117,6 +120,25 @@ std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops, const std::ve
   return rows;
 }
 
+std::vector<OpKindRow> predictionTable(const std::vector<OpRecord>& ops, double stepS) {
+  std::vector<OpKindRow> rows = aggregateByKind(ops);
+  double opsS = 0.0;
+  for (const OpKindRow& r : rows) opsS += r.predictedS.value_or(0.0);
+  // Rounding leaves a few ulps between the ops' sum and the step: not an engine row.
+  if (stepS - opsS > 1e-12 * std::max(1.0, stepS)) {
+    OpKindRow engine;
+    engine.type = RowType::engine;
+    engine.predictedS = stepS - opsS;
+    engine.bound = Bound::launch;
+    rows.push_back(engine);
+  }
+  OpKindRow step;
+  step.type = RowType::step;
+  step.predictedS = stepS;
+  rows.push_back(step);
+  return rows;
+}
+
 QString measuredToolTip(const MeasuredStat& m) {
   return QStringLiteral(
              "median of %1 samples (every repeat's steps), 95% interval %2, p10 %3, "
@@ -135,13 +157,22 @@ void OpKindModel::reset(std::vector<OpKindRow> rows, OptionalVerdict runVerdict,
   m_runVerdict = runVerdict;
   m_measured = measured;
   m_stepMeanS = 0.0;
+  m_predictedStepS = 0.0;
+  std::optional<double> predictedStep;
   for (const OpKindRow& r : m_rows) {
     if (r.type == RowType::step && r.measured) m_stepMeanS = r.measured->meanS;
+    if (r.type == RowType::step && r.predictedS) predictedStep = r.predictedS;
+    if (r.type == RowType::kind && r.predictedS) m_predictedStepS += *r.predictedS;
   }
+  if (!measured && predictedStep) m_predictedStepS = *predictedStep;
   endResetModel();
 }
 
 void OpKindModel::setOps(const std::vector<OpRecord>& ops) { reset(aggregateByKind(ops), std::nullopt, false); }
+
+void OpKindModel::setPrediction(const std::vector<OpRecord>& ops, double stepS) {
+  reset(predictionTable(ops, stepS), std::nullopt, false);
+}
 
 void OpKindModel::setMeasured(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured,
                               OptionalVerdict runVerdict) {
@@ -174,8 +205,13 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
   // Plain numbers with flags: GCC's maybe-uninitialized misfires on chains of optional<double>.
   const bool hasMean = r.measured && r.measured->samples > 0;
   const double meanS = hasMean ? r.measured->meanS : 0.0;
-  const bool hasShare = hasMean && m_stepMeanS > 0.0;
-  const double sharePct = hasShare ? meanS / m_stepMeanS * 100.0 : 0.0;
+  // Measured: the mean's share of the step's mean; a prediction: the predicted time's share of
+  // the predicted step (the kinds' predicted sum).
+  const bool predictedShare = !m_measured && r.predictedS && m_predictedStepS > 0.0;
+  const bool hasShare = (hasMean && m_stepMeanS > 0.0) || predictedShare;
+  const double sharePct = predictedShare ? r.predictedS.value_or(0.0) / m_predictedStepS * 100.0
+                          : hasShare     ? meanS / m_stepMeanS * 100.0
+                                         : 0.0;
   const double halfWidthPct = hasMean ? r.measured->halfWidthPct() : 0.0;
   auto number = [](bool has, double v) { return has ? QVariant(v) : QVariant(); };
   const bool summary = r.type != RowType::kind;
@@ -208,7 +244,10 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
     case SortRole:
       switch (column) {
         case KindColumn:
-          return summary ? kOpKindCount + static_cast<int>(r.type) : static_cast<int>(r.kind);
+          // Summary rows after the kinds, the step last.
+          return !summary                  ? static_cast<int>(r.kind)
+                 : r.type == RowType::step ? kOpKindCount + 8
+                                           : kOpKindCount + static_cast<int>(r.type);
         case CountColumn:
           return r.count;
         case MeasuredColumn:
@@ -237,7 +276,12 @@ QVariant OpKindModel::data(const QModelIndex& index, int role) const {
             "each step's wall time minus the measured time of its ops: "
             "barriers, scheduling and launch gaps, the engine's own work");
       if (r.type == RowType::step && column == KindColumn)
-        return QStringLiteral("the step's wall time; the means above add up to its mean");
+        return m_measured ? QStringLiteral("the step's wall time; the means above add up to its mean")
+                          : QStringLiteral("the predicted decode step; the rows above add up to it");
+      if (r.type == RowType::engine && column == KindColumn)
+        return QStringLiteral(
+            "the simulator's per-step engine time outside the ops: step and per-sequence overhead, "
+            "host time beyond the device's");
       if (r.measured && (column == MeasuredColumn || column == IntervalColumn || column == MeanColumn))
         return measuredToolTip(*r.measured);
       if (column == ErrorColumn && r.errorPct()) {
@@ -280,7 +324,9 @@ QVariant OpKindModel::headerData(int section, Qt::Orientation orientation, int r
             "mean of the same samples: the kinds and unattributed add up to "
             "the step; medians need not");
       case ShareColumn:
-        return QStringLiteral("mean relative to the step's mean");
+        return QStringLiteral(
+            "mean relative to the step's mean (a prediction alone: predicted time relative to the "
+            "predicted step)");
       case ErrorColumn:
         return QStringLiteral("(predicted - measured median) / measured median");
       default:

@@ -12,7 +12,8 @@
 
 namespace looplab::gui {
 
-enum class RowType : std::uint8_t { kind, unattributed, step };
+// engine: a prediction's step time outside its ops (the simulator's per-step engine overhead).
+enum class RowType : std::uint8_t { kind, unattributed, step, engine };
 
 struct OpKindRow {
   RowType type = RowType::kind;
@@ -40,6 +41,11 @@ std::vector<OpKindRow> aggregateByKind(const std::vector<OpRecord>& ops);
 // store::kind_table rows, then that phase's "unattributed" and "step" rows.
 std::vector<OpKindRow> kindTable(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured);
 
+// A whole predicted step per kind (the sweep explorer's point): aggregateByKind's rows, then an
+// "engine" row with the step's time outside its ops (stepS minus the ops' sum, when positive)
+// and a "step" row with stepS, so the rows account for the predicted step.
+std::vector<OpKindRow> predictionTable(const std::vector<OpRecord>& ops, double stepS);
+
 class OpKindModel : public QAbstractTableModel {
   Q_OBJECT
 
@@ -61,6 +67,8 @@ class OpKindModel : public QAbstractTableModel {
 
   // A prediction only (what-if): the predicted columns, no summary rows.
   void setOps(const std::vector<OpRecord>& ops);
+  // A predicted step: predictionTable(ops, stepS); shares are of stepS.
+  void setPrediction(const std::vector<OpRecord>& ops, double stepS);
   // A measured run: kindTable(ops, measured). Errors are marked unless both the row's own
   // samples and the run (runVerdict) are quiet.
   void setMeasured(const std::vector<OpRecord>& ops, const std::vector<KindMeasurement>& measured,
@@ -70,6 +78,9 @@ class OpKindModel : public QAbstractTableModel {
   std::vector<OpKindRow> summaryRows() const;
   // The step's mean measured time: the denominator of the share column (0 when unmeasured).
   double stepMeanS() const { return m_stepMeanS; }
+  // A prediction: the predicted step (setPrediction) or the kinds' predicted sum (setOps), the
+  // denominator of its share column.
+  double predictedStepS() const { return m_predictedStepS; }
   // The verdict an error of this row is marked with.
   OptionalVerdict errorVerdict(const OpKindRow& row) const;
 
@@ -85,6 +96,7 @@ class OpKindModel : public QAbstractTableModel {
   OptionalVerdict m_runVerdict;
   bool m_measured = false;
   double m_stepMeanS = 0.0;
+  double m_predictedStepS = 0.0;
 };
 
 // Tooltip of a measured figure: "median of 80 decode steps, 95% interval [..], p10 .., p90 ..,

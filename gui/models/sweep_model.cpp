@@ -1,6 +1,7 @@
 // SweepModel (see sweep_model.hpp).
 #include "gui/models/sweep_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "gui/models/roles.hpp"
@@ -12,17 +13,43 @@ SweepModel::SweepModel(QObject* parent) : QAbstractTableModel(parent) {}
 void SweepModel::setTable(SweepTable table) {
   beginResetModel();
   m_table = std::move(table);
+  m_groups = workloadGroups(m_table);
+  m_filter = {};
+  m_shown.assign(m_table.rows, true);
   m_front.assign(m_table.rows, false);
+  m_xColumn = -1;
+  m_yColumn = -1;
   endResetModel();
+  emit filterChanged();
 }
 
 void SweepModel::setAxes(int xColumn, int yColumn, Goal xGoal, Goal yGoal) {
+  m_xColumn = xColumn;
+  m_yColumn = yColumn;
+  m_xGoal = xGoal;
+  m_yGoal = yGoal;
+  computeFront();
+}
+
+void SweepModel::setFilter(const SweepFilter& filter) {
+  m_filter = filter;
+  m_shown = filterRows(m_table, m_filter);
+  computeFront();
+  emit filterChanged();
+}
+
+std::size_t SweepModel::shownCount() const {
+  return static_cast<std::size_t>(std::count(m_shown.begin(), m_shown.end(), true));
+}
+
+void SweepModel::computeFront() {
   const int n = static_cast<int>(m_table.columns.size());
-  if (xColumn >= 0 && yColumn >= 0 && xColumn < n && yColumn < n &&
-      m_table.columns[static_cast<std::size_t>(xColumn)].numeric &&
-      m_table.columns[static_cast<std::size_t>(yColumn)].numeric) {
-    m_front = paretoFront(m_table.columns[static_cast<std::size_t>(xColumn)].values,
-                          m_table.columns[static_cast<std::size_t>(yColumn)].values, xGoal, yGoal);
+  if (m_xColumn >= 0 && m_yColumn >= 0 && m_xColumn < n && m_yColumn < n &&
+      m_table.columns[static_cast<std::size_t>(m_xColumn)].numeric &&
+      m_table.columns[static_cast<std::size_t>(m_yColumn)].numeric) {
+    m_front = paretoFrontPerGroup(m_table.columns[static_cast<std::size_t>(m_xColumn)].values,
+                                  m_table.columns[static_cast<std::size_t>(m_yColumn)].values,
+                                  frontGroups(m_table, m_groups, m_shown), m_xGoal, m_yGoal);
   } else {
     m_front.assign(m_table.rows, false);
   }
@@ -72,12 +99,27 @@ QVariant SweepModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant SweepModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation == Qt::Horizontal && section == paretoColumn() && role == Qt::ToolTipRole) {
+    return QStringLiteral(
+        "on the Pareto front of the chart's two axes among the shown points of its workload "
+        "(same hardware, batch and context, as looplab sweep groups its fronts; feasible points only)");
+  }
   if (orientation != Qt::Horizontal || section < 0 || section > paretoColumn() || role != Qt::DisplayRole) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
   // Not "pareto": a sweep file has its own front over three objectives in a column of that name.
   if (section == paretoColumn()) return QStringLiteral("front (x, y)");
   return QString::fromStdString(m_table.columns[static_cast<std::size_t>(section)].name);
+}
+
+SweepShownProxy::SweepShownProxy(SweepModel* model, QObject* parent) : QSortFilterProxyModel(parent), m_model(model) {
+  setSourceModel(model);
+  // One layout change for the whole filter: announcing every removed range is slow on big sweeps.
+  connect(model, &SweepModel::filterChanged, this, [this] { invalidate(); });
+}
+
+bool SweepShownProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
+  return sourceRow >= 0 && m_model->isShown(static_cast<std::size_t>(sourceRow));
 }
 
 }  // namespace looplab::gui

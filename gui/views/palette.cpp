@@ -54,6 +54,21 @@ QColor opKindColor(OpKind kind) {
   }
 }
 
+QColor categoryColor(int index) {
+  static const QColor kColors[] = {
+      QColor(0x00, 0x72, 0xB2),  // blue
+      QColor(0xD5, 0x5E, 0x00),  // vermillion
+      QColor(0x00, 0x9E, 0x73),  // bluish green
+      QColor(0xCC, 0x79, 0xA7),  // reddish purple
+      QColor(0xE6, 0x9F, 0x00),  // orange
+      QColor(0x56, 0xB4, 0xE9),  // sky blue
+      QColor(0x00, 0x00, 0x00),  // black
+      QColor(0xF0, 0xE4, 0x42),  // yellow: last, faint on white
+  };
+  constexpr int n = static_cast<int>(sizeof kColors / sizeof kColors[0]);
+  return kColors[((index % n) + n) % n];
+}
+
 QColor measuredColor() { return QColor(0x00, 0x72, 0xB2); }
 QColor predictedColor() { return QColor(0xD5, 0x5E, 0x00); }
 

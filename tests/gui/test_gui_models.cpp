@@ -18,6 +18,7 @@
 #include "gui/models/run_list_model.hpp"
 #include "gui/models/summary_last_proxy.hpp"
 #include "gui/models/sweep_csv.hpp"
+#include "gui/models/sweep_explore.hpp"
 #include "gui/models/sweep_model.hpp"
 #include "gui/models/verdict.hpp"
 #include "model_failures.hpp"
@@ -250,10 +251,63 @@ TEST(OpKindModel, ShowsTheKindTableWithUnattributedAndStepRows) {
                                 [](const OpKindRow& r) { return r.kind == OpKind::qkv_proj; });
   ASSERT_NE(qkv, model.rows().end());
   EXPECT_EQ(qkv->count, 2);
-  // A prediction (what-if): the kinds only, nothing measured.
+  // A prediction (what-if, a sweep point): the kinds only, nothing measured; the kinds'
+  // predictions add up to the predicted step (every op's prediction summed once), and their
+  // shares of it to 100 %.
   model.setOps(d.ops);
   EXPECT_EQ(model.rowCount(), static_cast<int>(expected.size()));
   EXPECT_FALSE(model.rows().front().measured.has_value());
+  double opsPredicted = 0.0;
+  for (const OpRecord& op : d.ops) opsPredicted += *op.predictedS;
+  double kindsPredicted = 0.0;
+  double predictedShare = 0.0;
+  for (int row = 0; row < model.rowCount(); ++row) {
+    kindsPredicted += *model.rows()[static_cast<std::size_t>(row)].predictedS;
+    predictedShare += model.data(model.index(row, OpKindModel::ShareColumn), SortRole).toDouble();
+  }
+  EXPECT_NEAR(kindsPredicted, opsPredicted, 1e-15);
+  EXPECT_NEAR(model.predictedStepS(), opsPredicted, 1e-15);
+  EXPECT_NEAR(predictedShare, 100.0, 1e-9);
+  // The first kind's share, from its ops independently of the model.
+  double firstKind = 0.0;
+  for (const OpRecord& op : d.ops)
+    if (op.kind == d.ops.front().kind) firstKind += *op.predictedS;
+  EXPECT_EQ(cell(model, 0, OpKindModel::ShareColumn),
+            QString::number(firstKind / opsPredicted * 100.0, 'f', 1) + QStringLiteral(" %"));
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+// A sweep point's predicted step per kind: the kinds, the engine's time outside the ops, and the
+// step, adding up to it.
+TEST(OpKindModel, APredictedStepPerKindAddsUpToTheStep) {
+  ModelFailures failures;
+  OpKindModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  const RunDetail d = test::tinyRunDetail();
+  double opsS = 0.0;
+  for (const OpRecord& op : d.ops) opsS += *op.predictedS;
+  const double stepS = opsS + 7e-6;  // 7 µs of engine overhead outside the ops
+  model.setPrediction(d.ops, stepS);
+  const auto kinds = aggregateByKind(d.ops);
+  ASSERT_EQ(model.rowCount(), static_cast<int>(kinds.size()) + 2);
+  const int last = model.rowCount() - 1;
+  EXPECT_EQ(cell(model, last - 1, OpKindModel::KindColumn), "engine (outside ops)");
+  EXPECT_EQ(cell(model, last - 1, OpKindModel::PredictedColumn), QString::fromUtf8("7.00 µs"));
+  EXPECT_EQ(cell(model, last, OpKindModel::KindColumn), "step");
+  EXPECT_EQ(cell(model, last, OpKindModel::ShareColumn), "100.0 %");
+  EXPECT_TRUE(model.data(model.index(last - 1, 0), SummaryRowRole).toBool());
+  double rowsS = 0.0;
+  double share = 0.0;
+  for (int row = 0; row < last; ++row) {
+    rowsS += *model.rows()[static_cast<std::size_t>(row)].predictedS;
+    share += model.data(model.index(row, OpKindModel::ShareColumn), SortRole).toDouble();
+  }
+  EXPECT_NEAR(rowsS, stepS, 1e-15);
+  EXPECT_NEAR(share, 100.0, 1e-9);
+  EXPECT_DOUBLE_EQ(model.predictedStepS(), stepS);
+  // A step that is exactly its ops has no engine row.
+  model.setPrediction(d.ops, opsS);
+  EXPECT_EQ(model.rowCount(), static_cast<int>(kinds.size()) + 1);
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
@@ -466,6 +520,138 @@ TEST(SweepModel, MarksTheParetoFrontOfTheChosenAxes) {
   EXPECT_EQ(model.front(), (std::vector<bool>(4, false)));
   EXPECT_EQ(model.headerData(model.paretoColumn(), Qt::Horizontal).toString(), "front (x, y)");
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+// Two workloads as `looplab sweep` defines them (hardware, batch, context), three designs each;
+// an infeasible point that would beat everything; a second context on h200.
+const char* const kWorkloadCsv =
+    "hardware,model,variant,batch,context,decode_step_s,kv_bytes,feasible\n"
+    "h200,small,vanilla,1,1024,0.0010,4000000000,1\n"  // 0  h200 b1: front (fastest)
+    "h200,small,plt,1,1024,0.0012,1000000000,1\n"      // 1  h200 b1: front (least KV)
+    "h200,small,looped,1,1024,0.0020,4000000000,1\n"   // 2  h200 b1: beaten by 0
+    "l40s,small,vanilla,1,1024,0.0030,4000000000,1\n"  // 3  l40s b1: front, beaten by h200's points
+    "l40s,small,plt,1,1024,0.0036,1000000000,1\n"      // 4  l40s b1: front
+    "l40s,small,looped,1,1024,0.0060,4000000000,1\n"   // 5  l40s b1: beaten by 3
+    "h200,small,clp,1,1024,0.0001,100,0\n"             // 6  h200 b1: breaks a constraint
+    "h200,small,looped,1,4096,0.0050,9000000000,1\n";  // 7  h200 b1 ctx 4096: alone, front
+
+SweepTable workloadTable() {
+  std::istringstream in(kWorkloadCsv);
+  return parseSweepCsv(in);
+}
+
+TEST(SweepExplore, WorkloadsAreTheClisHardwareBatchAndContext) {
+  EXPECT_EQ(workloadColumns(), (std::vector<std::string>{"hardware", "batch", "context"}));
+  const SweepTable t = workloadTable();
+  const SweepGroups g = workloadGroups(t);
+  EXPECT_EQ(g.columns, workloadColumns());
+  ASSERT_EQ(g.names.size(), 3u);
+  EXPECT_EQ(g.names[0], "h200, batch 1, context 1024");
+  EXPECT_EQ(g.names[1], "l40s, batch 1, context 1024");
+  EXPECT_EQ(g.names[2], "h200, batch 1, context 4096");
+  EXPECT_EQ(g.group, (std::vector<int>{0, 0, 0, 1, 1, 1, 0, 2}));
+  // A table with some of the columns groups by those; without any, it is one workload.
+  std::istringstream batchOnly(kSweepCsv);
+  const SweepGroups byBatch = workloadGroups(parseSweepCsv(batchOnly));
+  EXPECT_EQ(byBatch.columns, (std::vector<std::string>{"batch"}));
+  EXPECT_EQ(byBatch.names, (std::vector<std::string>{"batch 1"}));
+  std::istringstream plain("latency_s,kv_bytes\n1,2\n3,4\n");
+  const SweepGroups one = workloadGroups(parseSweepCsv(plain));
+  EXPECT_TRUE(one.columns.empty());
+  EXPECT_EQ(one.group, (std::vector<int>(2, 0)));
+}
+
+TEST(SweepModel, FrontsArePerWorkloadAmongFeasibleShownPoints) {
+  ModelFailures failures;
+  SweepModel model;
+  QAbstractItemModelTester tester(&model, warn());
+  model.setTable(workloadTable());
+  const int x = model.table().columnIndex("decode_step_s");
+  const int y = model.table().columnIndex("kv_bytes");
+  model.setAxes(x, y, Goal::minimize, Goal::minimize);
+  // One global front would hold only h200's two points (and the infeasible one would beat
+  // everything); per workload, l40s and the 4096 context have fronts of their own.
+  EXPECT_EQ(model.front(), (std::vector<bool>{true, true, false, true, true, false, false, true}));
+  EXPECT_NE(model.front(),
+            paretoFront(model.table().columns[static_cast<std::size_t>(x)].values,
+                        model.table().columns[static_cast<std::size_t>(y)].values, Goal::minimize, Goal::minimize));
+  // Filtering by variant: without plt, looped (row 2) is beaten by vanilla still, and vanilla is
+  // each workload's front alone.
+  SweepShownProxy proxy(&model);
+  QAbstractItemModelTester proxyTester(&proxy, warn());
+  EXPECT_EQ(proxy.rowCount(), 8);
+  SweepFilter f;
+  f.variant = "vanilla";
+  model.setFilter(f);
+  EXPECT_EQ(model.shownCount(), 2u);
+  EXPECT_EQ(proxy.rowCount(), 2);
+  EXPECT_EQ(model.front(), (std::vector<bool>{true, false, false, true, false, false, false, false}));
+  f = {};
+  f.variant = "looped";
+  model.setFilter(f);
+  // looped alone: each workload's looped point is its front.
+  EXPECT_EQ(model.front(), (std::vector<bool>{false, false, true, false, false, true, false, true}));
+  f = {};
+  f.hardware = "l40s";
+  model.setFilter(f);
+  EXPECT_EQ(proxy.rowCount(), 3);
+  EXPECT_EQ(proxy.index(0, 0).data().toString(), "l40s");
+  EXPECT_EQ(model.front(), (std::vector<bool>{false, false, false, true, true, false, false, false}));
+  model.setFilter({});
+  EXPECT_EQ(proxy.rowCount(), 8);
+  EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
+}
+
+TEST(SweepExplore, FiltersAndCategoriesComeFromTheTablesValues) {
+  const SweepTable t = workloadTable();
+  EXPECT_EQ(distinctValues(t, "variant"), (std::vector<std::string>{"vanilla", "plt", "looped", "clp"}));
+  EXPECT_EQ(distinctValues(t, "hardware"), (std::vector<std::string>{"h200", "l40s"}));
+  EXPECT_EQ(distinctValues(t, "context"), (std::vector<std::string>{"1024", "4096"}));
+  EXPECT_TRUE(distinctValues(t, "dtype").empty());
+  EXPECT_EQ(categoryOf(t, "hardware"), (std::vector<int>{0, 0, 0, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(categoryOf(t, "variant"), (std::vector<int>{0, 1, 2, 0, 1, 2, 3, 2}));
+  SweepFilter f;
+  f.hardware = "h200";
+  f.batch = "1";
+  EXPECT_EQ(filterRows(t, f), (std::vector<bool>{true, true, true, false, false, false, true, true}));
+  f.model = "other";
+  EXPECT_EQ(filterRows(t, f), std::vector<bool>(8, false));
+  SweepFilter none;
+  none.batch = "4";
+  EXPECT_EQ(filterRows(t, none), std::vector<bool>(8, false));
+  // Numbers sort as numbers, not as text.
+  std::istringstream in("batch,x\n16,1\n4,2\n64,3\n4,4\n");
+  EXPECT_EQ(distinctValues(parseSweepCsv(in), "batch"), (std::vector<std::string>{"4", "16", "64"}));
+}
+
+TEST(SweepExplore, AxisUnitsNameAndScaleTheKnownColumns) {
+  // Decode step in ms for steps up to a second, µs for shorter ones.
+  const AxisUnit step = axisUnitFor("decode_step_s", 0.6);
+  EXPECT_EQ(step.title(), "decode step (ms)");
+  EXPECT_DOUBLE_EQ(step.scale, 1e3);
+  EXPECT_EQ(axisUnitFor("decode_step_s", 6e-4).title(), QString::fromUtf8("decode step (µs)"));
+  EXPECT_EQ(axisUnitFor("prefill_s", 2.5).title(), "prefill (s)");
+  // Bytes in GB from a gigabyte up, MB below.
+  const AxisUnit kv = axisUnitFor("kv_bytes", 1.3e11);
+  EXPECT_EQ(kv.title(), "KV cache (GB)");
+  EXPECT_DOUBLE_EQ(kv.scale, 1e-9);
+  EXPECT_DOUBLE_EQ(1.3e11 * kv.scale, 130.0);
+  EXPECT_EQ(axisUnitFor("kv_bytes", 5e8).title(), "KV cache (MB)");
+  EXPECT_EQ(axisUnitFor("weight_bytes", 2e12).title(), "weights (TB)");
+  // Throughput in tokens/s, k tokens/s from 100,000.
+  const AxisUnit tps = axisUnitFor("decode_tokens_per_s", 4e4);
+  EXPECT_EQ(tps.title(), "decode throughput (tokens/s)");
+  EXPECT_DOUBLE_EQ(tps.scale, 1.0);
+  const AxisUnit ktps = axisUnitFor("decode_tokens_per_s", 2.5e5);
+  EXPECT_EQ(ktps.title(), "decode throughput (k tokens/s)");
+  EXPECT_DOUBLE_EQ(ktps.scale, 1e-3);
+  EXPECT_EQ(axisUnitFor("decode_flops_per_token", 3e9).title(), "compute per token (GFLOP/token)");
+  EXPECT_EQ(axisUnitFor("context", 16384).title(), "context (tokens)");
+  EXPECT_EQ(axisUnitFor("batch", 64).title(), "batch");
+  // Unknown columns keep their name and their numbers.
+  const AxisUnit raw = axisUnitFor("my_metric", 1e-5);
+  EXPECT_EQ(raw.title(), "my_metric");
+  EXPECT_DOUBLE_EQ(raw.scale, 1.0);
 }
 
 }  // namespace

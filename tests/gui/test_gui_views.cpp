@@ -3,7 +3,9 @@
 // simulator's what-if, the sweep explorer, and the error dialog of a corrupt store.
 #include <gtest/gtest.h>
 
+#include <QAbstractAxis>
 #include <QApplication>
+#include <QChart>
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
@@ -15,6 +17,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QWheelEvent>
+#include <QXYSeries>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -26,6 +30,7 @@
 #include "gui/models/ladder_model.hpp"
 #include "gui/models/op_kind_model.hpp"
 #include "gui/models/op_table_model.hpp"
+#include "gui/models/roles.hpp"
 #include "gui/models/run_filter_proxy.hpp"
 #include "gui/models/run_list_model.hpp"
 #include "gui/models/sweep_model.hpp"
@@ -399,6 +404,104 @@ TEST_F(ViewsTest, SweepExplorerMarksTheFrontAndPredictsAClickedPoint) {
               static_cast<int>(plan_step(c, StepShape{Phase::decode, 4, 4096}).ops.size()));
   }
   EXPECT_FALSE(m_window->openSweep(tempPath("missing.csv")).isEmpty());
+}
+
+// Two workloads (h200 and l40s at batch 4, context 4096), three designs each, one breaking a
+// constraint: a front per workload, axes in ms and GB, colours and filters by category, and the
+// clicked point's predicted step per op kind adding up to the step.
+TEST_F(ViewsTest, SweepExplorerDrawsAFrontPerWorkloadWithUnitsFiltersAndKinds) {
+  auto* view = qobject_cast<SweepView*>(m_window->page(QStringLiteral("sweep")));
+  const QString csv = tempPath("workloads.csv");
+  {
+    std::ofstream out(csv.toStdString());
+    out << "hardware,model,variant,loops,window,batch,context,decode_step_s,kv_bytes,feasible,pareto\n"
+           "h200,tiny,vanilla,1,,4,4096,0.0010,4000000000,1,1\n"  // 0 h200 front
+           "h200,tiny,plt,2,4,4,4096,0.0012,1000000000,1,1\n"     // 1 h200 front
+           "h200,tiny,looped,2,,4,4096,0.0020,4000000000,1,0\n"   // 2 beaten by 0
+           "l40s,tiny,vanilla,1,,4,4096,0.0030,4000000000,1,1\n"  // 3 l40s front
+           "l40s,tiny,plt,2,4,4,4096,0.0036,1000000000,1,1\n"     // 4 l40s front
+           "l40s,tiny,looped,2,,4,4096,0.0060,4000000000,1,0\n"   // 5 beaten by 3
+           "l40s,tiny,clp,2,,4,4096,0.0005,500000000,0,0\n";      // 6 breaks a constraint
+  }
+  ASSERT_TRUE(m_window->openSweep(csv).isEmpty());
+  // One global front would be h200's two points; l40s's own designs make a front of their own,
+  // and the infeasible clp point, fastest and smallest, stands on none.
+  EXPECT_EQ(view->model()->front(), (std::vector<bool>{true, true, false, true, true, false, false}));
+  EXPECT_EQ(view->frontLines(), (std::vector<std::vector<std::size_t>>{{0, 1}, {3, 4}}));
+  EXPECT_TRUE(view->groupingText().contains(QStringLiteral("per workload (same hardware, batch, context")))
+      << view->groupingText().toStdString();
+  EXPECT_TRUE(view->groupingText().contains(QStringLiteral("2 workloads with a front, 4 points")))
+      << view->groupingText().toStdString();
+  // Axes in units: seconds as ms, bytes as GB, the plotted values scaled to them.
+  const auto horizontal = view->chart()->axes(Qt::Horizontal);
+  const auto vertical = view->chart()->axes(Qt::Vertical);
+  ASSERT_EQ(horizontal.size(), 1);
+  ASSERT_EQ(vertical.size(), 1);
+  EXPECT_EQ(horizontal.front()->titleText(), "decode step (ms)");
+  EXPECT_EQ(vertical.front()->titleText(), "KV cache (GB)");
+  auto seriesNamed = [&](const QString& name) -> QXYSeries* {
+    for (QAbstractSeries* s : view->chart()->series())
+      if (s->name() == name) return qobject_cast<QXYSeries*>(s);
+    return nullptr;
+  };
+  QXYSeries* front = seriesNamed(QStringLiteral("Pareto front of its workload"));
+  ASSERT_NE(front, nullptr);
+  QList<QPointF> frontPoints = front->points();
+  std::sort(frontPoints.begin(), frontPoints.end(), [](QPointF a, QPointF b) { return a.x() < b.x(); });
+  ASSERT_EQ(frontPoints.size(), 4);
+  EXPECT_DOUBLE_EQ(frontPoints[0].x(), 1.0);  // 0.0010 s
+  EXPECT_DOUBLE_EQ(frontPoints[0].y(), 4.0);  // 4e9 bytes
+  // Colour by hardware: a series per machine, the infeasible point apart.
+  view->setColourBy("hardware");
+  ASSERT_NE(seriesNamed(QStringLiteral("h200")), nullptr);
+  ASSERT_NE(seriesNamed(QStringLiteral("l40s")), nullptr);
+  EXPECT_EQ(seriesNamed(QStringLiteral("h200"))->count(), 3);
+  EXPECT_EQ(seriesNamed(QStringLiteral("l40s"))->count(), 3);
+  EXPECT_EQ(seriesNamed(QStringLiteral("breaks a constraint"))->count(), 1);
+  // A filter reduces the points, the table and the fronts alike.
+  auto* shownRows = view->findChild<SweepShownProxy*>();
+  ASSERT_NE(shownRows, nullptr);
+  EXPECT_EQ(shownRows->rowCount(), 7);
+  SweepFilter f;
+  f.hardware = "l40s";
+  view->setFilter(f);
+  EXPECT_EQ(view->model()->shownCount(), 4u);
+  EXPECT_EQ(shownRows->rowCount(), 4);
+  EXPECT_EQ(seriesNamed(QStringLiteral("h200")), nullptr);
+  EXPECT_EQ(seriesNamed(QStringLiteral("l40s"))->count(), 3);
+  EXPECT_EQ(view->frontLines(), (std::vector<std::vector<std::size_t>>{{3, 4}}));
+  f.variant = "looped";
+  view->setFilter(f);
+  EXPECT_EQ(shownRows->rowCount(), 1);
+  EXPECT_EQ(view->model()->front(), (std::vector<bool>{false, false, false, false, false, true, false}));
+  view->setFilter({});
+  EXPECT_EQ(shownRows->rowCount(), 7);
+  // A point's predicted step per op kind: kinds, the engine's time outside the ops and the step,
+  // the kinds summing the per-op table, the rows summing the step.
+  view->selectPoint(4);
+  if (m_window->predictor() != nullptr) {
+    const OpKindModel* kinds = view->pointKinds();
+    ASSERT_GE(kinds->rowCount(), 2);
+    const OpKindRow& step = kinds->rows().back();
+    ASSERT_EQ(step.type, RowType::step);
+    ASSERT_TRUE(step.predictedS.has_value());
+    EXPECT_TRUE(
+        view->pointDetails().contains(QStringLiteral("Simulated decode step ") + formatDuration(*step.predictedS)))
+        << view->pointDetails().toStdString();
+    double rows = 0.0;
+    double kindsOnly = 0.0;
+    for (const OpKindRow& r : kinds->rows()) {
+      if (r.type != RowType::step) rows += r.predictedS.value_or(0.0);
+      if (r.type == RowType::kind) kindsOnly += r.predictedS.value_or(0.0);
+    }
+    EXPECT_NEAR(rows, *step.predictedS, *step.predictedS * 1e-12);
+    double ops = 0.0;
+    for (int i = 0; i < view->pointOps()->rowCount(); ++i)
+      ops += view->pointOps()->data(view->pointOps()->index(i, OpTableModel::PredictedColumn), SortRole).toDouble();
+    EXPECT_NEAR(kindsOnly, ops, ops * 1e-12);
+    EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("Workload: l40s, batch 4, context 4096")));
+    EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("On looplab sweep's front")));
+  }
 }
 
 // A sweep kept in a store (looplab sweep --db) opens as a CSV does: the store's newest sweep, or
