@@ -134,7 +134,7 @@ SweepView::SweepView(QWidget* parent) : ViewPage(parent) {
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(top);
   split->addWidget(m_table);
-  split->setSizes({540, 180});
+  split->setSizes({580, 140});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(bar);
   layout->addLayout(filterBar);
@@ -630,6 +630,13 @@ void SweepView::selectPoint(int row) {
     if (t.columns[c].numeric && !shape && static_cast<int>(c) != xc && static_cast<int>(c) != yc) continue;
     const std::string value = t.cellText(r, c);
     if (value.empty()) continue;
+    // The plotted values as the axes read them: "decode step = 0.758 ms".
+    const AxisUnit* unit = static_cast<int>(c) == xc ? &m_xUnit : static_cast<int>(c) == yc ? &m_yUnit : nullptr;
+    if (unit != nullptr && (unit->scale != 1.0 || !unit->unit.isEmpty())) {
+      parts << QStringLiteral("%1 = %2 %3")
+                   .arg(unit->label, QString::number(t.columns[c].values[r] * unit->scale, 'g', 4), unit->unit);
+      continue;
+    }
     parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(name), QString::fromStdString(value));
   }
   const SweepGroups& groups = m_model->groups();

@@ -21,7 +21,7 @@ constexpr double kLabelPx = 130.0;
 constexpr double kRightPx = 12.0;
 constexpr double kAxisPx = 30.0;
 constexpr double kMinLaneHeightPx = 34.0;
-constexpr double kMaxLaneHeightPx = 150.0;
+constexpr double kMaxLaneHeightPx = 200.0;
 constexpr double kLaneGapPx = 8.0;
 constexpr double kLegendPx = 26.0;
 }  // namespace

@@ -39,7 +39,7 @@ class TimelineWidget : public QWidget {
   TimeAxis& axis() { return m_axis; }
   void zoomBy(double factor);  // about the centre
   void fit();
-  // Where a lane is drawn: the lanes share the widget's height (between a text line and 150 px
+  // Where a lane is drawn: the lanes share the widget's height (between a text line and 200 px
   // each), so a step's few lanes fill the view.
   QRectF laneRect(int lane) const;
   double laneHeight() const;

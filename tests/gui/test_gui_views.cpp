@@ -500,6 +500,10 @@ TEST_F(ViewsTest, SweepExplorerDrawsAFrontPerWorkloadWithUnitsFiltersAndKinds) {
       ops += view->pointOps()->data(view->pointOps()->index(i, OpTableModel::PredictedColumn), SortRole).toDouble();
     EXPECT_NEAR(kindsOnly, ops, ops * 1e-12);
     EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("Workload: l40s, batch 4, context 4096")));
+    // The plotted values in the axes' units: 0.0036 s, 1e9 bytes.
+    EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("decode step = 3.6 ms")))
+        << view->pointDetails().toStdString();
+    EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("KV cache = 1 GB")));
     EXPECT_TRUE(view->pointDetails().contains(QStringLiteral("On looplab sweep's front")));
   }
 }
