@@ -92,7 +92,9 @@ json prediction_to_json(const Prediction& p, bool summary) {
   return {{"config", config_to_json(p.config)},
           {"hardware", p.hardware},
           {"hardware_kind", std::string(to_string(p.hardware_kind))},
-          {"launch", std::string(to_string(p.request.cost.launch))},
+          // The host runs its ops as plain calls: no graph or stream launch to name.
+          {"launch",
+           p.hardware_kind == HardwareKind::host ? std::string("none") : std::string(to_string(p.request.cost.launch))},
           {"engine", p.hardware_kind == HardwareKind::host ? std::string("looplab-cpu") : p.request.cost.engine_name()},
           {"cost_model", std::string(to_string(p.request.cost.model))},
           {"ceiling", std::string(to_string(p.ceiling))},

@@ -344,6 +344,9 @@ TEST(Cli, HardwareCatalogAndPredictOnTheHostSpec) {
   ASSERT_EQ(p.rc, 0) << p.err;
   EXPECT_EQ(nlohmann::json::parse(p.out)["hardware"], "host");
   EXPECT_EQ(nlohmann::json::parse(p.out)["hardware_kind"], "host");
+  // The host runs its ops as plain calls: neither graph nor stream launches (a user's complaint).
+  EXPECT_EQ(nlohmann::json::parse(p.out)["launch"], "none");
+  EXPECT_EQ(nlohmann::json::parse(p.out)["engine"], "looplab-cpu");
 
   Result list = run({"hardware", "list", "--db", db, "--json"}, dir.path());
   ASSERT_EQ(list.rc, 0) << list.err;
