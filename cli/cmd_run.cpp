@@ -105,8 +105,9 @@ Registered register_run(CLI::App& root) {
                   "on CPU, the spec matching the GPU");
   sub->add_option("--calibration", a->req.calibration,
                   "calibration for the prediction: a file of `looplab calibrate`, or a calibration id in --db");
-  sub->add_flag("--cuda-graphs", a->req.cuda_graphs,
-                "replay CUDA decode steps from graphs (faster; kernels are then not attributed to ops)");
+  sub->add_flag(
+      "--cuda-graphs", a->req.cuda_graphs,
+      "replay CUDA decode steps from graphs (faster; kernels are attributed to ops through their graph nodes)");
   sub->add_option("--db", a->db, "results store (SQLite file)")->capture_default_str();
   sub->add_option("--trace", a->trace, "also write a Perfetto trace (.json.gz) of the run");
   sub->add_flag("--json", a->json, "machine-readable output");

@@ -35,6 +35,49 @@ AttributionStats attribute(DeviceActivity& a) {
   return s;
 }
 
+void GraphNodeOps::cloned(std::uint64_t clone_id, std::uint64_t original_id) {
+  if (auto it = op_of_.find(original_id); it != op_of_.end()) op_of_[clone_id] = it->second;
+}
+
+std::optional<std::uint32_t> GraphNodeOps::op_of(std::uint64_t node_id) const {
+  auto it = op_of_.find(node_id);
+  if (it == op_of_.end()) return std::nullopt;
+  return it->second;
+}
+
+AttributionStats attribute(Capture& c, const GraphNodeOps& graph_nodes) {
+  AttributionStats s = attribute(c.device);
+  // Steps by host start time; the spans of one thread's steps do not overlap.
+  std::vector<const StepSpan*> steps;
+  for (const StepSpan& st : c.steps) steps.push_back(&st);
+  std::sort(steps.begin(), steps.end(), [](const StepSpan* a, const StepSpan* b) { return a->start_ns < b->start_ns; });
+  const auto step_at = [&](std::int64_t t) -> std::optional<std::int64_t> {
+    auto it = std::upper_bound(steps.begin(), steps.end(), t,
+                               [](std::int64_t v, const StepSpan* st) { return v < st->start_ns; });
+    if (it == steps.begin() || (*std::prev(it))->end_ns < t) return std::nullopt;
+    return (*std::prev(it))->step;
+  };
+  std::unordered_map<std::uint32_t, std::int64_t> call_start;  // correlationId -> API call start
+  for (const ApiActivity& a : c.device.api_calls) call_start.emplace(a.correlation_id, a.start_ns);
+  for (KernelActivity& k : c.device.kernels) {
+    if (k.graph_node_id == 0) continue;
+    ++s.graph_kernels;
+    if (k.op) {
+      ++s.graph_kernels_attributed;
+      continue;
+    }
+    const std::optional<std::uint32_t> op = graph_nodes.op_of(k.graph_node_id);
+    auto call = call_start.find(k.correlation_id);
+    if (!op || call == call_start.end()) continue;
+    const std::optional<std::int64_t> step = step_at(call->second);
+    if (!step) continue;
+    k.op = OpRef{*step, *op};
+    ++s.kernels_attributed;
+    ++s.graph_kernels_attributed;
+  }
+  return s;
+}
+
 std::int64_t count_lost_attributions(const Capture& c, const std::vector<OpRef>& failed_pushes) {
   using Key = std::pair<std::int64_t, std::uint32_t>;
   std::set<Key> ran, failed;
@@ -63,7 +106,12 @@ std::int64_t count_lost_attributions(const Capture& c, const std::vector<OpRef>&
     auto it = call_start.find(correlation_id);
     if (it != call_start.end() && inside_pushed_op(it->second)) ++lost;
   };
-  for (const KernelActivity& k : c.device.kernels) check(k.op, k.correlation_id);
+  for (const KernelActivity& k : c.device.kernels) {
+    if (!k.op && k.graph_node_id != 0)
+      ++lost;  // a graph replay's kernel whose op could not be found
+    else
+      check(k.op, k.correlation_id);
+  }
   for (const MemcpyActivity& m : c.device.memcpys) check(m.op, m.correlation_id);
   for (const MemsetActivity& m : c.device.memsets) check(m.op, m.correlation_id);
   return lost;

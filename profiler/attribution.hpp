@@ -4,6 +4,8 @@
 // share. So the join is: device record -> correlationId -> external id -> (step, op).
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "profiler/activity.hpp"
@@ -23,11 +25,39 @@ constexpr OpRef decode_external_id(std::uint64_t id) {
 
 struct AttributionStats {
   std::size_t kernels = 0, kernels_attributed = 0;
-  std::size_t copies_attributed = 0;  // memcpy + memset records
+  std::size_t graph_kernels = 0, graph_kernels_attributed = 0;  // kernels replayed from a CUDA graph
+  std::size_t copies_attributed = 0;                            // memcpy + memset records
 };
 // Sets `op` on every kernel, memcpy and memset whose correlationId has an external correlation
 // of kLooplabCorrelationKind; others stay unattributed (work outside any plan op).
 AttributionStats attribute(DeviceActivity& activity);
+
+// Which plan op created each node of a captured CUDA graph. A replayed graph's kernels carry the
+// correlationId of the graph launch, which no op pushed, but also the id of the graph node that
+// ran them: the tracer records, while an op runs under stream capture, every node CUPTI reports
+// created, and when a graph is instantiated, every node cloned from one of those (the executable
+// graph's nodes are clones, and its kernel records name the clone). Node ids are unique in a
+// process, so the map outlives windows and graphs.
+class GraphNodeOps {
+ public:
+  // A node created while plan op `op_index` ran (nothing is recorded for a node created outside
+  // every op: a graph of someone else's).
+  void created(std::uint64_t node_id, std::uint32_t op_index) { op_of_[node_id] = op_index; }
+  // `clone_id` was cloned from `original_id` (graph instantiation, or a graph cloned from a graph):
+  // it stands for the original's op, if the original has one.
+  void cloned(std::uint64_t clone_id, std::uint64_t original_id);
+  std::optional<std::uint32_t> op_of(std::uint64_t node_id) const;
+  std::size_t size() const { return op_of_.size(); }
+
+ private:
+  std::unordered_map<std::uint64_t, std::uint32_t> op_of_;
+};
+
+// attribute(), then the kernels a graph replay ran: a kernel with no op of its own and a graph
+// node id gets the op that created its node and the step whose host span holds the API call
+// that launched it (the graph launch shares the kernel's correlationId). A graph kernel whose
+// node or launch is unknown stays unattributed, and count_lost_attributions counts it.
+AttributionStats attribute(Capture& capture, const GraphNodeOps& graph_nodes);
 
 // Op attributions lost in a capture whose records went through attribute():
 //  - one per plan op in `failed_pushes`: its correlation id was never pushed, so whatever it
@@ -37,8 +67,11 @@ AttributionStats attribute(DeviceActivity& activity);
 //    record is missing (dropped, or never made);
 //  - one per kernel, memcpy or memset attributed to a (step, op) with no host op span in the
 //    capture: an id from outside this window, or a step counter out of step with the host's.
-// Records launched outside every op span (graph replays, sampling, copies between steps) are
-// not losses. Op spans are taken to come from the one thread that drives the session.
+//  - one per kernel replayed from a CUDA graph (a graph node id) that found no op: its node was
+//    not created under a plan op the tracer saw (a graph captured before the tracer existed), or
+//    its launch call is missing.
+// Other records launched outside every op span (sampling, copies between steps) are not losses. Op spans are taken to
+// come from the one thread that drives the session.
 std::int64_t count_lost_attributions(const Capture& capture, const std::vector<OpRef>& failed_pushes = {});
 
 // Device time of each host op span: for capture.ops[i], the summed duration and count of the

@@ -4,6 +4,7 @@
 // no CUPTI failure ever propagates into the measured program.
 #include "profiler/cupti/cupti_tracer.hpp"
 
+#include <cuda_runtime_api.h>
 #include <cupti.h>
 #include <dlfcn.h>
 
@@ -11,6 +12,7 @@
 #include <deque>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "engine/cuda/cupti_check.hpp"
@@ -55,10 +57,17 @@ struct State {
   std::int64_t allocated_in_window = 0;
   bool in_window = false;
   bool active = false;  // a CuptiTracer exists
+  // Graph nodes created under a plan op (stream capture of a decode step) and their clones: how
+  // a replayed graph's kernels find their ops. Kept across windows and tracers.
+  GraphNodeOps graph_nodes;
+  std::optional<std::uint32_t> current_op;  // the plan op running now, while a tracer observes
+  bool graph_callbacks = false;             // the resource callbacks are subscribed
 };
+// Never destroyed: CUPTI may complete a buffer, or report a graph node, from its own thread or
+// an exit handler after static destructors ran, and must find the state alive.
 State& state() {
-  static State s;
-  return s;
+  static State* s = new State;
+  return *s;
 }
 
 void CUPTIAPI buffer_requested(std::uint8_t** buffer, std::size_t* size, std::size_t* max_records) {
@@ -93,6 +102,67 @@ void CUPTIAPI buffer_completed(CUcontext ctx, std::uint32_t stream_id, std::uint
 }
 
 std::uint64_t CUPTIAPI steady_timestamp() { return static_cast<std::uint64_t>(steady_now_ns()); }
+
+// CUPTI_CB_DOMAIN_RESOURCE: graph nodes created (stream capture, on the capturing thread) and
+// cloned (instantiation). Never throws: a failure leaves the node unmapped, and its kernels count
+// as lost attributions.
+void CUPTIAPI on_resource(void* /*userdata*/, CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const void* cbdata) {
+  if (domain != CUPTI_CB_DOMAIN_RESOURCE || cbdata == nullptr) return;
+  const auto* resource = static_cast<const CUpti_ResourceData*>(cbdata);
+  const auto* graph = static_cast<const CUpti_GraphData*>(resource->resourceDescriptor);
+  if (graph == nullptr) return;
+  State& s = state();
+  if (cbid == CUPTI_CBID_RESOURCE_GRAPHNODE_CREATED) {
+    std::uint64_t id = 0;
+    std::lock_guard lock(s.mu);
+    if (s.current_op && cuptiGetGraphNodeId(graph->node, &id) == CUPTI_SUCCESS)
+      s.graph_nodes.created(id, *s.current_op);
+  } else if (cbid == CUPTI_CBID_RESOURCE_GRAPHNODE_CLONED) {
+    std::uint64_t clone = 0, original = 0;
+    if (cuptiGetGraphNodeId(graph->node, &clone) != CUPTI_SUCCESS ||
+        cuptiGetGraphNodeId(graph->originalNode, &original) != CUPTI_SUCCESS)
+      return;
+    std::lock_guard lock(s.mu);
+    s.graph_nodes.cloned(clone, original);
+  }
+}
+
+// CUPTI's clock, buffer and resource callbacks are process-wide: registered once, by the first
+// tracer, and left in place (a second registration while CUPTI holds buffers is what breaks).
+// Returns the reason when the activity callbacks could not be registered; a failed resource
+// subscription (another subscriber, e.g. a profiler this process runs under) only costs the
+// attribution of graph replays.
+std::string register_once() {
+  static std::once_flag once;
+  static std::string error;
+  std::call_once(once, [] {
+    try {
+      // Timestamps on our steady clock, so device records and host spans share one time line.
+      LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterTimestampCallback(steady_timestamp));
+      LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed));
+    } catch (const std::exception& e) {
+      error = e.what();
+      return;
+    }
+    CUpti_SubscriberHandle subscriber{};
+    if (cuptiSubscribe(&subscriber, on_resource, nullptr) != CUPTI_SUCCESS) return;
+    const bool created = cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_RESOURCE,
+                                             CUPTI_CBID_RESOURCE_GRAPHNODE_CREATED) == CUPTI_SUCCESS;
+    const bool cloned = cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_RESOURCE,
+                                            CUPTI_CBID_RESOURCE_GRAPHNODE_CLONED) == CUPTI_SUCCESS;
+    State& s = state();
+    std::lock_guard lock(s.mu);
+    s.graph_callbacks = created && cloned;
+  });
+  return error;
+}
+
+// Kernels still running have no records yet: wait for the device before a forced flush, so the
+// window's last step is complete. A failed sync (a sticky error) is the engine's to report.
+void sync_then_flush() noexcept {
+  cudaDeviceSynchronize();
+  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+}
 
 void disable_all() noexcept {
   for (CUpti_ActivityKind k : kKinds) cuptiActivityDisable(k);
@@ -130,10 +200,13 @@ std::unique_ptr<CuptiTracer> CuptiTracer::create(std::string& why_not) {
     }
     s.active = true;
   }
+  if (std::string error = register_once(); !error.empty()) {
+    std::lock_guard lock(s.mu);
+    s.active = false;
+    why_not = error;
+    return nullptr;
+  }
   try {
-    // Timestamps on our steady clock, so device records and host spans share one time line.
-    LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterTimestampCallback(steady_timestamp));
-    LOOPLAB_CUPTI_CHECK(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed));
     for (CUpti_ActivityKind k : kKinds) LOOPLAB_CUPTI_CHECK(cuptiActivityEnable(k));
   } catch (const std::exception& e) {
     disable_all();
@@ -147,10 +220,11 @@ std::unique_ptr<CuptiTracer> CuptiTracer::create(std::string& why_not) {
 }
 
 CuptiTracer::~CuptiTracer() {
-  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+  sync_then_flush();
   disable_all();
   State& s = state();
   std::lock_guard lock(s.mu);
+  s.current_op.reset();
   s.activity = {};
   s.free.clear();  // buffers still lent to CUPTI stay alive until completed; the flush completed them
   s.in_window = false;
@@ -159,7 +233,7 @@ CuptiTracer::~CuptiTracer() {
 
 bool CuptiTracer::set_collecting(bool on) {
   if (!on) {
-    cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    sync_then_flush();
     disable_all();
     return true;
   }
@@ -174,7 +248,7 @@ void CuptiTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {
   failed_pushes_.clear();
   failed_pushes_.reserve(max_ops);  // no allocation inside the measured window
   // Complete whatever CUPTI holds from before (warm-up), then start clean.
-  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+  sync_then_flush();
   State& s = state();
   std::lock_guard lock(s.mu);
   s.activity = {};
@@ -185,7 +259,7 @@ void CuptiTracer::begin_window(std::size_t max_steps, std::size_t max_ops) {
 }
 
 Capture CuptiTracer::end_window() {
-  cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+  sync_then_flush();
   Capture c = host_.end_window();
   State& s = state();
   {
@@ -195,9 +269,9 @@ Capture CuptiTracer::end_window() {
     c.dropped_records = s.dropped;
     c.buffers_allocated_in_window = s.allocated_in_window;
     s.in_window = false;
+    attribute(c, s.graph_nodes);
   }
   for (ApiActivity& a : c.device.api_calls) a.name = api_name(a.domain, a.cbid);
-  attribute(c.device);
   c.lost_attributions = count_lost_attributions(c, failed_pushes_);
   c.nvtx = pair_markers(c.device.markers);
   return c;
@@ -213,11 +287,21 @@ void CuptiTracer::on_op_begin(const OpDesc& op, std::size_t op_index) {
   if (cuptiActivityPushExternalCorrelationId(CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0,
                                              encode_external_id(step_, index)) != CUPTI_SUCCESS)
     failed_pushes_.push_back({step_, index});
+  {
+    State& s = state();
+    std::lock_guard lock(s.mu);
+    s.current_op = index;
+  }
   host_.on_op_begin(op, op_index);
 }
 
 void CuptiTracer::on_op_end(const OpDesc& op, std::size_t op_index) {
   host_.on_op_end(op, op_index);
+  {
+    State& s = state();
+    std::lock_guard lock(s.mu);
+    s.current_op.reset();
+  }
   std::uint64_t last = 0;
   cuptiActivityPopExternalCorrelationId(CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0, &last);
 }

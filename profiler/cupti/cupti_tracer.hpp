@@ -2,9 +2,11 @@
 // memcpy, memset, runtime API calls, synchronization, external correlations, NVTX markers and
 // CUPTI's overhead; pushes each plan op as an external correlation id; keeps host spans too.
 // Activity buffers come from a pool filled before the measured window; end_window() forces a
-// flush, reads the dropped-record count, attributes kernels to plan ops and counts the
-// attributions lost (Capture::lost_attributions). Only one CuptiTracer can exist at a time
-// (CUPTI's buffer callbacks are process-wide).
+// flush (after a device sync), reads the dropped-record count, attributes kernels to plan ops
+// (a CUDA graph replay's kernels through the graph nodes each op created under stream capture)
+// and counts the attributions lost (Capture::lost_attributions). Only one CuptiTracer can exist
+// at a time; CUPTI's clock, buffer and resource callbacks are process-wide and registered once,
+// by the first tracer, and the state they reach is never destroyed.
 #pragma once
 #include <memory>
 #include <string>

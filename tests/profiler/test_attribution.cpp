@@ -173,3 +173,102 @@ TEST(Attribution, LostAttributionsCountEveryWayAnOpLosesItsRecords) {
   attribute(clean.device);
   EXPECT_EQ(count_lost_attributions(clean), 0);
 }
+
+namespace {
+
+KernelActivity graph_kernel(std::uint32_t corr, std::uint64_t node, std::int64_t start, std::int64_t end) {
+  KernelActivity k = kernel(corr, start, end);
+  k.graph_node_id = node;
+  k.graph_id = 7;
+  return k;
+}
+
+StepSpan step_span(std::int64_t step, std::int64_t start, std::int64_t end) {
+  StepSpan s;
+  s.step = step;
+  s.start_ns = start;
+  s.end_ns = end;
+  return s;
+}
+
+}  // namespace
+
+TEST(Attribution, GraphNodesMapToTheOpThatCapturedThem) {
+  GraphNodeOps g;
+  g.created(501, 0);
+  g.created(502, 1);
+  g.cloned(901, 501);  // instantiation: the executable graph's nodes are clones
+  g.cloned(902, 502);
+  g.cloned(950, 902);  // a clone of a clone still names the op
+  g.cloned(904, 600);  // node 600 was not created under an op: its clone has none either
+  EXPECT_EQ(g.op_of(501), 0u);
+  EXPECT_EQ(g.op_of(901), 0u);
+  EXPECT_EQ(g.op_of(902), 1u);
+  EXPECT_EQ(g.op_of(950), 1u);
+  EXPECT_FALSE(g.op_of(904));
+  EXPECT_FALSE(g.op_of(600));
+  EXPECT_EQ(g.size(), 5u);
+}
+
+// A decode step replayed from a CUDA graph: its kernels carry the graph launch's correlationId
+// (pushed by no op) and the executable graph's node ids; they land on the op that created their
+// node, in the step whose span holds the launch.
+TEST(Attribution, GraphReplayKernelsLandOnTheirOpsAndSteps) {
+  GraphNodeOps g;
+  g.created(501, 0);
+  g.created(502, 1);
+  g.created(503, 1);  // op 1 launched two kernels
+  for (std::uint64_t n : {501u, 502u, 503u, 600u}) g.cloned(n + 400, n);
+
+  Capture c;
+  c.steps = {step_span(0, 100, 1000), step_span(1, 1100, 2000)};
+  // The host still walks the ops of a replayed step (the backend checks them), inside each step.
+  c.ops = {span(0, 0, 200, 210), span(0, 1, 220, 230), span(1, 0, 1200, 1210), span(1, 1, 1220, 1230)};
+  DeviceActivity& a = c.device;
+  // Graph launches in end_step (inside the step span), one outside every step, and an eager
+  // kernel under op 0 of step 0 with its own external correlation.
+  a.api_calls = {call(50, 900), call(60, 1900), call(70, 2500), call(10, 205)};
+  a.correlations = {{kLooplabCorrelationKind, encode_external_id(0, 0), 10}};
+  a.kernels = {
+      kernel(10, 240, 250),                // eager, op (0, 0)
+      graph_kernel(50, 901, 910, 940),     // step 0 op 0
+      graph_kernel(50, 902, 940, 960),     // step 0 op 1
+      graph_kernel(50, 903, 960, 1000),    // step 0 op 1
+      graph_kernel(60, 901, 1910, 1930),   // step 1 op 0
+      graph_kernel(60, 1004, 1930, 1950),  // node cloned from 600, created outside any op: lost
+      graph_kernel(70, 901, 2510, 2520),   // launched outside every step: lost
+      graph_kernel(80, 902, 2600, 2610),   // no launch record: lost
+  };
+
+  const AttributionStats s = attribute(c, g);
+  EXPECT_EQ(s.kernels, 8u);
+  EXPECT_EQ(s.graph_kernels, 7u);
+  EXPECT_EQ(s.graph_kernels_attributed, 4u);
+  EXPECT_EQ(s.kernels_attributed, 5u);
+  EXPECT_EQ(*a.kernels[0].op, (OpRef{0, 0}));
+  EXPECT_EQ(*a.kernels[1].op, (OpRef{0, 0}));
+  EXPECT_EQ(*a.kernels[2].op, (OpRef{0, 1}));
+  EXPECT_EQ(*a.kernels[3].op, (OpRef{0, 1}));
+  EXPECT_EQ(*a.kernels[4].op, (OpRef{1, 0}));
+  EXPECT_FALSE(a.kernels[5].op);
+  EXPECT_FALSE(a.kernels[6].op);
+  EXPECT_FALSE(a.kernels[7].op);
+
+  const std::vector<OpDeviceTime> t = device_time_per_op(c);
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0].device_ns, 10 + 30);  // the eager kernel and the replayed one
+  EXPECT_EQ(t[0].kernels, 2);
+  EXPECT_EQ(t[1].device_ns, 20 + 40);
+  EXPECT_EQ(t[1].kernels, 2);
+  EXPECT_EQ(t[2].device_ns, 20);
+  EXPECT_EQ(t[3].kernels, 0);
+  EXPECT_EQ(count_lost_attributions(c), 3);
+
+  // Without the node map (the graph captured before the tracer existed) every replayed kernel is
+  // lost, and none is attributed.
+  Capture blind = c;
+  for (KernelActivity& k : blind.device.kernels) k.op.reset();
+  const AttributionStats b = attribute(blind, GraphNodeOps{});
+  EXPECT_EQ(b.graph_kernels_attributed, 0u);
+  EXPECT_EQ(count_lost_attributions(blind), 7);
+}

@@ -57,6 +57,39 @@ TEST(CuptiGpu, KernelsLandUnderTheirOps) {
       << "no launch API call was recorded";
 }
 
+// Decode steps replayed from a CUDA graph: their kernels carry the graph launch's correlation,
+// not an op's, and reach their ops through the graph nodes recorded while the first decode step
+// was captured, so every decode op has device time and nothing is lost.
+TEST(CuptiGpu, GraphReplayedDecodeOpsHaveDeviceTime) {
+  std::string why;
+  auto tracer = profiler::CuptiTracer::create(why);
+  ASSERT_TRUE(tracer) << why;
+  ModelConfig c = load_model("tiny");
+  gpu::CudaBackend backend({0, gpu::GraphMode::decode});
+  Session session(c, random_weights(c, 1), backend, {2, 16, 8});
+  session.set_observer(tracer.get());
+  auto tokens = session.prefill(random_prompts(1, 2, 8, c.vocab));
+  tokens = session.decode(tokens);  // captures the graph (outside the window, as a warm-up does)
+  tracer->begin_window(8, 4096);
+  for (int i = 0; i < 3; ++i) tokens = session.decode(tokens);
+  profiler::Capture cap = tracer->end_window();
+  ASSERT_GE(backend.graph_replays(), 3);
+
+  EXPECT_EQ(cap.lost_attributions, 0);
+  std::size_t graph_kernels = 0;
+  for (const auto& k : cap.device.kernels)
+    if (k.graph_node_id != 0) {
+      ++graph_kernels;
+      EXPECT_TRUE(k.op) << k.name << " replayed from the graph but not attributed";
+    }
+  EXPECT_GT(graph_kernels, 0u);
+  const auto dev = profiler::device_time_per_op(cap);
+  ASSERT_EQ(dev.size(), cap.ops.size());
+  std::size_t with_time = 0;
+  for (const auto& d : dev) with_time += d.device_ns > 0;
+  EXPECT_GE(with_time * 2, cap.ops.size()) << "fewer than half of the replayed ops have device time";
+}
+
 TEST(CuptiGpu, OnlyOneTracerAtATime) {
   std::string why;
   auto first = profiler::CuptiTracer::create(why);
