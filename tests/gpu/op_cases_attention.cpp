@@ -206,6 +206,7 @@ struct AttnShape {
   int splits = 1;      // global only
   KvLayoutKind layout = KvLayoutKind::cache;
   GateOverride gate = GateOverride::none;
+  int64_t max_grid_y = 0;  // global only: a lower grid.y cap, so the launch is cut into chunks
 };
 
 OpCase attn_case(std::string name, AttnShape g) {
@@ -324,6 +325,7 @@ OpCase attn_case(std::string name, AttnShape g) {
             ga.kv_heads = g.kv_heads;
             ga.head_dim = g.dh;
             ga.splits = g.splits;
+            ga.max_grid_y = g.max_grid_y;
             partial_bytes = attn_global_partials_bytes(ga, g.splits);
             DevTensor& partials = s.keep(device_tensor(partial_bytes / 4, Elem::f32));
             s.launch = [=, &q_d, &k_d, &v_d, &pos_d, &y_d, &partials](cudaStream_t stream) {
@@ -389,6 +391,11 @@ std::vector<OpCase> attention_cases() {
   // prefill (causal): Q = P rows per sequence at positions 0..P-1.
   c.push_back(attn_case("attn_global_prefill_causal", {AttnKind::global, 2, 1, 19, false, 4, 2, 32, 0, 19, 0, 1}));
   c.push_back(attn_case("attn_global_prefill_gqa4_dh64", {AttnKind::global, 1, 1, 37, false, 8, 2, 64, 0, 40, 0, 1}));
+  // A prompt's query blocks past grid.y's limit (65,535: a 131k prompt with GQA group 8) run as
+  // several launches; here the cap is 2 so 37 rows x group 4 = 10 blocks run as 5 launches.
+  AttnShape chunked{AttnKind::global, 1, 1, 37, false, 8, 2, 64, 0, 40, 0, 1};
+  chunked.max_grid_y = 2;
+  c.push_back(attn_case("attn_global_prefill_grid_y_chunks", chunked));
 
   // attn_local_gate: decode over rings (slots = w), prefill over the pass's own K/V.
   AttnShape local{AttnKind::local_gate, 2, 1, 1, false, 4, 2, 16, 9, 4, 4, 1};

@@ -1,11 +1,13 @@
 // Harness cases of the cuBLASLt GEMMs in the shapes of the plan: fused QKV, the q-only and kv-only
 // projections of clp_share (column slices of one output, odd pointer alignment), the residual
-// GEMMs (accumulate in place), gate_up, the LM head, decode (m = B or B*L) and prefill sizes.
+// GEMMs (accumulate in place), gate_up, the LM head, decode (m = B or B*L) and prefill sizes; and
+// the fused path's skinny kernel (launch_gemv) in the decode shapes.
 #include <cmath>
 #include <memory>
 
 #include "engine/cpu/matmul.hpp"
 #include "engine/cuda/ops/gemm.hpp"
+#include "engine/cuda/ops/gemv.hpp"
 #include "tests/gpu/op_harness.hpp"
 
 namespace looplab::gpu::test {
@@ -21,6 +23,7 @@ struct GemmShape {
   int64_t w_row = 0;     // first weight row (kv_proj uses the k|v rows of [Wq;Wk;Wv])
   int64_t w_rows = 0;    // rows of the whole weight (>= w_row + n)
   Accumulate acc = Accumulate::no;
+  bool gemv = false;  // the fused path's skinny kernel (launch_gemv) instead of cuBLASLt
 };
 
 OpCase gemm_case(std::string name, GemmShape g) {
@@ -62,10 +65,21 @@ OpCase gemm_case(std::string name, GemmShape g) {
             // Created at the first launch: building a case needs no device (check_case_without_device).
             auto runner = std::make_shared<std::unique_ptr<GemmRunner>>();
             s.launch = [runner, &xd, &wd, &yd, g](cudaStream_t stream) {
+              const GemmArgs a{xd.as<bf16>(),
+                               wd.as<bf16>() + g.w_row * g.k,
+                               yd.as<float>() + g.y_col,
+                               g.m,
+                               g.n,
+                               g.k,
+                               g.x_stride,
+                               g.y_stride,
+                               g.acc};
+              if (g.gemv) {
+                launch_gemv(a, stream);
+                return;
+              }
               if (!*runner) *runner = std::make_unique<GemmRunner>();
-              (*runner)->run({xd.as<bf16>(), wd.as<bf16>() + g.w_row * g.k, yd.as<float>() + g.y_col, g.m, g.n, g.k,
-                              g.x_stride, g.y_stride, g.acc},
-                             stream);
+              (*runner)->run(a, stream);
             };
           }};
 }
@@ -89,6 +103,15 @@ std::vector<OpCase> gemm_cases() {
       gemm_case("down_proj_residual_decode", {6, kD, kFfn, kFfn, kD, 0, 0, kD, Accumulate::yes}),
       gemm_case("lm_head_odd_vocab", {3, 1001, kD, kD, 1001, 0, 0, 1001}),
       gemm_case("strided_rows", {5, 64, 96, 128, 80, 8, 0, 64}),
+      // The fused path's skinny kernel in the decode shapes (m <= 16).
+      gemm_case("gemv_qkv_proj_decode_B1", {1, kLd, kD, kD, kLd, 0, 0, kLd, Accumulate::no, true}),
+      gemm_case("gemv_qkv_proj_plt_decode_B4_L2", {8, kLd, kD, kD, kLd, 0, 0, kLd, Accumulate::no, true}),
+      gemm_case("gemv_kv_proj_clp_share_loop1", {3, 2 * kKv, kD, kD, kLd, kQ, kQ, kLd, Accumulate::no, true}),
+      gemm_case("gemv_o_proj_residual_decode", {4, kD, kQ, kQ, kD, 0, 0, kD, Accumulate::yes, true}),
+      gemm_case("gemv_down_proj_residual_decode", {6, kD, kFfn, kFfn, kD, 0, 0, kD, Accumulate::yes, true}),
+      gemm_case("gemv_gate_up_16_rows", {16, 2 * kFfn, kD, kD, 2 * kFfn, 0, 0, 2 * kFfn, Accumulate::no, true}),
+      gemm_case("gemv_lm_head_odd_vocab", {3, 1001, kD, kD, 1001, 0, 0, 1001, Accumulate::no, true}),
+      gemm_case("gemv_strided_rows", {5, 64, 96, 128, 80, 8, 0, 64, Accumulate::no, true}),
   };
 }
 

@@ -1,8 +1,9 @@
 // The CUDA engine end to end against the CPU reference, on the tiny preset for every variant:
 // prefill + 32 greedy decode steps with the same inputs on both backends (the CPU's tokens are fed
 // to both), the GPU's tokens equal to the CPU's and its hidden states and logits within a bound
-// derived from bf16 numerics; device KV bytes equal the formula; a replayed decode graph equals
-// eager execution bit for bit.
+// derived from bf16 numerics, with short contexts and with one long enough that the decode
+// attention runs in context splits; device KV bytes equal the formula; a replayed decode graph
+// equals eager execution bit for bit, split or not.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "engine/core/kv.hpp"
 #include "engine/cpu/cpu_backend.hpp"
 #include "engine/cuda/cuda_backend.hpp"
+#include "engine/cuda/ops/attn_global.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 
@@ -87,12 +89,11 @@ float margin(const float* x, std::int64_t n) {
   return a - b;
 }
 
-class EveryVariant : public testing::TestWithParam<Case> {};
-
-TEST_P(EveryVariant, GreedyTokensAndHiddenStatesMatchCpu) {
-  const ModelConfig c = tiny(GetParam());
+// Prefill and `steps` greedy decode steps on both backends, the CPU's tokens fed to both: the
+// GPU's hidden states and logits within the bf16 bounds, its tokens the CPU's but for near-ties.
+void expect_matches_cpu(const ModelConfig& c, const SessionOptions& opt, std::int64_t steps) {
+  const std::int64_t batch = opt.batch, prompt = opt.max_prompt;
   const Weights w = random_weights(c, 7);
-  const SessionOptions opt{kBatch, kPrompt + kSteps, kPrompt};
   CpuBackend cpu;
   CudaBackend gpu;
   Session sc(c, w, cpu, opt), sg(c, w, gpu, opt);
@@ -100,28 +101,28 @@ TEST_P(EveryVariant, GreedyTokensAndHiddenStatesMatchCpu) {
   const double hb = hidden_bound(c), lb = logits_bound(c);
   std::printf("bounds: hidden rows %.4f, logits %.4f (relative L2)\n", hb, lb);
 
-  const auto prompts = random_prompts(3, kBatch, kPrompt, V);
+  const auto prompts = random_prompts(3, batch, prompt, V);
   auto tc = sc.prefill(prompts);
   auto tg = sg.prefill(prompts);
   {
     const auto hc = cpu.final_hidden(), hg = gpu.final_hidden();
     ASSERT_EQ(hc.size(), hg.size());
-    for (std::int64_t r = 0; r < kBatch * kPrompt; ++r)
+    for (std::int64_t r = 0; r < batch * prompt; ++r)
       EXPECT_LE(rel_error(hg.data() + r * d, hc.data() + r * d, d), hb) << "prefill row " << r;
   }
   std::int64_t identical = 0, explained_ties = 0;
-  for (std::int64_t step = 0; step <= kSteps; ++step) {
+  for (std::int64_t step = 0; step <= steps; ++step) {
     if (step > 0) {
       // Both engines get the CPU's tokens, so a near-tie cannot send them down different paths.
       const std::vector<std::int32_t> feed = tc;
       tc = sc.decode(feed);
       tg = sg.decode(feed);
       const auto hc = cpu.final_hidden(), hg = gpu.final_hidden();
-      for (std::int64_t b = 0; b < kBatch; ++b)
+      for (std::int64_t b = 0; b < batch; ++b)
         EXPECT_LE(rel_error(hg.data() + b * d, hc.data() + b * d, d), hb) << "step " << step << " sequence " << b;
     }
     const auto lc = cpu.last_logits(), lg = gpu.last_logits();
-    for (std::int64_t b = 0; b < kBatch; ++b) {
+    for (std::int64_t b = 0; b < batch; ++b) {
       const float* rc = lc.data() + b * V;
       const float* rg = lg.data() + b * V;
       EXPECT_LE(rel_error(rg, rc, V), lb) << "logits, step " << step << " sequence " << b;
@@ -141,8 +142,38 @@ TEST_P(EveryVariant, GreedyTokensAndHiddenStatesMatchCpu) {
     }
   }
   std::printf("%lld of %lld greedy tokens identical, %lld near-ties within the logit error\n",
-              static_cast<long long>(identical), static_cast<long long>((kSteps + 1) * kBatch),
+              static_cast<long long>(identical), static_cast<long long>((steps + 1) * batch),
               static_cast<long long>(explained_ties));
+}
+
+// Context splits of a decode attention on this device for the tiny preset at `capacity` keys
+// (the CUDA backend picks them from the capacity, so a graph stays valid while the context grows).
+int tiny_decode_splits(const ModelConfig& c, std::int64_t batch, std::int64_t capacity) {
+  int device = 0, sms = 0;
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess)
+    return 0;
+  gpu::AttnGlobalArgs a;
+  a.seqs = batch;
+  a.heads = static_cast<int>(c.heads);
+  a.kv_heads = static_cast<int>(c.kv_heads);
+  a.head_dim = static_cast<int>(c.head_dim);
+  return gpu::attn_global_splits(a, capacity, sms);
+}
+
+class EveryVariant : public testing::TestWithParam<Case> {};
+
+TEST_P(EveryVariant, GreedyTokensAndHiddenStatesMatchCpu) {
+  expect_matches_cpu(tiny(GetParam()), {kBatch, kPrompt + kSteps, kPrompt}, kSteps);
+}
+
+// A capacity of 160 keys gives the decode attention several context splits (partials merged by
+// a second kernel), a path the short sessions above never take.
+TEST_P(EveryVariant, SplitDecodeAttentionMatchesCpu) {
+  const ModelConfig c = tiny(GetParam());
+  const std::int64_t capacity = 160;
+  ASSERT_GT(tiny_decode_splits(c, kBatch, capacity), 1) << "the case does not split the attention";
+  expect_matches_cpu(c, {kBatch, capacity, kPrompt}, 48);
 }
 
 TEST_P(EveryVariant, DeviceKvBytesEqualTheFormula) {
@@ -159,32 +190,37 @@ TEST_P(EveryVariant, DeviceKvBytesEqualTheFormula) {
 INSTANTIATE_TEST_SUITE_P(Tiny, EveryVariant, testing::ValuesIn(all_cases()), case_name);
 
 // Replaying the captured decode graph gives exactly what launching every op does.
+// At capacity 24 the attention runs whole; at 200 in context splits merged by a second kernel.
 TEST(DecodeGraph, ReplayEqualsEagerBitForBit) {
-  for (Variant v : kAllVariants) {
-    ModelConfig c = load_model("tiny");
-    c.variant = v;
-    const Weights w = random_weights(c, 9);
-    CudaBackend eager({0, GraphMode::off}), graphed({0, GraphMode::decode});
-    const SessionOptions opt{3, 4 + 20, 4};
-    Session se(c, w, eager, opt), sg(c, w, graphed, opt);
-    const auto prompts = random_prompts(4, 3, 4, c.vocab);
-    for (int round = 0; round < 2; ++round) {  // the second round reuses the graph after reset()
-      auto te = se.prefill(prompts);
-      auto tg = sg.prefill(prompts);
-      ASSERT_EQ(te, tg) << to_string(v);
-      for (int step = 0; step < 19; ++step) {
-        te = se.decode(te);
-        tg = sg.decode(tg);
-        ASSERT_EQ(te, tg) << to_string(v) << " step " << step;
-        ASSERT_EQ(eager.final_hidden(), graphed.final_hidden()) << to_string(v) << " step " << step;
+  for (const std::int64_t capacity : {4 + 20, 200})
+    for (Variant v : kAllVariants) {
+      ModelConfig c = load_model("tiny");
+      c.variant = v;
+      const Weights w = random_weights(c, 9);
+      if (capacity > 128) {
+        ASSERT_GT(tiny_decode_splits(c, 3, capacity), 1) << "the case does not split the attention";
       }
-      ASSERT_EQ(eager.last_logits(), graphed.last_logits()) << to_string(v);
-      se.reset();
-      sg.reset();
+      CudaBackend eager({0, GraphMode::off}), graphed({0, GraphMode::decode});
+      const SessionOptions opt{3, capacity, 4};
+      Session se(c, w, eager, opt), sg(c, w, graphed, opt);
+      const auto prompts = random_prompts(4, 3, 4, c.vocab);
+      for (int round = 0; round < 2; ++round) {  // the second round reuses the graph after reset()
+        auto te = se.prefill(prompts);
+        auto tg = sg.prefill(prompts);
+        ASSERT_EQ(te, tg) << to_string(v);
+        for (int step = 0; step < 19; ++step) {
+          te = se.decode(te);
+          tg = sg.decode(tg);
+          ASSERT_EQ(te, tg) << to_string(v) << " step " << step;
+          ASSERT_EQ(eager.final_hidden(), graphed.final_hidden()) << to_string(v) << " step " << step;
+        }
+        ASSERT_EQ(eager.last_logits(), graphed.last_logits()) << to_string(v);
+        se.reset();
+        sg.reset();
+      }
+      EXPECT_EQ(eager.graph_replays(), 0) << to_string(v);
+      EXPECT_GE(graphed.graph_replays(), 2 * 19 - 2) << to_string(v);  // all but the eager and the capture step
     }
-    EXPECT_EQ(eager.graph_replays(), 0) << to_string(v);
-    EXPECT_GE(graphed.graph_replays(), 2 * 19 - 2) << to_string(v);  // all but the eager and the capture step
-  }
 }
 
 // A batch of identical prompts gives identical rows: no row of the batch leaks into another.

@@ -3,6 +3,7 @@
 // updates the running max / sum, then every lane accumulates its dh/32 output columns.
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -50,7 +51,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionParams p) 
   const std::int64_t set = (blockIdx.x / static_cast<unsigned>(p.kv_heads)) % p.sets;
   const std::int64_t b = blockIdx.x / static_cast<unsigned>(p.kv_heads) / p.sets;
   const std::int64_t q_in_group = p.loops_per_set * p.q_per_loop * group;
-  const std::int64_t q0 = static_cast<std::int64_t>(blockIdx.y) * kQueriesPerBlock;
+  const std::int64_t q0 = (static_cast<std::int64_t>(blockIdx.y) + p.q_block0) * kQueriesPerBlock;
   const int nq = static_cast<int>(q_in_group - q0 < kQueriesPerBlock ? q_in_group - q0 : kQueriesPerBlock);
   const std::int64_t base_pos = *p.position;
 
@@ -213,12 +214,18 @@ __global__ void attention_merge_kernel(const float* partials, bf16* y, int split
   }
 }
 
+// The dynamic shared-memory limit is a per-device attribute of the kernel: set it once on each
+// device a launch runs on (a process may drive several).
 void allow_large_smem() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    LOOPLAB_CUDA_CHECK(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                            static_cast<int>(smem_bytes(kMaxHeadDim))));
-  });
+  int device = 0;
+  LOOPLAB_CUDA_CHECK(cudaGetDevice(&device));
+  static std::mutex mu;
+  static std::set<int> done;
+  std::lock_guard lock(mu);
+  if (done.count(device)) return;
+  LOOPLAB_CUDA_CHECK(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                          static_cast<int>(smem_bytes(kMaxHeadDim))));
+  done.insert(device);
 }
 
 }  // namespace
@@ -238,6 +245,14 @@ int attention_splits(std::int64_t blocks_without_split, std::int64_t max_keys, i
   return static_cast<int>(std::clamp<std::int64_t>(std::min(want, most), 1, 64));
 }
 
+std::vector<std::pair<std::int64_t, std::int64_t>> grid_y_chunks(std::int64_t q_blocks, std::int64_t max_y) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  if (max_y < 1) max_y = kMaxGridY;
+  for (std::int64_t first = 0; first < q_blocks; first += max_y)
+    out.emplace_back(first, std::min(max_y, q_blocks - first));
+  return out;
+}
+
 void launch_attention(const AttentionParams& p, cudaStream_t stream) {
   const std::int64_t rows = attention_rows(p);
   if (rows == 0) return;
@@ -249,10 +264,15 @@ void launch_attention(const AttentionParams& p, cudaStream_t stream) {
     throw std::invalid_argument("launch_attention: partials workspace too small");
   allow_large_smem();
   const std::int64_t q_in_group = p.loops_per_set * p.q_per_loop * (p.heads / p.kv_heads);
-  const dim3 grid(static_cast<unsigned>(p.seqs * p.sets * p.kv_heads), ceil_div_u(q_in_group, kQueriesPerBlock),
-                  static_cast<unsigned>(p.splits));
-  attention_kernel<<<grid, kThreads, smem_bytes(p.head_dim), stream>>>(p);
-  LOOPLAB_CUDA_CHECK_LAUNCH("attention_kernel");
+  const std::int64_t q_blocks = (q_in_group + kQueriesPerBlock - 1) / kQueriesPerBlock;
+  for (const auto& [first, blocks] : grid_y_chunks(q_blocks, p.max_grid_y > 0 ? p.max_grid_y : kMaxGridY)) {
+    AttentionParams chunk = p;
+    chunk.q_block0 = first;
+    const dim3 grid(static_cast<unsigned>(p.seqs * p.sets * p.kv_heads), static_cast<unsigned>(blocks),
+                    static_cast<unsigned>(p.splits));
+    attention_kernel<<<grid, kThreads, smem_bytes(p.head_dim), stream>>>(chunk);
+    LOOPLAB_CUDA_CHECK_LAUNCH("attention_kernel");
+  }
   if (p.splits > 1) {
     attention_merge_kernel<<<static_cast<unsigned>(rows * p.heads), 64, 0, stream>>>(p.partials, p.y, p.splits,
                                                                                      p.head_dim);

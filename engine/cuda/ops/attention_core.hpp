@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "engine/core/backend.hpp"
 #include "engine/cuda/ops/types.hpp"
@@ -43,6 +45,11 @@ struct AttentionParams {
   const float* gate_w = nullptr;  // (Hq, dh)
   const float* gate_b = nullptr;  // (Hq)
   GateOverride gate = GateOverride::none;
+  // Query blocks run along grid.y, which CUDA caps at 65,535: a prefill with more (a long prompt
+  // times a large GQA group) is launched in chunks, each starting at block q_block0. max_grid_y
+  // lowers the cap so a test can exercise the chunking on a small shape (0: CUDA's limit).
+  std::int64_t q_block0 = 0;
+  std::int64_t max_grid_y = 0;
 };
 
 std::int64_t attention_rows(const AttentionParams& p);
@@ -50,6 +57,10 @@ std::size_t attention_partials_bytes(std::int64_t rows, int heads, int head_dim,
 // Context splits that give about two waves of blocks on sm_count SMs, with at least
 // kMinKeysPerSplit keys per split of a max_keys context.
 int attention_splits(std::int64_t blocks_without_split, std::int64_t max_keys, int sm_count);
+// The grid.y ranges {first block, blocks} a launch of q_blocks query blocks is cut into when
+// grid.y may be at most max_y: one range when it fits, else chunks of max_y and the rest.
+inline constexpr std::int64_t kMaxGridY = 65535;
+std::vector<std::pair<std::int64_t, std::int64_t>> grid_y_chunks(std::int64_t q_blocks, std::int64_t max_y = kMaxGridY);
 void launch_attention(const AttentionParams& p, cudaStream_t stream);
 
 }  // namespace looplab::gpu

@@ -24,6 +24,7 @@ AttentionParams to_params(const AttnGlobalArgs& a) {
   p.partials = a.partials;
   p.partials_bytes = a.partials_bytes;
   p.epilogue = AttnEpilogue::store;
+  p.max_grid_y = a.max_grid_y;
   return p;
 }
 

@@ -30,6 +30,7 @@ struct AttnGlobalArgs {
   int splits = 1;                 // context splits (attn_global_splits); 1 for prefill
   float* partials = nullptr;      // workspace of attn_global_partials_bytes() when splits > 1
   std::size_t partials_bytes = 0;
+  std::int64_t max_grid_y = 0;  // tests only: a lower grid.y cap to exercise chunked launches (0: CUDA's)
 };
 
 // Splits for a decode over up to max_keys keys: chosen once per shape so a captured graph stays
