@@ -371,8 +371,9 @@ std::vector<OpCase> attention_cases() {
   c.push_back(rope_case("rope_kv_append_clp_decode_L3", {2, 1, 3, 6, 4, 2, 16, 9, false, 12, 12, false}));
   c.push_back(rope_case("rope_kv_append_clp_share_decode_L2", {3, 1, 2, 3, 4, 1, 32, 5, false, 8, 0, false}));
   c.push_back(rope_case("rope_kv_append_plt_decode_L3_ring_wraps", {2, 1, 3, 6, 4, 2, 16, 9, false, 16, 4, false}));
-  c.push_back(rope_case("rope_kv_append_prefill_qk_norm", {2 * 5, 5, 1, 10, 4, 2, 32, 0, true, 8, 0, true}));
-  c.push_back(rope_case("rope_kv_append_plt_prefill_loop2_ring", {2 * 7, 7, 1, 14, 4, 2, 16, 0, false, 4, 0, true}));
+  c.push_back(rope_case("rope_kv_append_prefill_qk_norm", {int64_t{2} * 5, 5, 1, 10, 4, 2, 32, 0, true, 8, 0, true}));
+  c.push_back(
+      rope_case("rope_kv_append_plt_prefill_loop2_ring", {int64_t{2} * 7, 7, 1, 14, 4, 2, 16, 0, false, 4, 0, true}));
   c.push_back(rope_case("rope_kv_append_head_dim_128_qk_norm", {2, 1, 1, 2, 2, 1, 128, 3, true, 8, 0, false}));
 
   // attn_global (decode): {kind, B, loops, Q, shared, Hq, Hkv, dh, pos, slots, window, splits}

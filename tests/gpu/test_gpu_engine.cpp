@@ -142,7 +142,7 @@ void expect_matches_cpu(const ModelConfig& c, const SessionOptions& opt, std::in
     }
   }
   std::printf("%lld of %lld greedy tokens identical, %lld near-ties within the logit error\n",
-              static_cast<long long>(identical), static_cast<long long>((steps + 1) * batch),
+              static_cast<long long>(identical), static_cast<long long>(steps + 1) * batch,
               static_cast<long long>(explained_ties));
 }
 
