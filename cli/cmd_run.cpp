@@ -105,6 +105,10 @@ Registered register_run(CLI::App& root) {
                   "on CPU, the spec matching the GPU");
   sub->add_option("--calibration", a->req.calibration,
                   "calibration for the prediction: a file of `looplab calibrate`, or a calibration id in --db");
+  sub->add_option("--kernels", a->req.kernels,
+                  "reference | fused: the CUDA backend's fused decode path as far as it exists (so far the skinny "
+                  "GEMM for up to 16 rows); stored as backend cuda+fused")
+      ->capture_default_str();
   sub->add_flag(
       "--cuda-graphs", a->req.cuda_graphs,
       "replay CUDA decode steps from graphs (faster; kernels are attributed to ops through their graph nodes)");

@@ -13,6 +13,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/core/memory_check.hpp"
+#include "engine/runtime/backend_factory.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 #include "lab/backend_choice.hpp"
@@ -67,6 +68,11 @@ void validate_request(const MeasureRequest& req) {
   if (!std::isfinite(req.target_ci) || req.target_ci <= 0 || req.target_ci >= 1)
     throw InputError("target-ci", "must be a fraction of the median in (0, 1), e.g. 0.02 for +-2%");
   check_backend_name(req.backend);
+  if (parse_kernels(req.kernels) == Kernels::fused) {
+    const std::vector<std::string> built = backend_names();
+    if (req.backend == "cpu" || std::find(built.begin(), built.end(), "cuda") == built.end())
+      throw InputError("kernels", "'fused' needs the CUDA backend (the CPU backend has one kernel set)");
+  }
   if (req.commit.size() > 200 ||
       std::any_of(req.commit.begin(), req.commit.end(), [](char ch) { return static_cast<unsigned char>(ch) <= 0x20; }))
     throw InputError("commit", "must be a commit id or name: at most 200 characters, no spaces or control characters");
@@ -147,6 +153,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
 
   BackendOptions bo;
   bo.cuda_graphs = req.cuda_graphs ? GraphLaunch::decode : GraphLaunch::off;
+  bo.kernels = parse_kernels(req.kernels);
   bo.cpu_threads = ThreadPolicy::fixed(threads.threads);
   // Why auto fell back to the CPU is a note of the result, not a progress line: a bad input
   // found later still ends with one line.
@@ -200,7 +207,7 @@ MeasureResult measure_and_store(store::Store& store, const MeasureRequest& req, 
   info.warmup = req.warmup;
   info.repeats = 0;
   info.policy = {req.repeats, req.min_time_s, req.max_time_s, req.target_ci, ""};
-  info.backend = backend_name;
+  info.backend = bo.kernels == Kernels::fused ? backend_name + "+fused" : backend_name;
   info.tracer = std::string(profiler::to_string(tracer.kind()));
   info.hardware = hw.spec.name;
   info.hardware_json = hardware_to_json(hw.spec).dump();

@@ -39,7 +39,10 @@ struct MeasureRequest {
   std::optional<HardwareChoice> resolved;  // a spec already resolved (the demo resolves once for five runs)
   std::optional<std::string> calibration;  // calibration file or store id for the prediction
   bool cuda_graphs = false;                // replay decode steps from CUDA graphs
-  std::string pin;                         // --pin CPUS: restrict the process to these CPUs ("" = no pinning)
+  // --kernels: reference | fused (the CUDA backend's fused decode path as far as it exists); a
+  // fused run is stored with backend "cuda+fused", so the gate never pairs it with a reference run.
+  std::string kernels = "reference";
+  std::string pin;  // --pin CPUS: restrict the process to these CPUs ("" = no pinning)
   // --threads: the CPU backend's thread policy, all | available | N (engine/cpu/thread_policy.hpp).
   // Decided once per run, after pinning, and held for every repeat; recorded with the run.
   std::string threads = "available";

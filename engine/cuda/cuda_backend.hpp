@@ -27,9 +27,15 @@ enum class GraphMode : std::uint8_t {
   decode,  // decode steps replay a captured graph; run_op only checks the op sequence
 };
 
+// Which kernels run the plan's ops: the reference path (cuBLASLt GEMMs, one kernel per op), or
+// the fused decode path as far as it exists (so far: the skinny GEMM, launch_gemv, for GEMMs of
+// up to 16 rows; every other op as in the reference path).
+enum class KernelSet : std::uint8_t { reference, fused };
+
 struct CudaBackendOptions {
   int device = 0;
   GraphMode graphs = GraphMode::decode;
+  KernelSet kernels = KernelSet::reference;
 };
 
 class CudaBackend final : public Backend {

@@ -9,6 +9,7 @@
 #include "engine/cuda/ops/attn_global.hpp"
 #include "engine/cuda/ops/attn_local_gate.hpp"
 #include "engine/cuda/ops/embed.hpp"
+#include "engine/cuda/ops/gemv.hpp"
 #include "engine/cuda/ops/reinject.hpp"
 #include "engine/cuda/ops/rmsnorm.hpp"
 #include "engine/cuda/ops/rope_kv_append.hpp"
@@ -154,6 +155,10 @@ void CudaBackend::op_gemm(const OpDesc& op) {
       break;
     default:
       throw std::logic_error("op_gemm: not a GEMM");
+  }
+  if (options_.kernels == KernelSet::fused && gemv_supported(g)) {
+    launch_gemv(g, stream_.get());
+    return;
   }
   gemm_->run(g, stream_.get());
 }

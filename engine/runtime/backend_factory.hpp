@@ -18,8 +18,16 @@ enum class GraphLaunch : unsigned char {
   off,     // every op launched on a stream (per-op CUPTI attribution by correlation id)
   decode,  // decode steps replayed from CUDA graphs (the fast path)
 };
+// Which kernels a device backend runs (the CPU backend has one set): the reference path, or the
+// fused decode path as far as it exists (docs/cuda.md, "The fused decode path").
+enum class Kernels : unsigned char { reference, fused };
+std::string_view to_string(Kernels k);
+// "reference" or "fused"; throws InputError(field, ...) for anything else.
+Kernels parse_kernels(std::string_view name, const std::string& field = "kernels");
+
 struct BackendOptions {
   GraphLaunch cuda_graphs = GraphLaunch::decode;
+  Kernels kernels = Kernels::reference;
   ThreadPolicy cpu_threads = ThreadPolicy::available();  // the CPU backend's OpenMP threads
 };
 

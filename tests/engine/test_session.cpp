@@ -2,10 +2,12 @@
 // rejected with the field named, the observer sees every op of every step in plan order.
 #include <gtest/gtest.h>
 
+#include "engine/core/error.hpp"
 #include "engine/core/kv.hpp"
 #include "engine/core/observer.hpp"
 #include "engine/core/plan.hpp"
 #include "engine/cpu/cpu_backend.hpp"
+#include "engine/runtime/backend_factory.hpp"
 #include "engine/runtime/generate.hpp"
 #include "engine/runtime/session.hpp"
 #include "tests/engine/helpers.hpp"
@@ -125,5 +127,30 @@ TEST(Session, ObserverSeesEveryOpInPlanOrder) {
   const std::size_t second = 2 + 2 * prefill.ops.size();
   EXPECT_EQ(rec.events[second - 1], "done");
   EXPECT_EQ(rec.events[second], "step1");
-  EXPECT_EQ(rec.events[second + 1 + 2 * 5], "5:" + op_name(decode.ops[5]));
+  EXPECT_EQ(rec.events[second + 11], "5:" + op_name(decode.ops[5]));  // step marker + 5 ops x (begin, end)
+}
+
+// Kernel sets by name: the CPU backend has one, so asking it for the fused path is an input
+// error naming the field, and so is a name that is neither.
+TEST(BackendFactory, KernelSetsByName) {
+  EXPECT_EQ(parse_kernels("reference"), Kernels::reference);
+  EXPECT_EQ(parse_kernels("fused"), Kernels::fused);
+  EXPECT_EQ(to_string(parse_kernels("fused")), "fused");
+  EXPECT_EQ(to_string(Kernels::reference), "reference");
+  try {
+    (void)parse_kernels("turbo");
+    ADD_FAILURE() << "an unknown kernel set was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "kernels");
+  }
+  BackendOptions fused;
+  fused.kernels = Kernels::fused;
+  try {
+    (void)make_backend("cpu", fused);
+    ADD_FAILURE() << "the CPU backend accepted the fused kernel set";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "kernels");
+    EXPECT_NE(std::string(e.what()).find("CUDA"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(std::string(make_backend("cpu", {})->name()), "cpu");
 }

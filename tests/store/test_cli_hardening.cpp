@@ -95,6 +95,8 @@ TEST(CliHardening, BadFlagsWriteNothing) {
       {{"run", "--target-ci", "0"}, "target-ci"},
       {{"run", "--pin", "7-3"}, "pin"},
       {{"run", "--threads", "0"}, "threads"},
+      {{"run", "--kernels", "turbo"}, "kernels"},
+      {{"run", "--kernels", "fused", "--backend", "cpu"}, "kernels"},
       {{"demo", "--threads", "all-of-them"}, "threads"},
       {{"run", "--decode-steps", "10000000000"}, "decode-steps"},
       {{"run", "--trace", (dir / "no-such-folder" / "t.json.gz").string()}, "trace"},
