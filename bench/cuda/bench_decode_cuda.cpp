@@ -7,6 +7,8 @@
 //   LOOPLAB_BENCH_BATCHES  comma list of batch sizes (default 1)
 //   LOOPLAB_BENCH_HARDWARE hardware spec for predictions and MBU (default: from the device name)
 //   LOOPLAB_BENCH_TABLE    also write the summary table to this file (tab-separated)
+//   LOOPLAB_BENCH_KERNELS  comma list of kernel sets, reference and/or fused (default reference):
+//                          the fused decode path as far as it exists, beside the reference
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -83,6 +85,7 @@ struct Row {
   std::string model;
   Variant variant = Variant::vanilla;
   std::int64_t batch = 1;
+  gpu::KernelSet kernels = gpu::KernelSet::reference;
   std::vector<double> step_us;
   double bytes_per_step = 0;
   double predicted_us = 0;  // 0: no hardware spec for this device
@@ -135,17 +138,22 @@ struct Prepared {
 // Released before main returns: CUDA objects must not outlive the runtime in static destructors.
 std::unique_ptr<Prepared> g_prepared;
 
-Prepared& prepared(const std::string& model, Variant v, std::int64_t batch) {
+const char* kernels_name(gpu::KernelSet k) { return k == gpu::KernelSet::fused ? "fused" : "reference"; }
+
+Prepared& prepared(const std::string& model, Variant v, std::int64_t batch, gpu::KernelSet kernels) {
   if (!g_prepared) g_prepared = std::make_unique<Prepared>();
   Prepared& p = *g_prepared;
-  const std::string key = model + "/" + std::string(to_string(v)) + "/" + std::to_string(batch);
+  const std::string key =
+      model + "/" + std::string(to_string(v)) + "/" + std::to_string(batch) + "/" + kernels_name(kernels);
   if (p.key != key) {
     p.session.reset();
     p.backend.reset();
     p.config = load_model(model);
     p.config.variant = v;
     p.config.loops = kLoops;
-    p.backend = std::make_unique<gpu::CudaBackend>();
+    gpu::CudaBackendOptions o;
+    o.kernels = kernels;
+    p.backend = std::make_unique<gpu::CudaBackend>(o);
     p.session = std::make_unique<Session>(p.config, weights_for(p.config), *p.backend,
                                           SessionOptions{batch, kPrompt + kSteps, kPrompt});
     p.prompts = random_prompts(1, batch, kPrompt, p.config.vocab);
@@ -157,7 +165,7 @@ Prepared& prepared(const std::string& model, Variant v, std::int64_t batch) {
 void write_table_file();
 
 void BM_DecodeStep(benchmark::State& state, const std::string& model, Variant v, std::int64_t batch, Row* row) {
-  Prepared& p = prepared(model, v, batch);
+  Prepared& p = prepared(model, v, batch, row->kernels);
   Session& s = *p.session;
   gpu::Event start, stop;
   s.reset();
@@ -185,15 +193,15 @@ void BM_DecodeStep(benchmark::State& state, const std::string& model, Variant v,
 
 std::string table_text() {
   std::ostringstream out;
-  out << "model\tvariant\tbatch\tmeasured_us_per_step\tpredicted_us_per_step\tbytes_per_step\tGB_per_s\tMBU\n";
+  out << "model\tvariant\tbatch\tkernels\tmeasured_us_per_step\tpredicted_us_per_step\tbytes_per_step\tGB_per_s\tMBU\n";
   for (const Row& r : g_rows) {
     if (r.step_us.empty()) continue;  // not run (filtered out, or not yet)
     const double us = stats::median(r.step_us);
     const double gbs = us > 0 ? r.bytes_per_step / (us * 1e3) : 0;
     char line[512];
     std::snprintf(
-        line, sizeof line, "%s\t%s\t%lld\t%.1f\t%s\t%.0f\t%.1f\t%s\n", r.model.c_str(),
-        std::string(to_string(r.variant)).c_str(), static_cast<long long>(r.batch), us,
+        line, sizeof line, "%s\t%s\t%lld\t%s\t%.1f\t%s\t%.0f\t%.1f\t%s\n", r.model.c_str(),
+        std::string(to_string(r.variant)).c_str(), static_cast<long long>(r.batch), kernels_name(r.kernels), us,
         r.predicted_us > 0 ? std::to_string(static_cast<long long>(std::lround(r.predicted_us))).c_str() : "-",
         r.bytes_per_step, gbs,
         r.peak_bw > 0 ? std::to_string(std::lround(100.0 * gbs * 1e9 / r.peak_bw)).append("%").c_str() : "-");
@@ -226,46 +234,57 @@ int main(int argc, char** argv) {
   const auto models = split_list(std::getenv("LOOPLAB_BENCH_MODELS"), "llama-3.2-1b");
   std::vector<std::int64_t> batches;
   for (const std::string& b : split_list(std::getenv("LOOPLAB_BENCH_BATCHES"), "1")) batches.push_back(std::stoll(b));
+  std::vector<gpu::KernelSet> kernel_sets;
+  for (const std::string& k : split_list(std::getenv("LOOPLAB_BENCH_KERNELS"), "reference")) {
+    if (k != "reference" && k != "fused") {
+      std::printf("LOOPLAB_BENCH_KERNELS: '%s' is not one of reference, fused\n", k.c_str());
+      return 2;
+    }
+    kernel_sets.push_back(k == "fused" ? gpu::KernelSet::fused : gpu::KernelSet::reference);
+  }
 
-  g_rows.reserve(models.size() * 5 * batches.size());  // rows are referenced by the benchmarks
-  for (const std::string& model : models)
-    for (Variant v : kAllVariants)
-      for (std::int64_t batch : batches) {
-        Row row;
-        row.model = model;
-        row.variant = v;
-        row.batch = batch;
-        if (hw) {
-          ModelConfig c = load_model(model);
-          c.variant = v;
-          c.loops = kLoops;
-          PredictRequest req;
-          req.batch = batch;
-          req.context = kPrompt + kSteps;
-          req.prompt = kPrompt;
-          req.generate = kSteps + 1;  // the prefill makes the first token, 127 decode steps the rest
-          req.detail = OpDetail::totals_only;
-          try {
-            const Prediction pred = predict(c, *hw, req);
-            row.predicted_us = 1e6 * pred.generation.decode_s / static_cast<double>(kSteps);
-          } catch (const std::exception& e) {
-            std::printf("no prediction for %s %s batch %lld: %s\n", model.c_str(), std::string(to_string(v)).c_str(),
-                        static_cast<long long>(batch), e.what());
+  g_rows.reserve(models.size() * 5 * batches.size() * kernel_sets.size());  // rows are referenced by the benchmarks
+  for (const gpu::KernelSet kernels : kernel_sets)
+    for (const std::string& model : models)
+      for (Variant v : kAllVariants)
+        for (std::int64_t batch : batches) {
+          Row row;
+          row.model = model;
+          row.variant = v;
+          row.batch = batch;
+          row.kernels = kernels;
+          if (hw) {
+            ModelConfig c = load_model(model);
+            c.variant = v;
+            c.loops = kLoops;
+            PredictRequest req;
+            req.batch = batch;
+            req.context = kPrompt + kSteps;
+            req.prompt = kPrompt;
+            req.generate = kSteps + 1;  // the prefill makes the first token, 127 decode steps the rest
+            req.detail = OpDetail::totals_only;
+            try {
+              const Prediction pred = predict(c, *hw, req);
+              row.predicted_us = 1e6 * pred.generation.decode_s / static_cast<double>(kSteps);
+            } catch (const std::exception& e) {
+              std::printf("no prediction for %s %s batch %lld: %s\n", model.c_str(), std::string(to_string(v)).c_str(),
+                          static_cast<long long>(batch), e.what());
+            }
+            row.peak_bw = hw->mem_bw_bytes_per_s.value(Ceiling::datasheet);
           }
-          row.peak_bw = hw->mem_bw_bytes_per_s.value(Ceiling::datasheet);
+          g_rows.push_back(row);
+          Row* r = &g_rows.back();
+          const std::string name = "decode/" + model + "/" + std::string(to_string(v)) +
+                                   "/batch:" + std::to_string(batch) +
+                                   (kernels == gpu::KernelSet::fused ? "/fused" : "");
+          benchmark::RegisterBenchmark(
+              name.c_str(), [model, v, batch, r](benchmark::State& st) { BM_DecodeStep(st, model, v, batch, r); })
+              ->UseManualTime()
+              ->Unit(benchmark::kMicrosecond)
+              ->Iterations(kSteps)
+              ->Repetitions(3)
+              ->ReportAggregatesOnly(true);
         }
-        g_rows.push_back(row);
-        Row* r = &g_rows.back();
-        const std::string name =
-            "decode/" + model + "/" + std::string(to_string(v)) + "/batch:" + std::to_string(batch);
-        benchmark::RegisterBenchmark(
-            name.c_str(), [model, v, batch, r](benchmark::State& st) { BM_DecodeStep(st, model, v, batch, r); })
-            ->UseManualTime()
-            ->Unit(benchmark::kMicrosecond)
-            ->Iterations(kSteps)
-            ->Repetitions(3)
-            ->ReportAggregatesOnly(true);
-      }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
