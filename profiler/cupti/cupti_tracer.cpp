@@ -112,11 +112,13 @@ void CUPTIAPI on_resource(void* /*userdata*/, CUpti_CallbackDomain domain, CUpti
   const auto* graph = static_cast<const CUpti_GraphData*>(resource->resourceDescriptor);
   if (graph == nullptr) return;
   State& s = state();
+  // CUPTI is asked before the lock is taken: no CUPTI call runs under `mu`, which CUPTI's own
+  // buffer callbacks take.
   if (cbid == CUPTI_CBID_RESOURCE_GRAPHNODE_CREATED) {
     std::uint64_t id = 0;
+    if (cuptiGetGraphNodeId(graph->node, &id) != CUPTI_SUCCESS) return;
     std::lock_guard lock(s.mu);
-    if (s.current_op && cuptiGetGraphNodeId(graph->node, &id) == CUPTI_SUCCESS)
-      s.graph_nodes.created(id, *s.current_op);
+    if (s.current_op) s.graph_nodes.created(id, *s.current_op);
   } else if (cbid == CUPTI_CBID_RESOURCE_GRAPHNODE_CLONED) {
     std::uint64_t clone = 0, original = 0;
     if (cuptiGetGraphNodeId(graph->node, &clone) != CUPTI_SUCCESS ||
