@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "gui/models/roles.hpp"
+#include "gui/models/sweep_explore.hpp"
 
 namespace looplab::gui {
 
@@ -86,8 +87,24 @@ QVariant SweepModel::data(const QModelIndex& index, int role) const {
   }
   const SweepColumn& c = m_table.columns[static_cast<std::size_t>(index.column())];
   switch (role) {
-    case Qt::DisplayRole:
+    case Qt::DisplayRole: {
+      // Times, bytes, throughputs and FLOPs in a unit picked for the value ("757.6 µs", "4 GB"),
+      // as on the chart's axes; counts and unknown columns as written. The exact value is the
+      // tooltip and the sort key.
+      const std::string text = m_table.cellText(row, static_cast<std::size_t>(index.column()));
+      if (!c.numeric || text.empty()) return QString::fromStdString(text);
+      const AxisUnit u = axisUnitFor(c.name, c.values[row]);
+      if (u.unit.isEmpty() || u.unit == QStringLiteral("tokens")) return QString::fromStdString(text);
+      const double v = c.values[row] * u.scale;  // 4 significant digits, never an exponent above 1000
+      return QString::number(v, std::abs(v) >= 1000 ? 'f' : 'g', std::abs(v) >= 1000 ? 0 : 4) + QLatin1Char(' ') +
+             u.unit;
+    }
+    case Qt::ToolTipRole: {
+      // The exact value; a whole number in full (4000000000, not 4e+09).
+      const double v = c.numeric ? c.values[row] : NAN;
+      if (std::isfinite(v) && v == std::trunc(v) && std::abs(v) < 1e18) return QString::number(v, 'f', 0);
       return QString::fromStdString(m_table.cellText(row, static_cast<std::size_t>(index.column())));
+    }
     case SortRole:
       if (!c.numeric) return QString::fromStdString(c.texts[row]);
       return std::isnan(c.values[row]) ? QVariant() : QVariant(c.values[row]);

@@ -522,6 +522,27 @@ TEST(SweepModel, MarksTheParetoFrontOfTheChosenAxes) {
   EXPECT_TRUE(failures.empty()) << failures.text().toStdString();
 }
 
+// The table reads like the axes: times and bytes in a unit picked per value, not 4e+09; counts as
+// written; the exact value stays the tooltip and the sort key.
+TEST(SweepModel, TableCellsReadInUnits) {
+  std::istringstream in(
+      "hardware,batch,context,decode_step_s,kv_bytes,decode_tokens_per_s\n"
+      "h200,8,4096,0.000757572273,4000000000,10560.3\n"
+      "h200,64,16384,0.0125,1500000,512000\n");
+  SweepModel model;
+  model.setTable(parseSweepCsv(in));
+  EXPECT_EQ(cell(model, 0, 1), "8");
+  EXPECT_EQ(cell(model, 0, 2), "4096");  // a context stays a count, no unit
+  EXPECT_EQ(cell(model, 0, 3), QString::fromUtf8("757.6 \u00b5s"));
+  EXPECT_EQ(cell(model, 1, 3), "12.5 ms");
+  EXPECT_EQ(cell(model, 0, 4), "4 GB");
+  EXPECT_EQ(cell(model, 1, 4), "1.5 MB");
+  EXPECT_EQ(cell(model, 0, 5), "10560 tokens/s");
+  EXPECT_EQ(cell(model, 1, 5), "512 k tokens/s");
+  EXPECT_EQ(cell(model, 0, 4, Qt::ToolTipRole), "4000000000");
+  EXPECT_EQ(model.data(model.index(0, 4), SortRole).toDouble(), 4e9);
+}
+
 // Two workloads as `looplab sweep` defines them (hardware, batch, context), three designs each;
 // an infeasible point that would beat everything; a second context on h200.
 const char* const kWorkloadCsv =
