@@ -127,6 +127,19 @@ RatioEstimate paired_ratio(std::span<const double> baseline, std::span<const dou
   return r;
 }
 
+double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
+  std::vector<double> a(n1), b(n2);
+  std::iota(a.begin(), a.end(), 0.0);
+  std::iota(b.begin(), b.end(), static_cast<double>(n1));
+  return mann_whitney_u(b, a).p;
+}
+
+double wilcoxon_min_p(std::size_t n) {
+  std::vector<double> d(n);
+  std::iota(d.begin(), d.end(), 1.0);
+  return wilcoxon_signed_rank(d).p;
+}
+
 std::string_view to_string(GateVerdict v) {
   switch (v) {
     case GateVerdict::pass:

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include "engine/core/error.hpp"
@@ -207,6 +209,30 @@ std::optional<GateMetric> predicted_metric(const std::string& name, const std::v
   return m;
 }
 
+// The note of GateMetric::note, or "" when the test can reach alpha with these sample counts.
+std::string power_note(std::size_t nb, std::size_t nc, bool paired, bool by_run, double alpha) {
+  if (!paired && !by_run) return "";  // steps pooled: tens of samples a side
+  const double floor_p = paired ? stats::wilcoxon_min_p(std::min(nb, nc)) : stats::mann_whitney_min_p(nb, nc);
+  if (floor_p < alpha) return "";
+  char p[32];
+  std::snprintf(p, sizeof p, "%.3g", floor_p);
+  const std::string what =
+      paired ? std::to_string(std::min(nb, nc)) + " pairs" : std::to_string(nb) + "+" + std::to_string(nc) + " runs";
+  char a[32];
+  std::snprintf(a, sizeof a, "%.3g", alpha);
+  return what + " cannot be significant at alpha " + a + " (smallest p " + p +
+         "): this metric cannot be called regressed; measure more " + (paired ? "rounds" : "runs");
+}
+
+// Which thread counts the runs used: "2", or "1,2" when they differ.
+std::string thread_counts(const std::vector<store::RunInfo>& runs) {
+  std::set<int> t;
+  for (const auto& r : runs) t.insert(static_cast<int>(r.threads));
+  std::string out;
+  for (int x : t) out += (out.empty() ? "" : ",") + std::to_string(x);
+  return out;
+}
+
 void note_difference(std::vector<std::string>& out, const char* what, const std::string& a, const std::string& b) {
   if (a != b) out.push_back(std::string(what) + " " + a + " -> " + b);
 }
@@ -305,6 +331,7 @@ GateReport gate_compare(store::Store& baseline_store, const RunSelector& baselin
       m.candidate_median_s = stats::median(*ks);
       m.estimate = options.paired ? stats::paired_ratio(*bs, *ks) : stats::ratio_of_medians(*bs, *ks);
       m.verdict = stats::gate_verdict(m.estimate, m.threshold, options.alpha);
+      m.note = power_note(bs->size(), ks->size(), options.paired, by_run, options.alpha);
       if (m.verdict != stats::GateVerdict::pass)
         m.kinds = kinds_behind(kind_medians(baseline_store, g.runs, prefill),
                                kind_medians(candidate_store, c->runs, prefill), m.estimate.ratio >= 1);
@@ -326,7 +353,11 @@ GateReport gate_compare(store::Store& baseline_store, const RunSelector& baselin
     }
     if (auto m = kv_metric(g.runs, c->runs, threshold_for(options, rb, "kv bytes"))) w.metrics.push_back(std::move(*m));
     const store::RunInfo& rc = c->runs.front();
-    note_difference(w.environment, "threads", std::to_string(rb.threads), std::to_string(rc.threads));
+    const std::string tb = thread_counts(g.runs), tc = thread_counts(c->runs);
+    note_difference(w.environment, "threads", tb, tc);
+    if (tb == tc && tb.find(',') != std::string::npos)
+      w.environment.push_back("threads differ between runs of each side (" + tb +
+                              "): fix `threads` in the suite so every run does the same work");
     note_difference(w.environment, "host", rb.host, rc.host);
     note_difference(w.environment, "device", rb.device_name, rc.device_name);
     note_difference(w.environment, "commit", rb.engine_commit, rc.engine_commit);

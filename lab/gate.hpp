@@ -69,6 +69,9 @@ struct GateMetric {
   stats::RatioEstimate estimate;
   stats::GateVerdict verdict = stats::GateVerdict::pass;
   std::vector<KindChange> kinds;  // for a measured metric that is not `pass`: the kinds behind it
+  // Set when the samples are too few for the test to reach alpha whatever the change (3 runs a
+  // side): such a metric can be `inconclusive` at worst, never `regressed`; the report says so.
+  std::string note;
 };
 
 struct GateWorkload {

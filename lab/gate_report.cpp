@@ -80,6 +80,7 @@ std::string metric_summary(const GateMetric& m) {
                   format_value(m, m.baseline_median_s) + " -> " + format_value(m, m.candidate_median_s) +
                   "; 95% interval " + interval(m) + ", p " + p_value(m) + "; threshold " + b + ")";
   if (!m.kinds.empty()) s += "; op kinds: " + kinds_line(m);
+  if (!m.note.empty()) s += "; " + m.note;
   return s;
 }
 
@@ -121,6 +122,7 @@ nlohmann::json gate_report_json(const GateReport& r) {
                     {"samples", {m.estimate.n_baseline, m.estimate.n_candidate}},
                     {"threshold", m.threshold},
                     {"verdict", verdict_text(m.verdict)},
+                    {"note", m.note.empty() ? nlohmann::json() : nlohmann::json(m.note)},
                     {"op_kinds", kinds}});
     }
     ws.push_back({{"workload", w.name},
@@ -171,6 +173,14 @@ std::string gate_report_markdown(const GateReport& r) {
       heading = true;
       o << "- **" << md_cell(w.name) << "**, " << m.name << " " << percent_change(m.estimate.ratio) << " ("
         << verdict_text(m.verdict) << "): " << md_cell(kinds_line(m)) << "\n";
+    }
+  heading = false;
+  for (const auto& w : r.workloads)
+    for (const auto& m : w.metrics) {
+      if (m.note.empty()) continue;
+      if (!heading) o << "\n### Notes\n\n";
+      heading = true;
+      o << "- **" << md_cell(w.name) << "**, " << m.name << ": " << md_cell(m.note) << "\n";
     }
   heading = false;
   for (const auto& w : r.workloads)

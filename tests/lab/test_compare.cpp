@@ -52,6 +52,19 @@ TEST(Wilcoxon, SignedRankWithZerosDropped) {
   EXPECT_NEAR(wilcoxon_signed_rank(d).p, t.p, 1e-15);  // zeros carry no sign
 }
 
+TEST(SmallestP, WhatSoFewSamplesCanShow) {
+  // 3 runs a side: U1 = 9, mean 4.5, variance 9 * 7 / 12 = 5.25; z = (4.5 - 0.5) / 2.2913 = 1.7457,
+  // p = 0.08086: no 3-against-3 comparison is significant at 0.05. 4 a side: z = 7.5 / sqrt(12)
+  EXPECT_NEAR(mann_whitney_min_p(3, 3), 0.0808556, 1e-6);
+  EXPECT_NEAR(mann_whitney_min_p(4, 4), 0.0303828, 1e-6);
+  EXPECT_NEAR(mann_whitney_min_p(5, 5), 0.012185780355344818, 1e-12);  // SeparatedSamplesAndTies
+  EXPECT_EQ(mann_whitney_min_p(1, 9), 1);                              // too little to test
+  // Wilcoxon, n pairs all one sign: W+ = n(n+1)/2; 8 pairs: z = (18 - 0.5) / sqrt(51) = 2.4505
+  EXPECT_NEAR(wilcoxon_min_p(8), 0.0142662, 1e-6);
+  EXPECT_GT(wilcoxon_min_p(5), 0.05);  // z = (7.5 - 0.5) / sqrt(13.75) = 1.888: p 0.059
+  EXPECT_NEAR(wilcoxon_min_p(5), 0.0590582, 1e-6);
+}
+
 TEST(RatioOfMedians, PointIntervalAndDeterminism) {
   const std::vector<double> base{10, 10.2, 9.9, 10.1, 10.3, 9.8, 10.0, 10.1, 9.9};
   std::vector<double> slow;

@@ -93,6 +93,47 @@ TEST(Gate, TooFewNoisySamplesAreInconclusive) {
   EXPECT_EQ(gate_exit_code(r.overall), 3);
 }
 
+TEST(Gate, ThreeRunsASideCannotBeSignificantAndTheReportSaysSo) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  // Run medians: Mann-Whitney U of 3 against 3 reaches p 0.081 at best, so a 20% slowdown is
+  // `inconclusive` (never `regressed`) and the metric carries a note; a fourth run a side lets it
+  // be called. Run medians differ a little (+-0.1%) so the bootstrap interval has a width.
+  for (int i = 0; i < 3; ++i) {
+    add_run(*s, "base", 4, 1e-3 * (1 + 0.001 * i), 5e-3);
+    add_run(*s, "cand", 4, 1.2e-3 * (1 + 0.001 * i), 5e-3);
+  }
+  const GateReport three = gate_compare(*s, "base", "cand");
+  const GateMetric& m3 = three.workloads[0].metrics[0];
+  EXPECT_EQ(m3.unit, "runs");
+  EXPECT_EQ(m3.verdict, stats::GateVerdict::inconclusive);
+  EXPECT_NE(m3.note.find("3+3 runs cannot be significant at alpha 0.05 (smallest p 0.0809)"), std::string::npos)
+      << m3.note;
+  add_run(*s, "base", 4, 1.003e-3, 5e-3);
+  add_run(*s, "cand", 4, 1.2036e-3, 5e-3);
+  const GateReport four = gate_compare(*s, "base", "cand");
+  EXPECT_EQ(four.workloads[0].metrics[0].verdict, stats::GateVerdict::regressed);
+  EXPECT_TRUE(four.workloads[0].metrics[0].note.empty());
+}
+
+TEST(Gate, RunsThatUsedDifferentThreadCountsAreNamed) {
+  TempDir dir;
+  auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
+  for (const char* label : {"a", "b"}) {
+    add_run(*s, label, 4, 1e-3, 5e-3, /*threads=*/1);
+    add_run(*s, label, 4, 1e-3, 5e-3, /*threads=*/2);
+  }
+  add_run(*s, "c", 4, 1e-3, 5e-3, /*threads=*/2);
+  const GateReport same = gate_compare(*s, "a", "b");
+  ASSERT_EQ(same.workloads[0].environment.size(), 1u);
+  EXPECT_EQ(same.workloads[0].environment[0],
+            "threads differ between runs of each side (1,2): fix `threads` in the suite so every run does the same "
+            "work");
+  const GateReport other = gate_compare(*s, "a", "c");
+  ASSERT_EQ(other.workloads[0].environment.size(), 1u);
+  EXPECT_EQ(other.workloads[0].environment[0], "threads 1,2 -> 2");
+}
+
 TEST(Gate, WorkloadsMatchOnTheWork) {
   TempDir dir;
   auto s = store::open_store(dir / "g.db", store::OpenMode::read_write);
