@@ -112,6 +112,7 @@ int emit(const lab::GateReport& r, const ReportArgs& a) {
                   lab::percent_change(m.estimate.ratio).c_str(), ci.c_str(), p, t,
                   std::string(stats::to_string(m.verdict)).c_str(), (long long)m.estimate.n_baseline,
                   (long long)m.estimate.n_candidate, m.unit.c_str());
+      if (!m.note.empty()) std::printf("%-30s   note: %s\n", "", m.note.c_str());
       for (const lab::KindChange& k : m.kinds)
         std::printf("%-30s   %-19s %11s %11s %8s  (%.0f%% of the change)\n", "", k.kind.c_str(),
                     format_time(k.baseline_s).c_str(), format_time(k.candidate_s).c_str(),
@@ -157,10 +158,13 @@ std::vector<lab::SuiteWorkload> chosen(const lab::Suite& s, const std::vector<st
 }
 
 // Runs the baseline binary on one workload, its output to /dev/null; throws when it fails.
-void run_baseline(const RunArgs& a, const std::string& workload) {
-  // The suite as written: --threads and --commit describe the candidate, not the baseline.
-  std::vector<std::string> args{*a.baseline_bin, "gate",           "run",        a.suite,  "--db",   a.db,
-                                "--label",       a.baseline_label, "--workload", workload, "--quiet"};
+// Runs one workload of the suite in a fresh process of `bin` (`gate run --workload`), storing
+// under `label`. Returns the exit status; throws InputError(field) when it cannot be started.
+int run_child(const std::string& bin, const std::string& field, const RunArgs& a, const std::string& label,
+              const std::string& workload, const std::vector<std::string>& extra) {
+  std::vector<std::string> args{bin,       "gate", "run",        a.suite,  "--db",   a.db,
+                                "--label", label,  "--workload", workload, "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (std::string& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -170,15 +174,44 @@ void run_baseline(const RunArgs& a, const std::string& workload) {
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw InputError("baseline-bin", "'" + *a.baseline_bin + "' could not be started");
+  if (rc != 0) throw InputError(field, "'" + bin + "' could not be started");
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error("baseline-bin: lost its process");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw InputError("baseline-bin",
-                     "'" + *a.baseline_bin + "' failed on workload '" + workload + "' (status " +
-                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                         "); it must be a looplab with `gate run --workload`");
+    if (errno != EINTR) throw std::runtime_error(field + ": lost its process");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// This binary's path, for running itself as the candidate side of a pair.
+std::string self_executable() {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find this program's own path (/proc/self/exe): " + ec.message());
+  return p.string();
+}
+
+void run_baseline(const RunArgs& a, const std::string& workload) {
+  // The suite as written: --threads and --commit describe the candidate, not the baseline.
+  const int status = run_child(*a.baseline_bin, "baseline-bin", a, a.baseline_label, workload, {});
+  if (status == kInterruptedExit) return;  // the interrupt reached this process too
+  if (status != 0)
+    throw InputError("baseline-bin", "'" + *a.baseline_bin + "' failed on workload '" + workload + "' (status " +
+                                         std::to_string(status) + "); it must be a looplab with `gate run --workload`");
+}
+
+// The candidate side of an interleaved pair, in a fresh process of this very binary like the
+// baseline's: a process's memory placement and warm state shift its timings by a few percent,
+// so both sides draw a new process for every run, and neither side's runs share one.
+bool run_candidate(const RunArgs& a, const std::string& workload) {
+  std::vector<std::string> extra;
+  if (a.threads) extra.insert(extra.end(), {"--threads", *a.threads});
+  if (!a.commit.empty()) extra.insert(extra.end(), {"--commit", a.commit});
+  if (!a.branch.empty()) extra.insert(extra.end(), {"--branch", a.branch});
+  const int status = run_child(self_executable(), "label", a, a.label, workload, extra);
+  if (status == kInterruptedExit) return false;
+  if (status != 0)
+    throw std::runtime_error("the candidate's run of workload '" + workload + "' failed (status " +
+                             std::to_string(status) + ")");
+  return true;
 }
 
 bool label_used(store::Store& s, const std::string& label) {
@@ -257,7 +290,7 @@ int run_suite(RunArgs& a) {
       // ABBA order: which side runs first alternates, so a drift within a pair cancels too
       const bool baseline_first = round % 2 == 0;
       if (ab && baseline_first) run_baseline(a, w.name);
-      if (!measure(w) || guard.flag().load()) {
+      if (!(ab ? run_candidate(a, w.name) : measure(w)) || guard.flag().load()) {
         std::fprintf(stderr, "looplab: interrupted: the runs so far are stored under '%s'\n", a.label.c_str());
         return kInterruptedExit;
       }
@@ -289,18 +322,34 @@ struct PowerArgs {
   std::string label;
   std::optional<std::string> suite;
   lab::PowerOptions options;
+  double target = 0.05;  // the slowdown the threshold is chosen for
   bool json = false;
 };
+
+// The rows of one workload and metric, in gate_power's order (thresholds adjacent).
+std::vector<std::span<const lab::PowerResult>> power_groups(const std::vector<lab::PowerResult>& rows) {
+  std::vector<std::span<const lab::PowerResult>> out;
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i;
+    while (j < rows.size() && rows[j].workload == rows[i].workload && rows[j].metric == rows[i].metric) ++j;
+    out.emplace_back(rows.data() + i, j - i);
+    i = j;
+  }
+  return out;
+}
 
 int run_power(const PowerArgs& a) {
   std::map<std::string, lab::SuiteEntry> suite;
   if (a.suite) suite = lab::suite_entries(lab::load_suite(*a.suite));
+  if (std::find(a.options.slowdowns.begin(), a.options.slowdowns.end(), a.target) == a.options.slowdowns.end())
+    throw InputError("target", "must be one of --slowdowns");
   auto s = store::open_store(a.db, store::OpenMode::read_only);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<lab::PowerResult> rows = lab::gate_power(*s, a.label, a.options, suite);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto groups = power_groups(rows);
   if (a.json) {
-    nlohmann::json out = nlohmann::json::array();
+    nlohmann::json out = nlohmann::json::array(), chosen = nlohmann::json::array();
     for (const auto& r : rows) {
       nlohmann::json det = nlohmann::json::object();
       for (std::size_t k = 0; k < r.detected.size(); ++k)
@@ -310,38 +359,69 @@ int run_power(const PowerArgs& a) {
                      {"mode", r.mode},
                      {"runs", r.runs},
                      {"samples", r.samples},
+                     {"threads", r.threads},
                      {"seconds_per_half", r.seconds_per_half},
                      {"trials", r.trials},
+                     {"threshold", r.threshold},
+                     {"min_p", r.min_p},
                      {"aa_regressed", r.aa_regressed},
                      {"aa_inconclusive", r.aa_inconclusive},
                      {"aa_improved", r.aa_improved},
                      {"detected", det}});
     }
+    for (const auto& g : groups) {
+      const auto t = lab::choose_threshold(g, a.options, a.target);
+      chosen.push_back({{"workload", g.front().workload},
+                        {"metric", g.front().metric},
+                        {"threshold", t ? nlohmann::json(*t) : nlohmann::json()}});
+    }
     std::cout << nlohmann::json{{"label", a.label},
-                                {"threshold", a.options.threshold},
+                                {"thresholds", a.options.thresholds},
                                 {"alpha", a.options.alpha},
                                 {"trials", a.options.trials},
-                                {"results", out}}
+                                {"target_slowdown", a.target},
+                                {"results", out},
+                                {"smallest_threshold", chosen}}
                      .dump(2)
               << "\n";
     return 0;
   }
+  std::string thresholds;
+  for (double t : a.options.thresholds) thresholds += (thresholds.empty() ? "" : ", ") + lab::percent_change(1 + t);
   if (a.options.baseline_label.empty())
-    std::printf("split-half resampling of the runs of '%s': %d trials, threshold %.1f%%, alpha %.2f\n\n",
-                a.label.c_str(), a.options.trials, 100 * a.options.threshold, a.options.alpha);
+    std::printf("split-half resampling of the runs of '%s': %d trials, thresholds %s, alpha %.2f\n\n", a.label.c_str(),
+                a.options.trials, thresholds.c_str(), a.options.alpha);
   else
-    std::printf("interleaved pairs of '%s' and '%s', %d drawn per trial: %d trials, threshold %.1f%%, alpha %.2f\n\n",
+    std::printf("interleaved pairs of '%s' and '%s', %d drawn per trial: %d trials, thresholds %s, alpha %.2f\n\n",
                 a.options.baseline_label.c_str(), a.label.c_str(), a.options.pairs, a.options.trials,
-                100 * a.options.threshold, a.options.alpha);
-  std::printf("%-26s %-12s %5s %8s %9s %12s %12s", "workload", "metric", "runs", "samples", "s/half", "A/A regressed",
-              "inconclusive");
+                thresholds.c_str(), a.options.alpha);
+  std::printf("%-26s %-12s %5s %7s %8s %7s %6s %12s %12s", "workload", "metric", "runs", "threads", "samples", "s/half",
+              "thresh", "A/A regressed", "inconclusive");
   for (double x : a.options.slowdowns) std::printf("  detect %-6s", lab::percent_change(1 + x).c_str());
   std::printf("\n");
   for (const auto& r : rows) {
-    std::printf("%-26s %-12s %5lld %8lld %9.1f %12.1f%% %11.1f%%", r.workload.c_str(), r.metric.c_str(),
-                (long long)r.runs, (long long)r.samples, r.seconds_per_half, 100 * r.aa_regressed,
-                100 * r.aa_inconclusive);
+    std::printf("%-26s %-12s %5lld %7s %8lld %7.1f %5.1f%% %12.1f%% %11.1f%%", r.workload.c_str(), r.metric.c_str(),
+                (long long)r.runs, r.threads.c_str(), (long long)r.samples, r.seconds_per_half, 100 * r.threshold,
+                100 * r.aa_regressed, 100 * r.aa_inconclusive);
     for (double d : r.detected) std::printf("  %12.1f%%", 100 * d);
+    std::printf("\n");
+  }
+  std::printf("\nsmallest threshold with A/A regressed <= 1%% and detect %s >= 95%%:\n",
+              lab::percent_change(1 + a.target).c_str());
+  for (const auto& g : groups) {
+    const lab::PowerResult& r = g.front();
+    const auto t = lab::choose_threshold(g, a.options, a.target);
+    std::printf("  %-26s %-12s %s", r.workload.c_str(), r.metric.c_str(),
+                t ? lab::percent_change(1 + *t).c_str() : "none of those tried");
+    if (r.min_p >= a.options.alpha) {
+      const bool pairs = r.mode == "pairs";
+      const std::string n =
+          pairs ? std::to_string(a.options.pairs) + " pairs" : std::to_string(r.runs / 2) + " runs a half";
+      std::printf("  (%s cannot reach p < %.2g: the smallest p is %.3g; measure more %s)", n.c_str(), a.options.alpha,
+                  r.min_p, pairs ? "pairs" : "runs");
+    }
+    if (r.threads.find(',') != std::string::npos || r.threads.find("->") != std::string::npos)
+      std::printf("  (runs used %s threads: fix `threads` in the suite)", r.threads.c_str());
     std::printf("\n");
   }
   std::printf(
@@ -473,7 +553,14 @@ Registered register_gate(CLI::App& root) {
   p->add_option("--slowdowns", pa->options.slowdowns, "relative slowdowns to detect")
       ->delimiter(',')
       ->capture_default_str();
-  p->add_option("--threshold", pa->options.threshold, "the gate's threshold")->capture_default_str();
+  p->add_option("--threshold", pa->options.thresholds,
+                "the gate's threshold; several (0.01,0.02,0.05) are judged on the same trials, one row each")
+      ->delimiter(',')
+      ->capture_default_str();
+  p->add_option("--target", pa->target,
+                "the slowdown to detect (one of --slowdowns): the smallest threshold with A/A regressed <= 1% and "
+                "this slowdown detected in >= 95% of trials is named")
+      ->capture_default_str();
   p->add_option("--alpha", pa->options.alpha, "the gate's significance level")->capture_default_str();
   p->add_option("--seed", pa->options.seed, "seed of the splits and bootstraps")->capture_default_str();
   p->add_option("--baseline-label", pa->options.baseline_label,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <numeric>
 #include <optional>
+#include <set>
 
 #include "engine/core/error.hpp"
 #include "lab/prune.hpp"
@@ -82,15 +83,22 @@ std::string display_name(const store::RunInfo& r, const std::map<std::string, Su
   return r.model + " " + r.variant + " B=" + std::to_string(r.batch) + " " + r.backend;
 }
 
-// Counts one trial's verdicts into the result: A/A (scale 1) and each slowdown.
-template <typename Judge>
-void tally(PowerResult& p, const PowerOptions& o, Judge judge) {
-  const stats::GateVerdict v = judge(1.0);
-  p.aa_regressed += v == stats::GateVerdict::regressed;
-  p.aa_inconclusive += v == stats::GateVerdict::inconclusive;
-  p.aa_improved += v == stats::GateVerdict::improved;
-  for (std::size_t k = 0; k < o.slowdowns.size(); ++k)
-    p.detected[k] += judge(1.0 + o.slowdowns[k]) == stats::GateVerdict::regressed;
+// Counts one trial into the rows (one per threshold): `estimate(scale)` is the trial's ratio
+// estimate with the candidate side's steps times `scale`, judged once per threshold.
+template <typename Estimate>
+void tally(std::vector<PowerResult>& rows, const PowerOptions& o, Estimate estimate) {
+  const stats::RatioEstimate aa = estimate(1.0);
+  for (PowerResult& p : rows) {
+    const stats::GateVerdict v = stats::gate_verdict(aa, p.threshold, o.alpha);
+    p.aa_regressed += v == stats::GateVerdict::regressed;
+    p.aa_inconclusive += v == stats::GateVerdict::inconclusive;
+    p.aa_improved += v == stats::GateVerdict::improved;
+  }
+  for (std::size_t k = 0; k < o.slowdowns.size(); ++k) {
+    const stats::RatioEstimate slow = estimate(1.0 + o.slowdowns[k]);
+    for (PowerResult& p : rows)
+      p.detected[k] += stats::gate_verdict(slow, p.threshold, o.alpha) == stats::GateVerdict::regressed;
+  }
 }
 
 void normalize(PowerResult& p, int trials) {
@@ -100,6 +108,14 @@ void normalize(PowerResult& p, int trials) {
   for (double& d : p.detected) d /= trials;
 }
 
+std::string thread_counts(const std::vector<store::RunInfo>& runs, std::size_t n) {
+  std::set<std::int64_t> t;
+  for (std::size_t i = 0; i < n && i < runs.size(); ++i) t.insert(runs[i].threads);
+  std::string out;
+  for (std::int64_t x : t) out += (out.empty() ? "" : ",") + std::to_string(x);
+  return out;
+}
+
 }  // namespace
 
 std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, const PowerOptions& o,
@@ -107,7 +123,9 @@ std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, c
   if (o.trials < 1 || o.trials > 100000) throw InputError("trials", "must be in 1..100000");
   for (double x : o.slowdowns)
     if (!(x > 0 && x < 10)) throw InputError("slowdowns", "each must be a relative slowdown in (0, 10), e.g. 0.05");
-  if (!(o.threshold >= 0 && o.threshold < 1)) throw InputError("threshold", "must be in [0, 1)");
+  if (o.thresholds.empty()) throw InputError("threshold", "give at least one");
+  for (double t : o.thresholds)
+    if (!(t >= 0 && t < 1)) throw InputError("threshold", "each must be in [0, 1)");
   if (!(o.alpha > 0 && o.alpha < 1)) throw InputError("alpha", "must be in (0, 1)");
   if (o.pairs < 2 || o.pairs > 10000) throw InputError("pairs", "must be in 2..10000");
   const bool paired = !o.baseline_label.empty();
@@ -126,11 +144,17 @@ std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, c
     const std::vector<RunSteps> base = paired ? load(s, *base_runs) : std::vector<RunSteps>{};
     double seconds = 0;
     for (std::size_t i = 0; i < n; ++i) seconds += cand[i].seconds + (paired ? base[i].seconds : 0.0);
+    std::string threads = thread_counts(runs, n);
+    if (paired) {
+      const std::string tb = thread_counts(*base_runs, n);
+      if (tb != threads) threads = tb + " -> " + threads;
+    }
     for (const bool prefill : {false, true}) {
       PowerResult p;
       p.workload = display_name(runs.front(), suite);
       p.metric = prefill ? "prefill" : "decode step";
       p.runs = static_cast<std::int64_t>(n);
+      p.threads = threads;
       for (std::size_t i = 0; i < n; ++i)
         p.samples += static_cast<std::int64_t>(cand[i].of(prefill).size() + (paired ? base[i].of(prefill).size() : 0));
       if (p.samples == 0) continue;
@@ -141,6 +165,20 @@ std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, c
         // What one gate costs: `pairs` pairs, both sides
         p.mode = "pairs";
         p.seconds_per_half = seconds / static_cast<double>(n) * o.pairs / 2;
+        p.min_p = stats::wilcoxon_min_p(static_cast<std::size_t>(o.pairs));
+      } else {
+        const std::size_t half = n / 2;
+        const bool by_run = half >= kMinRunsForRunLevel;
+        p.mode = by_run ? "split-half, runs" : "split-half, steps";
+        p.seconds_per_half = seconds / 2;
+        p.min_p = by_run ? stats::mann_whitney_min_p(half, n - half) : 0.0;
+      }
+      std::vector<PowerResult> rows;
+      for (double t : o.thresholds) {
+        rows.push_back(p);
+        rows.back().threshold = t;
+      }
+      if (paired) {
         const auto k = static_cast<std::size_t>(o.pairs);
         std::vector<std::size_t> drawn(k);
         for (int t = 0; t < o.trials; ++t) {
@@ -150,29 +188,28 @@ std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, c
           for (std::size_t i = 0; i < k; ++i) drawn[i] = k < n ? idx[i] : rng.below(n);
           const std::span<const std::size_t> pick(drawn);
           const std::vector<double> b = samples(base, pick, prefill, true, 1.0);
-          tally(p, o, [&](double scale) {
+          tally(rows, o, [&](double scale) {
             const std::vector<double> c = samples(cand, pick, prefill, true, scale);
-            return stats::gate_verdict(stats::paired_ratio(b, c, 0.95, o.resamples, rng.next()), o.threshold, o.alpha);
+            return stats::paired_ratio(b, c, 0.95, o.resamples, rng.next());
           });
         }
       } else {
         const std::size_t half = n / 2;
         const bool by_run = half >= kMinRunsForRunLevel;
-        p.mode = by_run ? "split-half, runs" : "split-half, steps";
-        p.seconds_per_half = seconds / 2;
         for (int t = 0; t < o.trials; ++t) {
           shuffle(idx, rng);
           const std::span<const std::size_t> a(idx.data(), half), b(idx.data() + half, n - half);
           const std::vector<double> x = samples(cand, a, prefill, by_run, 1.0);
-          tally(p, o, [&](double scale) {
+          tally(rows, o, [&](double scale) {
             const std::vector<double> y = samples(cand, b, prefill, by_run, scale);
-            return stats::gate_verdict(stats::ratio_of_medians(x, y, 0.95, o.resamples, rng.next()), o.threshold,
-                                       o.alpha);
+            return stats::ratio_of_medians(x, y, 0.95, o.resamples, rng.next());
           });
         }
       }
-      normalize(p, o.trials);
-      out.push_back(std::move(p));
+      for (PowerResult& r : rows) {
+        normalize(r, o.trials);
+        out.push_back(std::move(r));
+      }
     }
   }
   if (out.empty())
@@ -185,6 +222,19 @@ std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, c
                                            "label (looplab gate run SUITE --label " +
                                            label + ")");
   return out;
+}
+
+std::optional<double> choose_threshold(std::span<const PowerResult> rows, const PowerOptions& o, double slowdown,
+                                       double max_false_alarm, double min_detection) {
+  const auto k = std::find(o.slowdowns.begin(), o.slowdowns.end(), slowdown);
+  if (k == o.slowdowns.end()) return std::nullopt;
+  const auto at = static_cast<std::size_t>(k - o.slowdowns.begin());
+  std::optional<double> best;
+  for (const PowerResult& r : rows)
+    if (at < r.detected.size() && r.aa_regressed <= max_false_alarm && r.detected[at] >= min_detection &&
+        (!best || r.threshold < *best))
+      best = r.threshold;
+  return best;
 }
 
 }  // namespace looplab::lab

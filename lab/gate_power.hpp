@@ -7,6 +7,8 @@
 // for the project's suite and says how to choose a threshold from it.
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,10 @@ namespace looplab::lab {
 struct PowerOptions {
   int trials = 200;
   std::vector<double> slowdowns{0.02, 0.05, 0.10};
-  double threshold = 0.05, alpha = 0.05;
+  // Each threshold is judged on the same trials: one result row per threshold, so the smallest
+  // threshold with few false alarms and the wanted detection can be read off (choose_threshold).
+  std::vector<double> thresholds{0.05};
+  double alpha = 0.05;
   int resamples = 400;  // bootstrap resamples per comparison (fewer than a gate's 2000: trials x metrics)
   std::uint64_t seed = 1;
   // Interleaved A/A: the runs of `label` were paired with those of `baseline_label` by `gate run
@@ -35,11 +40,23 @@ struct PowerResult {
   std::int64_t samples = 0;     // steps over all runs
   double seconds_per_half = 0;  // measured wall time of half the runs: what one side costs a CI job
   int trials = 0;
+  double threshold = 0;  // the gate threshold this row judged with
+  // The smallest p the test can give with the samples of one trial (Mann-Whitney U over the run
+  // medians of two halves, Wilcoxon over the drawn pairs; 0 when steps are pooled): at or above
+  // alpha, nothing can be called regressed and a detection rate of 0 says so, not the machine.
+  double min_p = 0;
+  std::string threads;  // thread counts the runs used: "1", or "1,2" when they differ (mixed work)
   double aa_regressed = 0, aa_inconclusive = 0, aa_improved = 0;  // fractions of trials
   std::vector<double> detected;                                   // per slowdown: fraction of trials `regressed`
 };
 
-// Per workload (suite names when `suite` is set) and metric (decode step, prefill). Throws
+// For one workload and metric (rows of gate_power with the same workload and metric): the
+// smallest threshold whose A/A false-alarm rate is at most `max_false_alarm` and whose detection
+// of `slowdown` (one of PowerOptions::slowdowns) is at least `min_detection`; none if no row has both.
+std::optional<double> choose_threshold(std::span<const PowerResult> rows, const PowerOptions& o, double slowdown,
+                                       double max_false_alarm = 0.01, double min_detection = 0.95);
+
+// Per workload (suite names when `suite` is set), metric (decode step, prefill) and threshold. Throws
 // InputError("label") when no workload of the label has at least 4 complete runs (split-half) or
 // `pairs` pairs (paired).
 std::vector<PowerResult> gate_power(store::Store& s, const std::string& label, const PowerOptions& o,

@@ -35,6 +35,7 @@ store::RunId add_run(store::Store& s, const std::string& label, const std::strin
   info.decode_steps = 8;
   info.backend = "cpu";
   info.tracer = "host";
+  info.threads = 1;
   info.engine_commit = commit;
   const store::RunId id = s.begin_run(info);
   store::RunRows rows;
@@ -104,6 +105,25 @@ TEST(GatePower, SteadyRunsGiveNoFalseAlarmAndALargeSlowdownIsCaught) {
   EXPECT_DOUBLE_EQ(p.aa_regressed, 0.0);
   EXPECT_DOUBLE_EQ(p.detected[0], 0.0);  // 1% is under the 5% threshold
   EXPECT_DOUBLE_EQ(p.detected[1], 1.0);  // 20% over it, every time
+  EXPECT_DOUBLE_EQ(p.threshold, 0.05);
+  EXPECT_EQ(p.threads, "1");
+  EXPECT_NEAR(p.min_p, stats::mann_whitney_min_p(5, 5), 1e-15);
+  // Several thresholds judged on the same trials: one row each, in order; a 1% threshold catches
+  // the 20% slowdown as well, a 30% one never does
+  o.thresholds = {0.01, 0.30};
+  const auto two = gate_power(*s, "aa", o);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_DOUBLE_EQ(two[0].threshold, 0.01);
+  EXPECT_DOUBLE_EQ(two[1].threshold, 0.30);
+  EXPECT_DOUBLE_EQ(two[0].detected[1], 1.0);
+  EXPECT_DOUBLE_EQ(two[1].detected[1], 0.0);
+  EXPECT_DOUBLE_EQ(two[0].aa_regressed, 0.0);
+  EXPECT_EQ(choose_threshold(two, o, 0.20), 0.01);
+  EXPECT_EQ(choose_threshold(two, o, 0.01), std::nullopt);  // 1% is caught by neither
+  EXPECT_EQ(choose_threshold(two, o, 0.07), std::nullopt);  // not one of the slowdowns tried
+  o.thresholds = {};
+  EXPECT_THROW((void)gate_power(*s, "aa", o), InputError);
+  o.thresholds = {0.05};
   // fewer than 4 runs of a workload: nothing to split
   for (int i = 0; i < 3; ++i) add_run(*s, "few", "c", 1e-3, i);
   EXPECT_THROW((void)gate_power(*s, "few", o), InputError);

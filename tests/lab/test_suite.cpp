@@ -106,6 +106,7 @@ TEST(Suite, TheProjectsOwnSuiteLoads) {
   ASSERT_GE(s.workloads.size(), 3u);
   for (const SuiteWorkload& w : s.workloads) {
     EXPECT_EQ(w.request.backend, "cpu");
+    EXPECT_EQ(w.request.threads, "1");  // a fixed count: every run of a workload does the same work
     EXPECT_EQ(w.thresholds.size(), gate_metric_names().size());
   }
 }
